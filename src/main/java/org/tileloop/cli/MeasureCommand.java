@@ -1,0 +1,80 @@
+package org.tileloop.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tileloop.rig.ChannelResult;
+import org.tileloop.rig.ParameterVector;
+import org.tileloop.rig.Rig;
+import org.tileloop.rig.Stimulus;
+import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.file.Rigs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "measure", mixinStandardHelpOptions = true,
+        description = "Measure first-spike times for a list of input delays.")
+final class MeasureCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RigOptions rigOptions;
+
+    @Option(names = "--delays", required = true, split = ",", paramLabel = "NS",
+            description = "Input pulse delays in ns, comma-separated, e.g. 4.5,5.5,7.5.")
+    List<Double> delaysNs;
+
+    @Option(names = "--input", paramLabel = "NAME", description = "Input the delays apply to (default: the rig's first input).")
+    String input;
+
+    @Option(names = "--json", description = "One JSON object per stimulus per line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Double> overrides = rigOptions.overrides();
+        try (Rig rig = Rigs.open(rigOptions.rig)) {
+            ParameterVector params = rig.description().withOverrides(overrides);
+            String in = input != null ? input : rig.description().inputs().get(0).name();
+            List<Stimulus> batch = new ArrayList<>();
+            for (double d : delaysNs) {
+                batch.add(new Stimulus(Map.of(in, d)));
+            }
+            List<StimulusResult> results = rig.measure(params, batch);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                for (StimulusResult r : results) {
+                    out.println(Json.MAPPER.writeValueAsString(Json.stimulusResult(r)));
+                }
+            } else {
+                printTable(out, rig, results);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static void printTable(PrintWriter out, Rig rig, List<StimulusResult> results) {
+        out.printf("%-9s", "delay_ns");
+        rig.description().channels().forEach(c -> out.printf(" %16s", c.name() + " first_ns (n)"));
+        out.printf(" %10s%n", "energy_pj");
+        for (StimulusResult r : results) {
+            out.printf("%-9.3f", r.stimulus().delayNs());
+            for (ChannelResult c : r.channels()) {
+                String first = c.firstSpike().map(t -> String.format(java.util.Locale.ROOT, "%.4f", t.calibratedNs())).orElse("-");
+                out.printf(" %16s", first + " (" + c.spikeCount() + ")");
+            }
+            out.printf(" %10s%n", r.energyPj().isPresent() ? String.format(java.util.Locale.ROOT, "%.3f", r.energyPj().getAsDouble()) : "-");
+        }
+        String cal = results.isEmpty() || results.get(0).channels().get(0).firstSpike().isEmpty() ? "identity"
+                : results.get(0).channels().get(0).firstSpike().get().calibrationId();
+        out.printf("times: calibrated (calibration %s); (n) = spike count in the window%n", cal);
+    }
+}

@@ -1,0 +1,45 @@
+package org.tileloop.rig;
+
+import java.util.List;
+
+/**
+ * A tile the trainer can drive: a simulated tile (ngspice) or a physical bench.
+ *
+ * <p>Units: times in nanoseconds, energy in picojoules, parameters in the unit their
+ * {@link ParameterSpec} declares.
+ *
+ * <p>Threading: implementations are safe for use from several threads, but a rig serialises
+ * access to its hardware; callers wanting parallelism submit one larger batch instead of
+ * concurrent calls. A simulated rig may evaluate a batch's stimuli in parallel; results are
+ * returned in batch order either way.
+ *
+ * <p>Failures are {@link RigException}s: {@link RigConfigurationException} for a parameter
+ * vector or stimulus the rig refuses (nothing is executed), {@link MeasurementException} when
+ * a measurement was attempted and produced no trustworthy result (e.g. simulator
+ * non-convergence, a corrupt frame), {@link RigUnavailableException} when the rig cannot be
+ * reached at all (simulator binary missing, serial port gone). A channel that does not spike
+ * is not a failure: its first spike is absent.
+ */
+public interface Rig extends AutoCloseable {
+
+    /** The rig's self-description: id, kind, parameters, channels, inputs. Never changes. */
+    RigDescription description();
+
+    /**
+     * Applies {@code parameters} and measures every stimulus in {@code batch}.
+     *
+     * <p>The parameter vector is validated against {@link RigDescription#parameters()} before
+     * anything runs. Blocks until the whole batch is measured or a failure occurs; a timeout
+     * per stimulus is rig-specific (for the simulated rig, {@code simulator.timeout_s}).
+     *
+     * @return one result per stimulus, in batch order
+     * @throws RigConfigurationException the vector or a stimulus is invalid; nothing ran
+     * @throws MeasurementException a stimulus could not be measured
+     * @throws RigUnavailableException the rig cannot be reached
+     */
+    List<StimulusResult> measure(ParameterVector parameters, List<Stimulus> batch);
+
+    /** Releases processes, ports and pins. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,195 @@
+package org.tileloop.rig.file;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.tileloop.rig.ChannelSpec;
+import org.tileloop.rig.InputSpec;
+import org.tileloop.rig.Numbers;
+import org.tileloop.rig.ParameterSpec;
+import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.rig.RigDescription;
+import org.tileloop.rig.RigKind;
+import org.tileloop.rig.spice.SpiceSettings;
+
+/**
+ * Reads rig files (YAML), validates them against {@code schema/rig.schema.json} and then
+ * against the rules a schema cannot express (bounds ordering, references between keys).
+ * Every error names the file, the key and what is allowed.
+ */
+public final class RigFileLoader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final JsonSchema SCHEMA = loadSchema();
+
+    private RigFileLoader() {
+    }
+
+    public static RigFile load(Path path) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new RigConfigurationException(path + ": rig file not found");
+        } catch (IOException e) {
+            throw new RigConfigurationException(path + ": cannot read rig file: " + e.getMessage(), e);
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new RigConfigurationException(path + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
+        } catch (IOException e) {
+            throw new RigConfigurationException(path + ": cannot parse: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new RigConfigurationException(path + ": a rig file is a YAML mapping with keys schema_version, id, kind, parameters, channels, inputs");
+        }
+        Set<ValidationMessage> problems = SCHEMA.validate(root);
+        if (!problems.isEmpty()) {
+            String list = problems.stream().map(m -> "  " + describe(m)).sorted().collect(Collectors.joining("\n"));
+            throw new RigConfigurationException(path + ": invalid rig file:\n" + list);
+        }
+        return build(path, sha256(bytes), root);
+    }
+
+    private static String describe(ValidationMessage m) {
+        String key = m.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
+        if ("required".equals(m.getType()) || "additionalProperties".equals(m.getType())) {
+            String prop = m.getProperty();
+            String where = key.isEmpty() ? "" : key + ".";
+            return "required".equals(m.getType())
+                    ? where + prop + ": missing (required)"
+                    : where + prop + ": unknown key";
+        }
+        String msg = m.getMessage();
+        int colon = msg.indexOf(": ");
+        return (key.isEmpty() ? "(top level)" : key) + ": " + (colon >= 0 ? msg.substring(colon + 2) : msg);
+    }
+
+    private static RigFile build(Path path, String sha, JsonNode root) {
+        String id = root.get("id").asText();
+        RigKind kind = RigKind.valueOf(root.get("kind").asText().toUpperCase(Locale.ROOT));
+        List<ParameterSpec> params = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        int i = 0;
+        for (JsonNode p : root.get("parameters")) {
+            String key = "parameters[" + i++ + "]";
+            ParameterSpec spec = new ParameterSpec(p.get("name").asText(), p.get("unit").asText(),
+                    p.get("min").asDouble(), p.get("max").asDouble(), p.get("default").asDouble(),
+                    p.get("safety_min").asDouble(), p.get("safety_max").asDouble(),
+                    p.path("trainable").asBoolean(false));
+            unique(path, names, key + ".name", spec.name());
+            if (!(spec.min() < spec.max())) {
+                fail(path, key + ".min", "must be below max (" + Numbers.plain(spec.max()) + ")");
+            }
+            if (spec.min() < spec.safetyMin() || spec.max() > spec.safetyMax()) {
+                fail(path, key, "bounds [" + Numbers.plain(spec.min()) + ", " + Numbers.plain(spec.max())
+                        + "] must lie inside the safety limits [" + Numbers.plain(spec.safetyMin()) + ", "
+                        + Numbers.plain(spec.safetyMax()) + "]");
+            }
+            if (!spec.accepts(spec.defaultValue())) {
+                fail(path, key + ".default", Numbers.plain(spec.defaultValue()) + " is outside the allowed range "
+                        + spec.allowedRange());
+            }
+            params.add(spec);
+        }
+        List<ChannelSpec> channels = new ArrayList<>();
+        names.clear();
+        i = 0;
+        for (JsonNode c : root.get("channels")) {
+            String key = "channels[" + i++ + "]";
+            ChannelSpec spec = new ChannelSpec(c.get("name").asText(), c.get("node").asText(),
+                    c.get("threshold_v").asDouble(), c.path("hysteresis_v").asDouble(0.0));
+            unique(path, names, key + ".name", spec.name());
+            channels.add(spec);
+        }
+        List<InputSpec> inputs = new ArrayList<>();
+        names.clear();
+        i = 0;
+        Set<String> paramNames = params.stream().map(ParameterSpec::name).collect(Collectors.toSet());
+        for (JsonNode n : root.get("inputs")) {
+            String key = "inputs[" + i++ + "]";
+            InputSpec spec = new InputSpec(n.get("name").asText(), n.get("source").asText(), n.get("node").asText(),
+                    n.get("amplitude_parameter").asText(), n.path("rise_ns").asDouble(0.05),
+                    n.path("width_ns").asDouble(10.0));
+            unique(path, names, key + ".name", spec.name());
+            if (!paramNames.contains(spec.amplitudeParameter())) {
+                fail(path, key + ".amplitude_parameter", "'" + spec.amplitudeParameter()
+                        + "' is not a parameter of this rig; declared: " + String.join(", ", paramNames));
+            }
+            inputs.add(spec);
+        }
+        RigDescription description = new RigDescription(id, kind, root.path("description").asText(""),
+                params, channels, inputs);
+        Optional<SpiceSettings> simulator = Optional.empty();
+        JsonNode sim = root.get("simulator");
+        if (kind == RigKind.SIMULATED) {
+            if (sim == null) {
+                fail(path, "simulator", "missing (required when kind is simulated)");
+            }
+            Path netlist = path.toAbsolutePath().getParent().resolve(sim.get("netlist").asText()).normalize();
+            if (!Files.isRegularFile(netlist)) {
+                fail(path, "simulator.netlist", "file " + netlist + " does not exist");
+            }
+            double tstop = sim.get("tstop_ns").asDouble();
+            double step = sim.get("max_step_ns").asDouble();
+            if (step * 1_000_000 < tstop) {
+                fail(path, "simulator.max_step_ns", "must be at least tstop_ns / 1e6 (" + Numbers.plain(tstop / 1e6) + ")");
+            }
+            simulator = Optional.of(new SpiceSettings(netlist, tstop, step, sim.get("supply_source").asText(),
+                    sim.get("supply_node").asText(), sim.path("timeout_s").asDouble(60),
+                    sim.path("workers").asInt(0)));
+        }
+        return new RigFile(path, sha, description, simulator);
+    }
+
+    private static void unique(Path path, Set<String> seen, String key, String name) {
+        if (!seen.add(name)) {
+            fail(path, key, "duplicate name '" + name + "'");
+        }
+    }
+
+    private static void fail(Path path, String key, String message) {
+        throw new RigConfigurationException(path + ": invalid rig file:\n  " + key + ": " + message);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonSchema loadSchema() {
+        try (InputStream in = RigFileLoader.class.getResourceAsStream("/schema/rig.schema.json")) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("rig schema missing from the jar", e);
+        }
+    }
+}

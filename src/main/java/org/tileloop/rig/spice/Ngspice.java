@@ -1,0 +1,147 @@
+package org.tileloop.rig.spice;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tileloop.rig.MeasurementException;
+import org.tileloop.rig.RigUnavailableException;
+
+/**
+ * The ngspice executable, run in batch mode one netlist per process.
+ *
+ * <p>Located from the system property {@code tileloop.ngspice}, else the environment variable
+ * {@code TILELOOP_NGSPICE}, else {@code ngspice} on {@code PATH}. Thread-safe: every run uses its
+ * own process and its own files.
+ */
+public final class Ngspice {
+
+    public static final String INSTALL_HINT = "install it with: sudo apt-get install -y ngspice";
+    private static final List<String> FAILURES = List.of("timestep too small", "singular matrix",
+            "transient solution failed", "no convergence", "run simulation(s) aborted", "simulation interrupted",
+            "fatal error", "error on line", "unknown subckt", "could not find");
+    private static final Pattern VERSION = Pattern.compile("ngspice-(\\S+)");
+
+    private final Path executable;
+
+    private Ngspice(Path executable) {
+        this.executable = executable;
+    }
+
+    /** @throws RigUnavailableException naming what was looked for and the install command */
+    public static Ngspice locate() {
+        String configured = System.getProperty("tileloop.ngspice", System.getenv("TILELOOP_NGSPICE"));
+        return locate(configured == null || configured.isBlank() ? "ngspice" : configured);
+    }
+
+    public static Ngspice locate(String command) {
+        return find(command).map(Ngspice::new).orElseThrow(() -> new RigUnavailableException(
+                "ngspice not found (looked for '" + command + "'" + (command.contains("/") ? "" : " on PATH")
+                        + "); " + INSTALL_HINT));
+    }
+
+    private static Optional<Path> find(String command) {
+        if (command.contains(File.separator)) {
+            Path p = Path.of(command);
+            return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, command);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Path executable() {
+        return executable;
+    }
+
+    /** The version string ngspice reports, e.g. {@code 39}. */
+    public String version() {
+        try {
+            Process p = new ProcessBuilder(executable.toString(), "-v").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            Matcher m = VERSION.matcher(out);
+            return m.find() ? m.group(1) : "unknown";
+        } catch (IOException e) {
+            throw new RigUnavailableException("cannot run " + executable + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RigUnavailableException("interrupted while asking ngspice for its version", e);
+        }
+    }
+
+    /**
+     * Runs {@code netlist} in batch mode, writing the binary raw file {@code raw}; returns the
+     * console output.
+     *
+     * @throws MeasurementException on timeout, a non-zero exit or an ngspice error message
+     */
+    public String runBatch(Path netlist, Path raw, double timeoutS) {
+        Path log = raw.resolveSibling(raw.getFileName() + ".log");
+        Process p;
+        try {
+            p = new ProcessBuilder(executable.toString(), "-b", "-r", raw.toString(), netlist.toString())
+                    .directory(netlist.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            throw new RigUnavailableException("cannot start " + executable + ": " + e.getMessage() + "; " + INSTALL_HINT, e);
+        }
+        try {
+            if (!p.waitFor((long) Math.ceil(timeoutS * 1000), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new MeasurementException("ngspice did not finish within " + timeoutS + " s (simulator.timeout_s)");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new MeasurementException("interrupted while ngspice was running", e);
+        }
+        String output;
+        try {
+            output = Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            output = "";
+        }
+        String lower = output.toLowerCase(Locale.ROOT);
+        for (String failure : FAILURES) {
+            int at = lower.indexOf(failure);
+            if (at >= 0) {
+                throw new MeasurementException("ngspice failed: " + lineAround(output, at));
+            }
+        }
+        if (p.exitValue() != 0) {
+            throw new MeasurementException("ngspice exited with status " + p.exitValue() + ": " + tail(output));
+        }
+        return output;
+    }
+
+    private static String lineAround(String text, int at) {
+        int start = text.lastIndexOf('\n', at) + 1;
+        int end = text.indexOf('\n', at);
+        return text.substring(start, end < 0 ? text.length() : end).strip();
+    }
+
+    private static String tail(String text) {
+        String[] lines = text.strip().split("\n");
+        return String.join(" | ", List.of(lines).subList(Math.max(0, lines.length - 3), lines.length));
+    }
+}

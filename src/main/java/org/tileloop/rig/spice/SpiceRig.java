@@ -1,0 +1,190 @@
+package org.tileloop.rig.spice;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.tileloop.calibration.Calibration;
+import org.tileloop.rig.ChannelResult;
+import org.tileloop.rig.ChannelSpec;
+import org.tileloop.rig.MeasurementException;
+import org.tileloop.rig.ParameterVector;
+import org.tileloop.rig.Rig;
+import org.tileloop.rig.RigDescription;
+import org.tileloop.rig.RigException;
+import org.tileloop.rig.RigUnavailableException;
+import org.tileloop.rig.Stimulus;
+import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.Timing;
+
+/**
+ * The simulated tile: each stimulus is one ngspice batch run of the rendered netlist; a batch
+ * is spread over {@link SpiceSettings#effectiveWorkers()} processes and returned in order.
+ */
+public final class SpiceRig implements Rig {
+
+    private final RigDescription description;
+    private final SpiceSettings settings;
+    private final NetlistRenderer renderer;
+    private final Calibration calibration;
+    private final Ngspice ngspice;
+    private final ExecutorService pool;
+    private final Path workDir;
+
+    public SpiceRig(RigDescription description, SpiceSettings settings, Calibration calibration, Ngspice ngspice) {
+        this.description = description;
+        this.settings = settings;
+        this.renderer = NetlistRenderer.of(description, settings);
+        this.calibration = calibration;
+        this.ngspice = ngspice;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(settings.effectiveWorkers(), r -> {
+            Thread t = new Thread(r, "ngspice-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            this.workDir = Files.createTempDirectory("tileloop-spice-");
+        } catch (IOException e) {
+            throw new RigUnavailableException("cannot create a working directory for ngspice: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public RigDescription description() {
+        return description;
+    }
+
+    public Ngspice ngspice() {
+        return ngspice;
+    }
+
+    /** The exact netlist {@link #measure} simulates for this vector and stimulus. */
+    public String netlist(ParameterVector parameters, Stimulus stimulus) {
+        description.validate(parameters);
+        description.validate(stimulus, settings.tstopNs());
+        return renderer.render(parameters, stimulus);
+    }
+
+    @Override
+    public List<StimulusResult> measure(ParameterVector parameters, List<Stimulus> batch) {
+        List<String> netlists = batch.stream().map(s -> netlist(parameters, s)).toList();
+        List<Future<StimulusResult>> futures = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Stimulus stimulus = batch.get(i);
+            String netlist = netlists.get(i);
+            futures.add(pool.submit(() -> simulate(stimulus, netlist)));
+        }
+        List<StimulusResult> results = new ArrayList<>(batch.size());
+        try {
+            for (Future<StimulusResult> f : futures) {
+                results.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new MeasurementException("interrupted during a batch", e);
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RigException re) {
+                throw re;
+            }
+            throw new MeasurementException("simulation failed: " + e.getCause(), e.getCause());
+        }
+        return results;
+    }
+
+    private StimulusResult simulate(Stimulus stimulus, String netlist) throws IOException {
+        Path dir = Files.createTempDirectory(workDir, "run-");
+        try {
+            Path cir = dir.resolve("tile.cir");
+            Path raw = dir.resolve("tile.raw");
+            Files.writeString(cir, netlist, StandardCharsets.UTF_8);
+            ngspice.runBatch(cir, raw, settings.timeoutS());
+            if (!Files.exists(raw)) {
+                throw new MeasurementException("ngspice wrote no results for stimulus " + stimulus.inputDelaysNs());
+            }
+            RawFile data;
+            try {
+                data = RawFile.parse(Files.readAllBytes(raw));
+            } catch (IllegalArgumentException e) {
+                throw new MeasurementException("unreadable ngspice results: " + e.getMessage(), e);
+            }
+            return extract(stimulus, data);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    StimulusResult extract(Stimulus stimulus, RawFile data) {
+        double[] time = data.vector("time");
+        if (time.length < 2) {
+            throw new MeasurementException("ngspice returned " + time.length + " time points");
+        }
+        double[] timeNs = new double[time.length];
+        for (int i = 0; i < time.length; i++) {
+            timeNs[i] = time[i] * 1e9;
+        }
+        List<ChannelResult> channels = new ArrayList<>();
+        for (ChannelSpec c : description.channels()) {
+            double[] v = data.vector("v(" + c.node() + ")");
+            requireFinite(v, c.node());
+            List<Timing> spikes = SpikeDetector.crossings(timeNs, v, c.thresholdV(), c.hysteresisV()).stream()
+                    .map(t -> calibration.apply(c.name(), t)).toList();
+            channels.add(new ChannelResult(c.name(), spikes));
+        }
+        double[] vdd = data.vector("v(" + settings.supplyNode() + ")");
+        double[] idd = data.vector("i(" + settings.supplySource() + ")");
+        double[] power = new double[time.length];
+        for (int i = 0; i < time.length; i++) {
+            power[i] = -vdd[i] * idd[i];
+        }
+        double energyPj = SpikeDetector.integrate(time, power) * 1e12;
+        if (!Double.isFinite(energyPj)) {
+            throw new MeasurementException("supply energy is not finite");
+        }
+        return new StimulusResult(stimulus, channels, OptionalDouble.of(energyPj));
+    }
+
+    private static void requireFinite(double[] v, String node) {
+        for (double x : v) {
+            if (!Double.isFinite(x)) {
+                throw new MeasurementException("ngspice returned a non-finite voltage on node " + node);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        deleteTree(workDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // temporary files only; nothing to recover
+        }
+    }
+}
