@@ -24,9 +24,12 @@ import org.tileloop.rig.RigUnavailableException;
 public final class Ngspice {
 
     public static final String INSTALL_HINT = "install it with: sudo apt-get install -y ngspice";
-    private static final List<String> FAILURES = List.of("timestep too small", "singular matrix",
-            "transient solution failed", "no convergence", "run simulation(s) aborted", "simulation interrupted",
-            "fatal error", "error on line", "unknown subckt", "could not find");
+    /** Messages that mean the run produced no usable result even when ngspice exits with 0. */
+    private static final List<String> FATAL = List.of("timestep too small", "run simulation(s) aborted",
+            "transient solution failed", "simulation interrupted", "fatal error", "error on line", "unknown subckt",
+            "could not find");
+    /** Lines that explain a non-zero exit, most specific first. */
+    private static final List<String> EXPLAIN = List.of("gmin stepping failed", "singular matrix", "error", "failed");
     private static final Pattern VERSION = Pattern.compile("ngspice-(\\S+)");
 
     private final Path executable;
@@ -122,13 +125,20 @@ public final class Ngspice {
             output = "";
         }
         String lower = output.toLowerCase(Locale.ROOT);
-        for (String failure : FAILURES) {
-            int at = lower.indexOf(failure);
+        for (String fatal : FATAL) {
+            int at = lower.indexOf(fatal);
             if (at >= 0) {
-                throw new MeasurementException("ngspice failed: " + lineAround(output, at));
+                throw new MeasurementException("ngspice failed (" + (fatal.equals("timestep too small")
+                        ? "non-convergence" : "simulation error") + "): " + lineAround(output, at));
             }
         }
         if (p.exitValue() != 0) {
+            for (String hint : EXPLAIN) {
+                int at = lower.lastIndexOf(hint);
+                if (at >= 0) {
+                    throw new MeasurementException("ngspice exited with status " + p.exitValue() + ": " + lineAround(output, at));
+                }
+            }
             throw new MeasurementException("ngspice exited with status " + p.exitValue() + ": " + tail(output));
         }
         return output;
