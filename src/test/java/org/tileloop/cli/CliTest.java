@@ -1,0 +1,189 @@
+package org.tileloop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @TempDir
+    Path dir;
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @AfterEach
+    void clearNgspiceOverride() {
+        System.clearProperty("tileloop.ngspice");
+    }
+
+    @Test
+    void helpListsEverySubcommandAndVersionWorks() {
+        Run help = run("--help");
+        assertEquals(0, help.exit());
+        for (String cmd : List.of("describe", "measure", "netlist", "sensitivity")) {
+            assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(cmd + " ")), cmd + " missing from:\n" + help.out());
+        }
+        Run version = run("--version");
+        assertEquals(0, version.exit());
+        assertTrue(version.out().startsWith("tileloop "), version.out());
+    }
+
+    @Test
+    void describeJson() throws Exception {
+        Run r = run("describe", "--rig", "rigs/sim-tile4.yaml", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode root = Json.MAPPER.readTree(r.out());
+        JsonNode rfb = root.get("parameters").get(0);
+        assertEquals("r_fb", rfb.get("name").asText());
+        assertEquals("ohm", rfb.get("unit").asText());
+        assertEquals(2000, rfb.get("min").asDouble());
+        assertEquals(6000, rfb.get("max").asDouble());
+        assertEquals(3000, rfb.get("default").asDouble());
+        assertEquals(4, root.get("channels").size());
+        assertEquals("o3", root.get("channels").get(3).get("node").asText());
+        assertEquals(0.9, root.get("channels").get(0).get("threshold_v").asDouble());
+    }
+
+    @Test
+    void measureJsonHasFourFirstSpikesPerDelay() throws Exception {
+        Run r = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5,5.5,7.5,6.5,9.0,10.5", "--json");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(6, lines.size());
+        double[] delays = {4.5, 5.5, 7.5, 6.5, 9.0, 10.5};
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode o = Json.MAPPER.readTree(lines.get(i));
+            assertEquals(delays[i], o.get("delay_ns").asDouble());
+            assertTrue(o.get("energy_pj").asDouble() > 0);
+            JsonNode ch = o.get("channels");
+            assertEquals(4, ch.size());
+            for (int c = 0; c < 4; c++) {
+                JsonNode n = ch.get(c);
+                assertEquals("n" + c, n.get("name").asText());
+                double first = n.get("first_spike_ns").asDouble();
+                assertTrue(first > delays[i] && first < delays[i] + 5, "first spike " + first);
+                assertEquals(first, n.get("first_spike_raw_ns").asDouble());
+                assertEquals("identity", n.get("calibration_id").asText());
+                assertEquals(n.get("spike_count").asInt(), n.get("spike_times_ns").size());
+                assertEquals(first, n.get("spike_times_ns").get(0).asDouble());
+            }
+        }
+    }
+
+    @Test
+    void netlistIsCompleteAndUsesOverrides() {
+        Run r = run("netlist", "--rig", "rigs/sim-tile4.yaml", "--delay", "4.5", "--set", "r_fb=4500");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains(".param r_fb=4.500000000000e+03\n"));
+        assertTrue(r.out().contains("V_PRE0 pre0 0 PULSE(0 1.400000000000e+00 4.500000000000e-09"));
+        assertTrue(r.out().contains(".meas tran first_n3 WHEN v(o3)="));
+        assertTrue(r.out().endsWith(".end\n"));
+        assertFalse(r.out().toLowerCase().contains(".control"));
+    }
+
+    @Test
+    void outOfBoundsParameterIsRefusedBeforeAnythingRuns() {
+        Run r = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5", "--set", "r_fb=12000");
+        assertEquals(Main.EXIT_CONFIG, r.exit());
+        assertTrue(r.err().contains("r_fb = 12000 is outside the allowed range [2000, 6000] ohm"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void injectionAttemptIsRefusedAndNothingExecutes() {
+        Path pwned = dir.resolve("pwned");
+        String hostile = "r_fb=1k\n.control\nshell touch " + pwned + "\n.endc";
+        for (String cmd : List.of("measure", "netlist")) {
+            Run r = cmd.equals("measure")
+                    ? run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5", "--set", hostile)
+                    : run("netlist", "--rig", "rigs/sim-tile4.yaml", "--delay", "4.5", "--set", hostile);
+            assertEquals(Main.EXIT_CONFIG, r.exit(), cmd);
+            assertTrue(r.err().contains("is not a plain number"), r.err());
+            assertEquals("", r.out());
+        }
+        Run name = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5", "--set", ".control\nshell touch " + pwned + "=1");
+        assertEquals(Main.EXIT_CONFIG, name.exit());
+        assertFalse(Files.exists(pwned), "the hostile shell command ran");
+    }
+
+    @Test
+    void missingNgspiceGivesInstallHint() {
+        System.setProperty("tileloop.ngspice", dir.resolve("no-such-ngspice").toString());
+        Run r = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5");
+        assertEquals(Main.EXIT_UNAVAILABLE, r.exit());
+        assertTrue(r.err().contains("ngspice not found"), r.err());
+        assertTrue(r.err().contains("sudo apt-get install -y ngspice"), r.err());
+    }
+
+    Path fakeNgspice(String script) throws Exception {
+        Path fake = dir.resolve("fake-ngspice");
+        Files.writeString(fake, "#!/bin/sh\n" + script + "\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        return fake;
+    }
+
+    @Test
+    void nonConvergenceBecomesAMeasurementError() throws Exception {
+        System.setProperty("tileloop.ngspice", fakeNgspice(
+                "echo 'doAnalyses: TRAN:  Timestep too small; time = 4.19e-13, timestep = 1.25e-23: trouble with node \"m0\"'\n"
+                        + "echo 'run simulation(s) aborted'\nexit 1").toString());
+        Run r = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5");
+        assertEquals(Main.EXIT_MEASUREMENT, r.exit());
+        assertTrue(r.err().contains("ngspice failed (non-convergence)"), r.err());
+        assertTrue(r.err().contains("Timestep too small"), r.err());
+    }
+
+    @Test
+    void hungSimulatorTimesOut() throws Exception {
+        Path rig = dir.resolve("rig.yaml");
+        Files.writeString(rig, Files.readString(Path.of("rigs/sim-tile4.yaml"))
+                .replace("timeout_s: 60", "timeout_s: 1")
+                .replace("../simulated-rig/", Path.of("simulated-rig").toAbsolutePath() + "/"));
+        System.setProperty("tileloop.ngspice", fakeNgspice("exec sleep 30").toString());
+        Run r = run("measure", "--rig", rig.toString(), "--delays", "4.5");
+        assertEquals(Main.EXIT_MEASUREMENT, r.exit());
+        assertTrue(r.err().contains("did not finish within 1.0 s"), r.err());
+    }
+
+    @Test
+    void truncatedResultsAreAnErrorNotNaN() throws Exception {
+        System.setProperty("tileloop.ngspice", fakeNgspice(
+                "printf 'Title: x\\nFlags: real\\nNo. Variables: 2\\nNo. Points: 100\\nVariables:\\n\\t0\\ttime\\ttime\\n\\t1\\tv(o0)\\tvoltage\\nBinary:\\n' > \"$3\"").toString());
+        Run r = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5");
+        assertEquals(Main.EXIT_MEASUREMENT, r.exit());
+        assertTrue(r.err().contains("unreadable ngspice results: raw file truncated"), r.err());
+    }
+
+    @Test
+    void sensitivityTableHasEveryTrainableParameter() {
+        Run r = run("sensitivity", "--rig", "rigs/sim-tile4.yaml");
+        assertEquals(0, r.exit(), r.err());
+        for (String p : List.of("r_fb", "rleak", "iin_amp")) {
+            assertTrue(r.out().contains("| " + p + " |"), r.out());
+        }
+        assertFalse(r.out().contains("no spike"), r.out());
+    }
+}
