@@ -26,18 +26,25 @@ public interface Rig extends AutoCloseable {
     RigDescription description();
 
     /**
-     * Applies {@code parameters} and measures every stimulus in {@code batch}.
+     * Measures a batch of probes, each a stimulus under its own parameter vector (e.g. all
+     * perturbation points and traces of one training iteration).
      *
-     * <p>The parameter vector is validated against {@link RigDescription#parameters()} before
-     * anything runs. Blocks until the whole batch is measured or a failure occurs; a timeout
-     * per stimulus is rig-specific (for the simulated rig, {@code simulator.timeout_s}).
+     * <p>Every vector and stimulus is validated against this description before anything runs.
+     * Blocks until the whole batch is measured or a failure occurs; the timeout per probe is
+     * rig-specific (for the simulated rig, {@code simulator.timeout_s}). A rig may evaluate
+     * probes in parallel or reorder them internally; results are deterministic and in batch order.
      *
-     * @return one result per stimulus, in batch order
-     * @throws RigConfigurationException the vector or a stimulus is invalid; nothing ran
-     * @throws MeasurementException a stimulus could not be measured
+     * @return one result per probe, in batch order
+     * @throws RigConfigurationException a vector or stimulus is invalid; nothing ran
+     * @throws MeasurementException a probe could not be measured
      * @throws RigUnavailableException the rig cannot be reached
      */
-    List<StimulusResult> measure(ParameterVector parameters, List<Stimulus> batch);
+    List<StimulusResult> measure(List<Probe> batch);
+
+    /** Measures every stimulus under one parameter vector; see {@link #measure(List)}. */
+    default List<StimulusResult> measure(ParameterVector parameters, List<Stimulus> stimuli) {
+        return measure(stimuli.stream().map(s -> new Probe(parameters, s)).toList());
+    }
 
     /** Releases processes, ports and pins. Idempotent. */
     @Override

@@ -16,19 +16,19 @@ class ParameterValidationTest {
     @Test
     void defaultsAreValid() {
         RIG.validate(RIG.defaults());
-        assertEquals(5000, RIG.defaults().get("r_fb"));
+        assertEquals(3000, RIG.defaults().get("r_fb"));
     }
 
     @Test
     void overrideInsideBoundsIsKept() {
-        assertEquals(7000, RIG.withOverrides(Map.of("r_fb", 7000.0)).get("r_fb"));
+        assertEquals(4500, RIG.withOverrides(Map.of("r_fb", 4500.0)).get("r_fb"));
     }
 
     @Test
     void outOfBoundsIsRefusedWithRange() {
         RigConfigurationException e = assertThrows(RigConfigurationException.class,
-                () -> RIG.withOverrides(Map.of("r_fb", 8000.5)));
-        assertTrue(e.getMessage().contains("r_fb = 8000.5 is outside the allowed range [3000, 8000] ohm"), e.getMessage());
+                () -> RIG.withOverrides(Map.of("r_fb", 6000.5)));
+        assertTrue(e.getMessage().contains("r_fb = 6000.5 is outside the allowed range [2000, 6000] ohm"), e.getMessage());
         assertTrue(e.getMessage().contains("hardware safety limit [1000, 20000]"), e.getMessage());
         assertThrows(RigConfigurationException.class, () -> RIG.withOverrides(Map.of("iin_amp", 1.19)));
     }

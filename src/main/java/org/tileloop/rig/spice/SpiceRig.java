@@ -20,6 +20,7 @@ import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.MeasurementException;
 import org.tileloop.rig.ParameterVector;
+import org.tileloop.rig.Probe;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigException;
@@ -78,11 +79,11 @@ public final class SpiceRig implements Rig {
     }
 
     @Override
-    public List<StimulusResult> measure(ParameterVector parameters, List<Stimulus> batch) {
-        List<String> netlists = batch.stream().map(s -> netlist(parameters, s)).toList();
+    public List<StimulusResult> measure(List<Probe> batch) {
+        List<String> netlists = batch.stream().map(p -> netlist(p.parameters(), p.stimulus())).toList();
         List<Future<StimulusResult>> futures = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            Stimulus stimulus = batch.get(i);
+            Stimulus stimulus = batch.get(i).stimulus();
             String netlist = netlists.get(i);
             futures.add(pool.submit(() -> simulate(stimulus, netlist)));
         }

@@ -49,9 +49,9 @@ class RigFileLoaderTest {
         assertEquals(4, d.channels().size());
         assertEquals(2, d.inputs().size());
         ParameterSpec rfb = d.parameter("r_fb").orElseThrow();
-        assertEquals(5000, rfb.defaultValue());
-        assertEquals(3000, rfb.min());
-        assertEquals(8000, rfb.max());
+        assertEquals(3000, rfb.defaultValue());
+        assertEquals(2000, rfb.min());
+        assertEquals(6000, rfb.max());
         assertEquals(java.util.List.of("r_fb", "rleak", "iin_amp"),
                 d.parameters().stream().filter(ParameterSpec::trainable).map(ParameterSpec::name).toList());
         assertEquals(30.0, file.simulator().orElseThrow().tstopNs());
@@ -72,15 +72,15 @@ class RigFileLoaderTest {
 
     @Test
     void defaultOutsideBoundsNamesKeyAndRange() throws IOException {
-        String msg = errorFor("max: 8000,  default: 5000", "max: 8000,  default: 9000");
+        String msg = errorFor("max: 6000,  default: 3000", "max: 6000,  default: 9000");
         assertTrue(msg.contains("parameters[0].default"), msg);
-        assertTrue(msg.contains("9000 is outside the allowed range [3000, 8000] ohm"), msg);
+        assertTrue(msg.contains("9000 is outside the allowed range [2000, 6000] ohm"), msg);
     }
 
     @Test
     void boundsMustLieInsideSafetyLimits() throws IOException {
-        String msg = errorFor("max: 1.8,   default: 1.5,   safety_min: 0.0,   safety_max: 1.8,    trainable: true",
-                "max: 2.5,   default: 1.5,   safety_min: 0.0,   safety_max: 1.8,    trainable: true");
+        String msg = errorFor("max: 1.8,   default: 1.4,   safety_min: 0.0,   safety_max: 1.8,    trainable: true",
+                "max: 2.5,   default: 1.4,   safety_min: 0.0,   safety_max: 1.8,    trainable: true");
         assertTrue(msg.contains("parameters[2]: bounds [1.2, 2.5] must lie inside the safety limits [0, 1.8]"), msg);
     }
 

@@ -1,0 +1,100 @@
+package org.tileloop.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.ChannelResult;
+import org.tileloop.rig.Stimulus;
+import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.Timing;
+
+class LossTest {
+
+    static final Stimulus S = new Stimulus(Map.of("in0", 4.5));
+
+    /** A result whose channels spike at the given times (NaN = no spike), {@code count} spikes each. */
+    static StimulusResult result(double energyPj, int count, double... firstNs) {
+        List<ChannelResult> channels = new ArrayList<>();
+        for (int c = 0; c < firstNs.length; c++) {
+            List<Timing> spikes = new ArrayList<>();
+            if (!Double.isNaN(firstNs[c])) {
+                for (int k = 0; k < count; k++) {
+                    spikes.add(IdentityCalibration.INSTANCE.apply("n" + c, firstNs[c] + k));
+                }
+            }
+            channels.add(new ChannelResult("n" + c, spikes));
+        }
+        return new StimulusResult(S, channels, java.util.OptionalDouble.of(energyPj));
+    }
+
+    static Trace trace(double... targets) {
+        List<OptionalDouble> t = new ArrayList<>();
+        List<OptionalInt> c = new ArrayList<>();
+        for (double v : targets) {
+            t.add(Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v));
+            c.add(OptionalInt.of(2));
+        }
+        return new Trace(Trace.TRAIN, S, t, c);
+    }
+
+    static LossSettings settings(List<int[]> pairs, double margin) {
+        return new LossSettings(1, 1, 25, 1, 1, pairs, margin, 10);
+    }
+
+    @Test
+    void timingIsMeanSquaredErrorOverPresentSpikes() {
+        Loss loss = new Loss(settings(List.of(), 0));
+        // errors: +1, -2 on trace 1; +0.5 and a missing spike on trace 2 -> (1 + 4 + 0.25) / 3 = 1.75
+        LossTerms t = loss.evaluate(List.of(trace(5, 6), trace(5, 6)),
+                List.of(result(10, 2, 6, 4), result(10, 2, 5.5, Double.NaN)), 0);
+        assertEquals(1.75, t.timing(), 1e-12);
+        assertEquals(25.0 * 1 / 2, t.missing(), 1e-12);
+        // counts: trace 1 both 2 (ok); trace 2: 2 vs 2 and 0 vs 2 -> 2 / 2 traces = 1
+        assertEquals(1.0, t.count(), 1e-12);
+        assertEquals(0.0, t.energy());
+        assertEquals(1.75 + 12.5 + 1.0, t.total(), 1e-12);
+    }
+
+    @Test
+    void orderPenaltyIsSquaredInversionBeyondMargin() {
+        Loss loss = new Loss(settings(List.<int[]>of(new int[] {0, 1}, new int[] {1, 2}), 0.5));
+        // pair (0,1): 5 + 0.5 - 5.2 = 0.3 -> 0.09; pair (1,2): 5.2 + 0.5 - 7 < 0 -> 0
+        LossTerms t = loss.evaluate(List.of(trace(Double.NaN, Double.NaN, Double.NaN)),
+                List.of(result(10, 2, 5, 5.2, 7)), 0);
+        assertEquals(0.09, t.order(), 1e-12);
+        assertEquals(0, t.timing());
+        // a reversed pair: 6 + 0.5 - 5 = 1.5 -> 2.25
+        LossTerms reversed = loss.evaluate(List.of(trace(Double.NaN, Double.NaN, Double.NaN)),
+                List.of(result(10, 2, 6, 5, 9)), 0);
+        assertEquals(2.25, reversed.order(), 1e-12);
+    }
+
+    @Test
+    void energyIsNormalisedAndWeighted() {
+        Loss loss = new Loss(settings(List.of(), 0));
+        LossTerms t = loss.evaluate(List.of(trace(5), trace(5)), List.of(result(12, 2, 5), result(8, 2, 5)), 0.03);
+        assertEquals(0.03 * 1.0, t.energy(), 1e-12);
+        assertArrayEquals(new double[] {0, 0, 0, 0, 100}, t.percentages(), 1e-9);
+    }
+
+    @Test
+    void noSpikesAtAllIsFiniteNotNaN() {
+        Loss loss = new Loss(settings(List.<int[]>of(new int[] {0, 1}), 1));
+        LossTerms t = loss.evaluate(List.of(trace(5, 6)), List.of(result(0, 0, Double.NaN, Double.NaN)), 0.1);
+        assertEquals(0, t.timing());
+        assertEquals(50, t.missing(), 1e-12);
+        assertEquals(4, t.count(), 1e-12);
+        assertEquals(0, t.order());
+        assertEquals(54, t.total(), 1e-12);
+        for (double p : t.percentages()) {
+            assertEquals(false, Double.isNaN(p));
+        }
+    }
+}
