@@ -177,7 +177,7 @@ public final class RigFileLoader {
         throw new RigConfigurationException(path + ": invalid rig file:\n  " + key + ": " + message);
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

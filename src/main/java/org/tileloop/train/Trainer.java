@@ -1,0 +1,274 @@
+package org.tileloop.train;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import org.tileloop.rig.ChannelResult;
+import org.tileloop.rig.ChannelSpec;
+import org.tileloop.rig.ParameterSpec;
+import org.tileloop.rig.ParameterVector;
+import org.tileloop.rig.Probe;
+import org.tileloop.rig.Rig;
+import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.rig.RigDescription;
+import org.tileloop.rig.Stimulus;
+import org.tileloop.rig.StimulusResult;
+
+/**
+ * Perturb-measure-update loop. Talks to the rig only through {@link Rig}; each iteration's
+ * perturbation points, train traces and (every {@code eval_every}) holdout traces go to the rig
+ * as one batch. Rows are appended and flushed to {@code iterations.csv} and {@code traces.csv}
+ * as each iteration completes. Holdout losses are logged, never used for updates.
+ */
+public final class Trainer {
+
+    /** What one iteration reports to a progress display. */
+    public record Progress(int iteration, int iterations, double lossTrain, double lossHoldout, long measurements) {
+    }
+
+    /** The outcome of a run. */
+    public record Outcome(double[] trainLoss, double[] holdoutLoss, ParameterVector initial, ParameterVector last,
+                          LossTerms finalTrain, long measurements) {
+    }
+
+    private final Rig rig;
+    private final TrainingConfig config;
+    private final RigDescription description;
+
+    public Trainer(Rig rig, TrainingConfig config) {
+        this.rig = rig;
+        this.config = config;
+        this.description = rig.description();
+    }
+
+    public Outcome run(Path outDir, Consumer<Progress> progress) throws IOException {
+        List<ParameterSpec> trainable = new ArrayList<>();
+        List<String> names = config.trainable.isEmpty()
+                ? description.parameters().stream().filter(ParameterSpec::trainable).map(ParameterSpec::name).toList()
+                : config.trainable;
+        for (String n : names) {
+            trainable.add(description.parameter(n).orElseThrow(() -> new RigConfigurationException(
+                    "training config: trainable: '" + n + "' is not a parameter of rig " + description.id())));
+        }
+        ParameterVector initial = description.withOverrides(config.initial);
+        ParameterSpace space = new ParameterSpace(trainable, initial);
+        List<Trace> train = traces(Trace.TRAIN, config.trainDelaysNs);
+        List<Trace> holdout = traces(Trace.HOLDOUT, config.holdoutDelaysNs);
+        long measurements = 0;
+        if (config.targetMode.equals("measured_anchor_shift")) {
+            List<Trace> probe = new ArrayList<>(train);
+            if (config.anchorProbeSplit.equals("all")) {
+                probe.addAll(holdout);
+            }
+            ParameterVector anchor = description.withOverrides(config.anchor);
+            List<StimulusResult> r = rig.measure(anchor, probe.stream().map(Trace::stimulus).toList());
+            measurements += r.size();
+            train = shifted(train, probe, r);
+            holdout = shifted(holdout, probe, r);
+        }
+        FiniteDifference fd = new FiniteDifference(config.estimator.equals("forward")
+                ? FiniteDifference.Scheme.FORWARD : FiniteDifference.Scheme.CENTRAL, config.fdStep);
+        StepRule rule = new StepRule(config.stepSize, config.stepDecay, config.maxStep);
+        double energyRef = config.energyReferencePj;
+        Files.createDirectories(outDir);
+        int n = config.iterations;
+        double[] trainLoss = new double[n + 1];
+        double[] holdoutLoss = new double[n + 1];
+        double[] u = space.toUnit(initial);
+        LossTerms finalTrain = null;
+        try (BufferedWriter it = Files.newBufferedWriter(outDir.resolve("iterations.csv"), StandardCharsets.UTF_8);
+             BufferedWriter tr = Files.newBufferedWriter(outDir.resolve("traces.csv"), StandardCharsets.UTF_8)) {
+            it.write(iterationsHeader(trainable));
+            tr.write("iteration,split,delay_ns,channel,target_ns,first_spike_raw_ns,first_spike_ns,calibration_id,spike_count,expected_count,error_ns\n");
+            for (int k = 0; k <= n; k++) {
+                boolean last = k == n;
+                List<double[]> points = last ? List.<double[]>of(u) : fd.points(u);
+                boolean evalHoldout = last || k % config.evalEvery == 0;
+                List<Probe> batch = new ArrayList<>();
+                for (double[] p : points) {
+                    ParameterVector v = space.fromUnit(p);
+                    train.forEach(t -> batch.add(new Probe(v, t.stimulus())));
+                }
+                if (evalHoldout) {
+                    ParameterVector v = space.fromUnit(u);
+                    holdout.forEach(t -> batch.add(new Probe(v, t.stimulus())));
+                }
+                List<StimulusResult> results = rig.measure(batch);
+                measurements += results.size();
+                if (energyRef <= 0) {
+                    energyRef = meanEnergy(results.subList(0, train.size()));
+                }
+                Loss loss = new Loss(settings(energyRef));
+                double we = n <= 1 ? config.energyWeightStart
+                        : config.energyWeightStart + (config.energyWeightEnd - config.energyWeightStart) * Math.min(k, n - 1) / (n - 1);
+                double[] losses = new double[points.size()];
+                LossTerms base = null;
+                for (int p = 0; p < points.size(); p++) {
+                    LossTerms terms = loss.evaluate(train, results.subList(p * train.size(), (p + 1) * train.size()), we);
+                    losses[p] = terms.total();
+                    if (p == 0) {
+                        base = terms;
+                    }
+                }
+                LossTerms hold = null;
+                List<StimulusResult> holdResults = List.of();
+                if (evalHoldout) {
+                    holdResults = results.subList(points.size() * train.size(), results.size());
+                    hold = loss.evaluate(holdout, holdResults, we);
+                }
+                double[] grad = last ? new double[u.length] : fd.gradient(points, losses);
+                double[] step = new double[u.length];
+                double[] next = last ? u : rule.apply(u, grad, k, step);
+                ParameterVector current = space.fromUnit(u);
+                it.write(iterationRow(k, measurements, base, hold, trainable, current, grad, step, space));
+                writeTraces(tr, k, train, results.subList(0, train.size()));
+                writeTraces(tr, k, holdout, holdResults);
+                it.flush();
+                tr.flush();
+                trainLoss[k] = base.total();
+                holdoutLoss[k] = hold == null ? Double.NaN : hold.total();
+                finalTrain = base;
+                progress.accept(new Progress(k, n, base.total(), holdoutLoss[k], measurements));
+                u = next;
+            }
+        }
+        return new Outcome(trainLoss, holdoutLoss, initial, space.fromUnit(u), finalTrain, measurements);
+    }
+
+    private LossSettings settings(double energyRef) {
+        List<int[]> pairs = new ArrayList<>();
+        for (List<String> pair : config.orderPairs) {
+            if (pair.size() != 2) {
+                throw new RigConfigurationException("training config: order_pairs: each pair names two channels, got " + pair);
+            }
+            pairs.add(new int[] {channelIndex(pair.get(0)), channelIndex(pair.get(1))});
+        }
+        return new LossSettings(config.timingWeight, config.missingWeight, config.missingPenaltyNs2, config.countWeight,
+                config.orderWeight, pairs, config.orderMarginNs, energyRef);
+    }
+
+    private int channelIndex(String name) {
+        List<ChannelSpec> ch = description.channels();
+        for (int i = 0; i < ch.size(); i++) {
+            if (ch.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new RigConfigurationException("training config: order_pairs: '" + name + "' is not a channel of rig " + description.id());
+    }
+
+    private List<Trace> traces(String split, List<Double> delays) {
+        int channels = description.channels().size();
+        List<Trace> out = new ArrayList<>();
+        for (double d : delays) {
+            List<OptionalDouble> targets = new ArrayList<>();
+            if (config.targetMode.equals("absolute")) {
+                List<Double> t = config.targetsNs.get(TrainingConfig.key(d));
+                if (t == null || t.size() != channels) {
+                    throw new RigConfigurationException("training config: targets_ns: delay " + TrainingConfig.key(d)
+                            + " needs " + channels + " target times (one per channel), got " + (t == null ? "none" : t.size()));
+                }
+                t.forEach(v -> targets.add(OptionalDouble.of(v)));
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    targets.add(OptionalDouble.empty());
+                }
+            }
+            List<OptionalInt> counts = new ArrayList<>();
+            for (int c = 0; c < channels; c++) {
+                counts.add(config.expectedCounts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(config.expectedCounts.get(c)));
+            }
+            out.add(new Trace(split, new Stimulus(Map.of(description.inputs().get(0).name(), d)), targets, counts));
+        }
+        return out;
+    }
+
+    /** Anchor-shift targets: each trace's channels target the anchor's first spike plus the shift. */
+    private List<Trace> shifted(List<Trace> traces, List<Trace> probed, List<StimulusResult> anchor) {
+        List<Trace> out = new ArrayList<>();
+        for (Trace t : traces) {
+            int i = probed.indexOf(t);
+            StimulusResult ref = i >= 0 ? anchor.get(i) : anchor.get(0);
+            double delayOffset = i >= 0 ? 0 : t.stimulus().delayNs() - probed.get(0).stimulus().delayNs();
+            List<OptionalDouble> targets = new ArrayList<>();
+            for (int c = 0; c < ref.channels().size(); c++) {
+                double shift = config.anchorShiftNs.isEmpty() ? 0 : config.anchorShiftNs.get(Math.min(c, config.anchorShiftNs.size() - 1));
+                var first = ref.channels().get(c).firstSpike();
+                targets.add(first.isPresent() ? OptionalDouble.of(first.get().calibratedNs() + delayOffset + shift) : OptionalDouble.empty());
+            }
+            out.add(new Trace(t.split(), t.stimulus(), targets, t.expectedCounts()));
+        }
+        return out;
+    }
+
+    private static double meanEnergy(List<StimulusResult> results) {
+        return results.stream().mapToDouble(r -> r.energyPj().orElse(0)).average().orElse(0);
+    }
+
+    private static String iterationsHeader(List<ParameterSpec> trainable) {
+        StringBuilder h = new StringBuilder("iteration,measurements,loss_train,loss_holdout");
+        for (String split : List.of("train", "holdout")) {
+            LossTerms.NAMES.forEach(t -> h.append(',').append(t).append('_').append(split));
+        }
+        LossTerms.NAMES.forEach(t -> h.append(",pct_").append(t));
+        for (String prefix : List.of("param_", "grad_", "step_")) {
+            trainable.forEach(p -> h.append(',').append(prefix).append(p.name()));
+        }
+        return h.append('\n').toString();
+    }
+
+    private static String iterationRow(int k, long measurements, LossTerms train, LossTerms hold, List<ParameterSpec> trainable,
+                                       ParameterVector params, double[] grad, double[] step, ParameterSpace space) {
+        StringBuilder r = new StringBuilder().append(k).append(',').append(measurements).append(',').append(f(train.total()))
+                .append(',').append(hold == null ? "" : f(hold.total()));
+        for (double v : train.values()) {
+            r.append(',').append(f(v));
+        }
+        for (int i = 0; i < LossTerms.NAMES.size(); i++) {
+            r.append(',').append(hold == null ? "" : f(hold.values()[i]));
+        }
+        for (double p : train.percentages()) {
+            r.append(',').append(String.format(Locale.ROOT, "%.2f", p));
+        }
+        trainable.forEach(p -> r.append(',').append(f(params.get(p.name()))));
+        for (int i = 0; i < grad.length; i++) {
+            r.append(',').append(f(grad[i]));
+        }
+        for (int i = 0; i < step.length; i++) {
+            r.append(',').append(f(step[i] * trainable.get(i).range()));
+        }
+        return r.append('\n').toString();
+    }
+
+    private void writeTraces(BufferedWriter out, int k, List<Trace> traces, List<StimulusResult> results) throws IOException {
+        for (int t = 0; t < results.size(); t++) {
+            Trace trace = traces.get(t);
+            for (int c = 0; c < results.get(t).channels().size(); c++) {
+                ChannelResult ch = results.get(t).channels().get(c);
+                OptionalDouble target = trace.targetsNs().get(c);
+                var first = ch.firstSpike();
+                OptionalInt expected = trace.expectedCounts().get(c);
+                out.write(k + "," + trace.split() + "," + f(trace.stimulus().delayNs()) + "," + ch.name() + ","
+                        + (target.isPresent() ? f(target.getAsDouble()) : "") + ","
+                        + first.map(x -> f(x.rawNs())).orElse("") + "," + first.map(x -> f(x.calibratedNs())).orElse("") + ","
+                        + first.map(x -> x.calibrationId()).orElse("") + "," + ch.spikeCount() + ","
+                        + (expected.isPresent() ? Integer.toString(expected.getAsInt()) : "") + ","
+                        + (target.isPresent() && first.isPresent() ? f(first.get().calibratedNs() - target.getAsDouble()) : "")
+                        + "\n");
+            }
+        }
+    }
+
+    static String f(double v) {
+        return String.format(Locale.ROOT, "%.9g", v);
+    }
+}

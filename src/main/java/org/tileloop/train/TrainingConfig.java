@@ -1,0 +1,121 @@
+package org.tileloop.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.tileloop.rig.RigConfigurationException;
+
+/**
+ * A training run's configuration (YAML, snake_case keys; see README "Training"). Unknown keys
+ * and values out of range are errors naming the file and key.
+ */
+public final class TrainingConfig {
+    public List<String> trainable = List.of();
+    public Map<String, Double> initial = new LinkedHashMap<>();
+    public List<Double> trainDelaysNs = List.of(4.5, 5.5, 7.5);
+    public List<Double> holdoutDelaysNs = List.of(6.5, 9.0, 10.5);
+    public String targetMode = "absolute";
+    /** Absolute targets: delay (as written, e.g. "4.5") to per-channel first-spike times (ns). */
+    public Map<String, List<Double>> targetsNs = new LinkedHashMap<>();
+    public Map<String, Double> anchor = new LinkedHashMap<>();
+    public List<Double> anchorShiftNs = List.of();
+    public String anchorProbeSplit = "train";
+    public List<Integer> expectedCounts = List.of();
+    public List<List<String>> orderPairs = List.of();
+    public double orderMarginNs = 0;
+    public double timingWeight = 1;
+    public double missingWeight = 1;
+    @JsonProperty("missing_penalty_ns2")
+    public double missingPenaltyNs2 = 25;
+    public double countWeight = 1;
+    public double orderWeight = 1;
+    public double energyWeightStart = 0;
+    public double energyWeightEnd = 0;
+    public double energyReferencePj = 0;
+    public String estimator = "central";
+    public double fdStep = 0.05;
+    public double stepSize = 0.08;
+    public double stepDecay = 0.1;
+    public double maxStep = 0.08;
+    public int iterations = 6;
+    public long seed = 1;
+    public int evalEvery = 1;
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    public static TrainingConfig load(Path file) {
+        TrainingConfig c;
+        try {
+            c = YAML.readValue(file.toFile(), TrainingConfig.class);
+        } catch (JsonMappingException e) {
+            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            throw new RigConfigurationException(file + ": " + (key.isEmpty() ? "" : key + ": ") + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new RigConfigurationException(file + ": cannot read training config: " + e.getMessage(), e);
+        }
+        c.check(file.toString());
+        return c;
+    }
+
+    public void check(String file) {
+        positive(file, "iterations", iterations, 1, 100_000);
+        positive(file, "eval_every", evalEvery, 1, 100_000);
+        range(file, "fd_step", fdStep, 1e-6, 0.5);
+        range(file, "step_size", stepSize, 0, 1);
+        range(file, "step_decay", stepDecay, 0, 100);
+        range(file, "max_step", maxStep, 1e-9, 1);
+        range(file, "order_margin_ns", orderMarginNs, 0, 1000);
+        for (Map.Entry<String, Double> w : List.of(Map.entry("timing_weight", timingWeight),
+                Map.entry("missing_weight", missingWeight), Map.entry("missing_penalty_ns2", missingPenaltyNs2),
+                Map.entry("count_weight", countWeight), Map.entry("order_weight", orderWeight),
+                Map.entry("energy_weight_start", energyWeightStart), Map.entry("energy_weight_end", energyWeightEnd),
+                Map.entry("energy_reference_pj", energyReferencePj))) {
+            range(file, w.getKey(), w.getValue(), 0, 1e9);
+        }
+        if (!List.of("absolute", "measured_anchor_shift").contains(targetMode)) {
+            throw new RigConfigurationException(file + ": target_mode: '" + targetMode + "' is not one of absolute, measured_anchor_shift");
+        }
+        if (!List.of("train", "all").contains(anchorProbeSplit)) {
+            throw new RigConfigurationException(file + ": anchor_probe_split: '" + anchorProbeSplit + "' is not one of train, all");
+        }
+        if (!List.of("central", "forward").contains(estimator)) {
+            throw new RigConfigurationException(file + ": estimator: '" + estimator + "' is not one of central, forward");
+        }
+        if (trainDelaysNs.isEmpty()) {
+            throw new RigConfigurationException(file + ": train_delays_ns: at least one trace is needed");
+        }
+    }
+
+    private static void range(String file, String key, double v, double min, double max) {
+        if (!(v >= min && v <= max)) {
+            throw new RigConfigurationException(file + ": " + key + ": " + v + " is outside the allowed range [" + min + ", " + max + "]");
+        }
+    }
+
+    private static void positive(String file, String key, int v, int min, int max) {
+        if (v < min || v > max) {
+            throw new RigConfigurationException(file + ": " + key + ": " + v + " is outside the allowed range [" + min + ", " + max + "]");
+        }
+    }
+
+    public Map<String, Object> asMap() {
+        return YAML.convertValue(this, Map.class);
+    }
+
+    public static String key(double delayNs) {
+        return org.tileloop.rig.Numbers.plain(delayNs);
+    }
+}
