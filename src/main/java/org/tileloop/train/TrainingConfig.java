@@ -71,8 +71,8 @@ public final class TrainingConfig {
     }
 
     public void check(String file) {
-        positive(file, "iterations", iterations, 1, 100_000);
-        positive(file, "eval_every", evalEvery, 1, 100_000);
+        range(file, "iterations", iterations, 1, 100_000);
+        range(file, "eval_every", evalEvery, 1, 100_000);
         range(file, "fd_step", fdStep, 1e-6, 0.5);
         range(file, "step_size", stepSize, 0, 1);
         range(file, "step_decay", stepDecay, 0, 100);
@@ -101,13 +101,9 @@ public final class TrainingConfig {
 
     private static void range(String file, String key, double v, double min, double max) {
         if (!(v >= min && v <= max)) {
-            throw new RigConfigurationException(file + ": " + key + ": " + v + " is outside the allowed range [" + min + ", " + max + "]");
-        }
-    }
-
-    private static void positive(String file, String key, int v, int min, int max) {
-        if (v < min || v > max) {
-            throw new RigConfigurationException(file + ": " + key + ": " + v + " is outside the allowed range [" + min + ", " + max + "]");
+            throw new RigConfigurationException(file + ": " + key + ": " + org.tileloop.rig.Numbers.plain(v)
+                    + " is outside the allowed range [" + org.tileloop.rig.Numbers.plain(min) + ", "
+                    + org.tileloop.rig.Numbers.plain(max) + "]");
         }
     }
 
