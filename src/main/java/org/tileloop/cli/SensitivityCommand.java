@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
+import org.tileloop.rig.Probe;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
@@ -43,7 +44,7 @@ final class SensitivityCommand implements Callable<Integer> {
     public Integer call() {
         try (Rig rig = Rigs.open(rigOptions.rig)) {
             ParameterVector base = rig.description().withOverrides(rigOptions.overrides());
-            List<Stimulus> batch = List.of(new Stimulus(Map.of(rig.description().inputs().get(0).name(), delayNs)));
+            Stimulus stimulus = new Stimulus(Map.of(rig.description().inputs().get(0).name(), delayNs));
             List<ChannelSpec> channels = rig.description().channels();
             PrintWriter out = spec.commandLine().getOut();
             out.printf("Sensitivity of first-spike times at delay %s ns: dt/dp in ps per +1%% of the parameter (and in ns per unit).%n%n",
@@ -56,15 +57,21 @@ final class SensitivityCommand implements Callable<Integer> {
             }
             out.println(head);
             out.println(rule);
-            for (ParameterSpec p : rig.description().parameters()) {
-                if (!all && !p.trainable()) {
-                    continue;
-                }
+            List<ParameterSpec> shown = rig.description().parameters().stream().filter(p -> all || p.trainable()).toList();
+            List<Probe> probes = new ArrayList<>();
+            for (ParameterSpec p : shown) {
                 double v = base.get(p.name());
-                double up = Math.min(p.max(), v * (1 + stepPct / 100));
-                double down = Math.max(p.min(), v * (1 - stepPct / 100));
-                StimulusResult hi = rig.measure(base.with(p.name(), up), batch).get(0);
-                StimulusResult lo = rig.measure(base.with(p.name(), down), batch).get(0);
+                probes.add(new Probe(base.with(p.name(), Math.min(p.max(), v * (1 + stepPct / 100))), stimulus));
+                probes.add(new Probe(base.with(p.name(), Math.max(p.min(), v * (1 - stepPct / 100))), stimulus));
+            }
+            List<StimulusResult> results = rig.measure(probes);
+            for (int i = 0; i < shown.size(); i++) {
+                ParameterSpec p = shown.get(i);
+                double v = base.get(p.name());
+                double up = probes.get(2 * i).parameters().get(p.name());
+                double down = probes.get(2 * i + 1).parameters().get(p.name());
+                StimulusResult hi = results.get(2 * i);
+                StimulusResult lo = results.get(2 * i + 1);
                 List<String> cells = new ArrayList<>();
                 for (int c = 0; c < channels.size(); c++) {
                     var th = hi.channels().get(c).firstSpike();

@@ -79,6 +79,7 @@ public final class Trainer {
                 ? FiniteDifference.Scheme.FORWARD : FiniteDifference.Scheme.CENTRAL, config.fdStep);
         StepRule rule = new StepRule(config.stepSize, config.stepDecay, config.maxStep);
         double energyRef = config.energyReferencePj;
+        Loss loss = energyRef > 0 ? new Loss(settings(energyRef)) : null;
         Files.createDirectories(outDir);
         int n = config.iterations;
         double[] trainLoss = new double[n + 1];
@@ -104,10 +105,10 @@ public final class Trainer {
                 }
                 List<StimulusResult> results = rig.measure(batch);
                 measurements += results.size();
-                if (energyRef <= 0) {
+                if (loss == null) {
                     energyRef = meanEnergy(results.subList(0, train.size()));
+                    loss = new Loss(settings(energyRef));
                 }
-                Loss loss = new Loss(settings(energyRef));
                 double we = n <= 1 ? config.energyWeightStart
                         : config.energyWeightStart + (config.energyWeightEnd - config.energyWeightStart) * Math.min(k, n - 1) / (n - 1);
                 double[] losses = new double[points.size()];
