@@ -41,6 +41,22 @@ public final class Main {
         return v == null ? "dev" : v;
     }
 
+    /** The git commit the running build was made from ("+dirty" when it had local changes), or empty. */
+    public static java.util.Optional<String> gitCommit() {
+        try (var in = Main.class.getResourceAsStream("/tileloop-git.properties")) {
+            if (in == null) {
+                return java.util.Optional.empty();
+            }
+            var p = new java.util.Properties();
+            p.load(in);
+            String id = p.getProperty("git.commit.id", "");
+            return id.isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(id + ("true".equals(p.getProperty("git.dirty")) ? "+dirty" : ""));
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

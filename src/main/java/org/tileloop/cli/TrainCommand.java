@@ -1,37 +1,48 @@
 package org.tileloop.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tileloop.rig.ParameterSpec;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.tileloop.rig.Rig;
+import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.rig.file.Rigs;
+import org.tileloop.train.RunReport;
+import org.tileloop.train.RunState;
 import org.tileloop.train.Trainer;
 import org.tileloop.train.TrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a rig's parameters towards temporal targets (perturb-measure-update).")
+        description = {"Train a rig's parameters towards temporal targets (perturb-measure-update).",
+                "Ctrl-C stops at the next iteration boundary (status aborted, exit 130); --resume continues."})
 final class TrainCommand implements Callable<Integer> {
+
+    static final int EXIT_ABORTED = 130;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RIG", description = "Rig file, e.g. rigs/sim-tile4.yaml.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RIG", description = "Rig file, e.g. rigs/sim-tile4.yaml.")
     Path rigFile;
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -47,8 +58,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "Runs directory (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue an interrupted run (e.g. runs/latest) from its last completed iteration, "
+                    + "with the rig and config it recorded.")
+    Path resume;
+
     @Override
     public Integer call() throws IOException {
+        if (resume != null) {
+            if (rigFile != null || configFile != null || iterations != null || seed != null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--resume continues a run with its recorded rig and config: give no RIG, --config, --iterations or --seed");
+            }
+            return resume();
+        }
+        if (rigFile == null) {
+            throw new ParameterException(spec.commandLine(), "Missing RIG (a rig file, e.g. rigs/sim-tile4.yaml) or --resume RUN_DIR");
+        }
         RigFile rigf = RigFileLoader.load(rigFile);
         Path cfgPath = configFile != null ? configFile
                 : rigFile.toAbsolutePath().getParent().resolve("training").resolve(rigf.description().id() + ".yaml");
@@ -61,75 +87,139 @@ final class TrainCommand implements Callable<Integer> {
         }
         config.check(cfgPath.toString());
         byte[] cfgBytes = Json.MAPPER.writeValueAsBytes(config.asMap());
-        String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now())
-                + "-" + RigFileLoader.sha256(cfgBytes).substring(0, 8);
-        Path runDir = out.resolve(runId);
-        Files.createDirectories(runDir);
-        PrintWriter err = spec.commandLine().getErr();
+        String configSha = RigFileLoader.sha256(cfgBytes);
+        Path runDir = newRunDir(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now())
+                + "-" + configSha.substring(0, 8));
         ObjectNode manifest = Json.MAPPER.createObjectNode();
-        manifest.put("run_id", runId);
-        manifest.put("command_line", "tileloop train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        manifest.put("run_id", runDir.getFileName().toString());
+        manifest.put("command_line", "tileloop " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         manifest.put("tileloop_version", Main.version());
+        Main.gitCommit().ifPresent(c -> manifest.put("git_commit", c));
+        manifest.put("java_version", System.getProperty("java.version"));
         manifest.put("rig_file", rigFile.toString());
+        manifest.put("rig_file_absolute", rigFile.toAbsolutePath().normalize().toString());
         manifest.put("rig_file_sha256", rigf.sha256());
         manifest.put("config_file", cfgPath.toString());
-        manifest.put("config_sha256", RigFileLoader.sha256(cfgBytes));
+        manifest.put("config_sha256", configSha);
         manifest.set("config", Json.MAPPER.valueToTree(config.asMap()));
         manifest.put("seed", config.seed);
-        manifest.put("calibration_id", "identity");
         manifest.put("start_time", Instant.now().toString());
-        manifest.put("status", "running");
-        writeManifest(runDir, manifest);
-        try (Rig rig = Rigs.open(rigf)) {
-            Trainer.Outcome o = new Trainer(rig, config).run(runDir, p -> {
-                err.printf(Locale.ROOT, "iteration %d/%d  loss_train %.6g  loss_holdout %s  measurements %d%n", p.iteration(),
-                        p.iterations(), p.lossTrain(), Double.isNaN(p.lossHoldout()) ? "-" : String.format(Locale.ROOT, "%.6g", p.lossHoldout()),
-                        p.measurements());
-                err.flush();
-            });
-            writeSummary(runDir, rig, o);
-            manifest.put("status", "completed");
-            manifest.put("reason", "reached " + config.iterations + " iterations");
-            manifest.put("measurements", o.measurements());
-        } catch (RuntimeException | IOException e) {
-            manifest.put("status", "failed");
-            manifest.put("reason", String.valueOf(e.getMessage()));
-            throw e;
-        } finally {
-            manifest.put("end_time", Instant.now().toString());
-            writeManifest(runDir, manifest);
-            Path latest = out.resolve("latest");
-            Files.deleteIfExists(latest);
-            Files.createSymbolicLink(latest, Path.of(runId));
+        return train(runDir, rigf, config, manifest);
+    }
+
+    private Path newRunDir(String runId) throws IOException {
+        Files.createDirectories(out);
+        for (int i = 1; ; i++) {
+            Path dir = out.resolve(i == 1 ? runId : runId + "-" + i);
+            try {
+                return Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                // same second, same config: take the next suffix
+            }
         }
-        spec.commandLine().getOut().println("artifacts: " + runDir);
-        return 0;
+    }
+
+    private int resume() throws IOException {
+        Path manifestFile = resume.resolve("manifest.json");
+        if (!Files.isRegularFile(manifestFile) || !Files.isRegularFile(resume.resolve(RunState.FILE))) {
+            throw new RigConfigurationException(resume + ": not a resumable run directory (needs manifest.json and "
+                    + RunState.FILE + ")");
+        }
+        ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(manifestFile.toFile());
+        if ("completed".equals(manifest.path("status").asText())) {
+            throw new RigConfigurationException(resume + ": run already completed; nothing to resume");
+        }
+        Path rigPath = Path.of(manifest.path("rig_file_absolute").asText());
+        RigFile rigf = RigFileLoader.load(rigPath);
+        if (!rigf.sha256().equals(manifest.path("rig_file_sha256").asText())) {
+            throw new RigConfigurationException(rigPath + ": rig file changed since run " + manifest.path("run_id").asText()
+                    + " started (sha256 " + rigf.sha256().substring(0, 12) + ", recorded "
+                    + manifest.path("rig_file_sha256").asText().substring(0, Math.min(12, manifest.path("rig_file_sha256").asText().length()))
+                    + "); restore it or start a new run");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> recorded = Json.MAPPER.convertValue(manifest.path("config"), Map.class);
+        TrainingConfig config = TrainingConfig.fromMap(recorded, manifestFile + ": config");
+        RunState state = RunState.load(resume).orElseThrow();
+        ObjectNode entry = Json.MAPPER.createObjectNode();
+        entry.put("time", Instant.now().toString());
+        entry.put("from_iteration", state.nextIteration());
+        entry.put("command_line", "tileloop " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        JsonNode resumes = manifest.path("resumes");
+        (resumes.isArray() ? (com.fasterxml.jackson.databind.node.ArrayNode) resumes : manifest.putArray("resumes")).add(entry);
+        manifest.remove("end_time");
+        manifest.remove("reason");
+        return train(resume, rigf, config, manifest);
+    }
+
+    private int train(Path runDir, RigFile rigf, TrainingConfig config, ObjectNode manifest) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            err.println();
+            err.println("tileloop: stop requested; finishing the current iteration (SIGKILL loses at most that iteration)");
+            err.flush();
+            try {
+                finished.await(1, TimeUnit.HOURS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ProgressDisplay progress = new ProgressDisplay(err, System.console() != null);
+        try {
+            manifest.put("status", "running");
+            writeManifest(runDir, manifest);
+            Path latest = runDir.toAbsolutePath().getParent().resolve("latest");
+            Files.deleteIfExists(latest);
+            Files.createSymbolicLink(latest, runDir.getFileName());
+            try (Rig rig = Rigs.open(rigf)) {
+                manifest.put("rig_id", rig.description().id());
+                manifest.put("rig_kind", rig.description().kind().toString());
+                manifest.set("rig_provenance", Json.MAPPER.valueToTree(rig.provenance()));
+                manifest.put("calibration_id", "identity");
+                writeManifest(runDir, manifest);
+                Trainer.Outcome o = new Trainer(rig, config).run(runDir, progress, stop::get);
+                progress.finish();
+                RunReport.write(runDir, rig.description(), o);
+                manifest.put("measurements", o.measurements());
+                manifest.put("iterations_completed", o.lastIteration());
+                if (o.completed()) {
+                    manifest.put("status", "completed");
+                    manifest.put("reason", "reached " + config.iterations + " iterations");
+                } else {
+                    manifest.put("status", "aborted");
+                    manifest.put("reason", "stop requested (SIGINT/SIGTERM) after iteration " + o.lastIteration()
+                            + "; continue with: tileloop train --resume " + runDir);
+                }
+            } catch (RuntimeException | IOException e) {
+                progress.finish();
+                manifest.put("status", "failed");
+                manifest.put("reason", String.valueOf(e.getMessage()));
+                throw e;
+            } finally {
+                manifest.put("end_time", Instant.now().toString());
+                writeManifest(runDir, manifest);
+            }
+            boolean aborted = "aborted".equals(manifest.path("status").asText());
+            spec.commandLine().getOut().println((aborted ? "aborted; artifacts so far: " : "artifacts: ") + runDir);
+            spec.commandLine().getOut().flush();
+            return aborted ? EXIT_ABORTED : 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns now that the run is recorded
+            }
+        }
     }
 
     private static void writeManifest(Path runDir, ObjectNode manifest) throws IOException {
         Path tmp = runDir.resolve("manifest.json.tmp");
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-        Files.move(tmp, runDir.resolve("manifest.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void writeSummary(Path runDir, Rig rig, Trainer.Outcome o) throws IOException {
-        int n = o.trainLoss().length - 1;
-        StringBuilder s = new StringBuilder("# Training summary\n\n");
-        s.append(String.format(Locale.ROOT, "| split | start | end |%n|---|---|---|%n| train | %.6g | %.6g |%n| holdout | %.6g | %.6g |%n%n",
-                o.trainLoss()[0], o.trainLoss()[n], o.holdoutLoss()[0], o.holdoutLoss()[n]));
-        s.append(String.format(Locale.ROOT, "Final holdout − train gap: %.6g%n%n", o.holdoutLoss()[n] - o.trainLoss()[n]));
-        var t = o.finalTrain();
-        s.append(String.format(Locale.ROOT, "Final train terms: timing %.6g, missing %.6g, count %.6g, order %.6g, energy %.6g%n%n",
-                t.timing(), t.missing(), t.count(), t.order(), t.energy()));
-        s.append("| parameter | unit | initial | final | min | max |\n|---|---|---|---|---|---|\n");
-        for (ParameterSpec p : rig.description().parameters()) {
-            double a = o.initial().get(p.name());
-            double b = o.last().get(p.name());
-            if (a != b || p.trainable()) {
-                s.append(String.format(Locale.ROOT, "| %s | %s | %.6g | %.6g | %.6g | %.6g |%n", p.name(), p.unit(), a, b, p.min(), p.max()));
-            }
-        }
-        Files.writeString(runDir.resolve("summary.md"), s.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, runDir.resolve("manifest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,6 +1,7 @@
 package org.tileloop.rig;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A tile the trainer can drive: a simulated tile (ngspice) or a physical bench.
@@ -44,6 +45,15 @@ public interface Rig extends AutoCloseable {
     /** Measures every stimulus under one parameter vector; see {@link #measure(List)}. */
     default List<StimulusResult> measure(ParameterVector parameters, List<Stimulus> stimuli) {
         return measure(stimuli.stream().map(s -> new Probe(parameters, s)).toList());
+    }
+
+    /**
+     * Facts about what produces this rig's measurements, for run records: e.g. simulator name
+     * and version and netlist hash, or firmware version and board id. Keys are snake_case.
+     * May ask the simulator or device, so it can take up to a few seconds.
+     */
+    default Map<String, String> provenance() {
+        return Map.of();
     }
 
     /** Releases processes, ports and pins. Idempotent. */

@@ -1,16 +1,20 @@
 package org.tileloop.train;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ChannelSpec;
@@ -35,9 +39,19 @@ public final class Trainer {
     public record Progress(int iteration, int iterations, double lossTrain, double lossHoldout, long measurements) {
     }
 
-    /** The outcome of a run. */
-    public record Outcome(double[] trainLoss, double[] holdoutLoss, ParameterVector initial, ParameterVector last,
-                          LossTerms finalTrain, long measurements) {
+    /**
+     * The outcome of a run, complete or stopped at an iteration boundary.
+     *
+     * @param train per completed iteration, the train loss terms
+     * @param holdout per completed iteration, the holdout loss terms (null where not evaluated)
+     * @param last the parameters at the last completed iteration
+     */
+    public record Outcome(List<LossTerms> train, List<LossTerms> holdout, ParameterVector initial, ParameterVector last,
+                          long measurements, boolean completed) {
+
+        public int lastIteration() {
+            return train.size() - 1;
+        }
     }
 
     private final Rig rig;
@@ -50,7 +64,12 @@ public final class Trainer {
         this.description = rig.description();
     }
 
-    public Outcome run(Path outDir, Consumer<Progress> progress) throws IOException {
+    /**
+     * Runs (or, when {@code outDir} holds a {@link RunState}, continues) the loop. Before each
+     * iteration {@code stopRequested} is asked; when it says yes the run stops there, with every
+     * completed iteration saved, and the outcome is not {@code completed}.
+     */
+    public Outcome run(Path outDir, Consumer<Progress> progress, BooleanSupplier stopRequested) throws IOException {
         List<ParameterSpec> trainable = new ArrayList<>();
         List<String> names = config.trainable.isEmpty()
                 ? description.parameters().stream().filter(ParameterSpec::trainable).map(ParameterSpec::name).toList()
@@ -63,34 +82,49 @@ public final class Trainer {
         ParameterSpace space = new ParameterSpace(trainable, initial);
         List<Trace> train = traces(Trace.TRAIN, config.trainDelaysNs);
         List<Trace> holdout = traces(Trace.HOLDOUT, config.holdoutDelaysNs);
-        long measurements = 0;
-        if (config.targetMode.equals("measured_anchor_shift")) {
-            List<Trace> probe = new ArrayList<>(train);
-            if (config.anchorProbeSplit.equals("all")) {
-                probe.addAll(holdout);
+        Files.createDirectories(outDir);
+        Path itFile = outDir.resolve("iterations.csv");
+        Path trFile = outDir.resolve("traces.csv");
+        RunState state = RunState.load(outDir).orElse(null);
+        if (state == null) {
+            long measurements = 0;
+            if (config.targetMode.equals("measured_anchor_shift")) {
+                List<Trace> probe = new ArrayList<>(train);
+                if (config.anchorProbeSplit.equals("all")) {
+                    probe.addAll(holdout);
+                }
+                ParameterVector anchor = description.withOverrides(config.anchor);
+                List<StimulusResult> r = rig.measure(anchor, probe.stream().map(Trace::stimulus).toList());
+                measurements += r.size();
+                train = shifted(train, probe, r);
+                holdout = shifted(holdout, probe, r);
             }
-            ParameterVector anchor = description.withOverrides(config.anchor);
-            List<StimulusResult> r = rig.measure(anchor, probe.stream().map(Trace::stimulus).toList());
-            measurements += r.size();
-            train = shifted(train, probe, r);
-            holdout = shifted(holdout, probe, r);
+            Files.writeString(itFile, iterationsHeader(trainable), StandardCharsets.UTF_8);
+            Files.writeString(trFile, TRACES_HEADER, StandardCharsets.UTF_8);
+            state = new RunState(0, space.toUnit(initial), measurements, config.energyReferencePj, targets(train),
+                    targets(holdout), List.of(), List.of(), Files.size(itFile), Files.size(trFile));
+            state.save(outDir);
+        } else {
+            if (state.unit().length != trainable.size() || state.trainTargetsNs().size() != train.size()
+                    || state.holdoutTargetsNs().size() != holdout.size()) {
+                throw new RigConfigurationException(outDir.resolve(RunState.FILE)
+                        + ": saved state does not match the training config (trainable parameters or traces differ)");
+            }
+            train = withTargets(train, state.trainTargetsNs());
+            holdout = withTargets(holdout, state.holdoutTargetsNs());
         }
         FiniteDifference fd = new FiniteDifference(config.estimator.equals("forward")
                 ? FiniteDifference.Scheme.FORWARD : FiniteDifference.Scheme.CENTRAL, config.fdStep);
         StepRule rule = new StepRule(config.stepSize, config.stepDecay, config.maxStep);
-        double energyRef = config.energyReferencePj;
-        Loss loss = energyRef > 0 ? new Loss(settings(energyRef)) : null;
-        Files.createDirectories(outDir);
         int n = config.iterations;
-        double[] trainLoss = new double[n + 1];
-        double[] holdoutLoss = new double[n + 1];
-        double[] u = space.toUnit(initial);
-        LossTerms finalTrain = null;
-        try (BufferedWriter it = Files.newBufferedWriter(outDir.resolve("iterations.csv"), StandardCharsets.UTF_8);
-             BufferedWriter tr = Files.newBufferedWriter(outDir.resolve("traces.csv"), StandardCharsets.UTF_8)) {
-            it.write(iterationsHeader(trainable));
-            tr.write("iteration,split,delay_ns,channel,target_ns,first_spike_raw_ns,first_spike_ns,calibration_id,spike_count,expected_count,error_ns\n");
-            for (int k = 0; k <= n; k++) {
+        try (FileChannel it = append(itFile, state.iterationsBytes());
+             FileChannel tr = append(trFile, state.tracesBytes())) {
+            while (state.nextIteration() <= n) {
+                if (stopRequested.getAsBoolean()) {
+                    break;
+                }
+                int k = state.nextIteration();
+                double[] u = state.unit();
                 boolean last = k == n;
                 List<double[]> points = last ? List.<double[]>of(u) : fd.points(u);
                 boolean evalHoldout = last || k % config.evalEvery == 0;
@@ -104,11 +138,10 @@ public final class Trainer {
                     holdout.forEach(t -> batch.add(new Probe(v, t.stimulus())));
                 }
                 List<StimulusResult> results = rig.measure(batch);
-                measurements += results.size();
-                if (loss == null) {
-                    energyRef = meanEnergy(results.subList(0, train.size()));
-                    loss = new Loss(settings(energyRef));
-                }
+                long measurements = state.measurements() + results.size();
+                double energyRef = state.energyReferencePj() > 0 ? state.energyReferencePj()
+                        : meanEnergy(results.subList(0, train.size()));
+                Loss loss = new Loss(settings(energyRef));
                 double we = n <= 1 ? config.energyWeightStart
                         : config.energyWeightStart + (config.energyWeightEnd - config.energyWeightStart) * Math.min(k, n - 1) / (n - 1);
                 double[] losses = new double[points.size()];
@@ -129,20 +162,62 @@ public final class Trainer {
                 double[] grad = last ? new double[u.length] : fd.gradient(points, losses);
                 double[] step = new double[u.length];
                 double[] next = last ? u : rule.apply(u, grad, k, step);
-                ParameterVector current = space.fromUnit(u);
-                it.write(iterationRow(k, measurements, base, hold, trainable, current, grad, step, space));
-                writeTraces(tr, k, train, results.subList(0, train.size()));
-                writeTraces(tr, k, holdout, holdResults);
-                it.flush();
-                tr.flush();
-                trainLoss[k] = base.total();
-                holdoutLoss[k] = hold == null ? Double.NaN : hold.total();
-                finalTrain = base;
-                progress.accept(new Progress(k, n, base.total(), holdoutLoss[k], measurements));
-                u = next;
+                StringBuilder rows = new StringBuilder();
+                write(it, iterationRow(k, measurements, base, hold, trainable, space.fromUnit(u), grad, step));
+                writeTraces(rows, k, train, results.subList(0, train.size()));
+                writeTraces(rows, k, holdout, holdResults);
+                write(tr, rows.toString());
+                List<LossTerms> trainTerms = new ArrayList<>(state.train());
+                trainTerms.add(base);
+                List<LossTerms> holdTerms = new ArrayList<>(state.holdout());
+                holdTerms.add(hold);
+                state = new RunState(k + 1, next, measurements, energyRef, state.trainTargetsNs(), state.holdoutTargetsNs(),
+                        trainTerms, holdTerms, it.size(), tr.size());
+                state.save(outDir);
+                progress.accept(new Progress(k, n, base.total(), hold == null ? Double.NaN : hold.total(), measurements));
             }
         }
-        return new Outcome(trainLoss, holdoutLoss, initial, space.fromUnit(u), finalTrain, measurements);
+        ParameterVector at = space.fromUnit(state.unit());
+        return new Outcome(state.train(), state.holdout(), initial, at, state.measurements(), state.nextIteration() > n);
+    }
+
+    private static final String TRACES_HEADER = "iteration,split,delay_ns,channel,target_ns,first_spike_raw_ns,first_spike_ns,"
+            + "calibration_id,spike_count,expected_count,error_ns\n";
+
+    /** Opens {@code file} for appending after cutting it to {@code length} (rows of an unfinished iteration go). */
+    private static FileChannel append(Path file, long length) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        ch.truncate(length);
+        ch.position(length);
+        return ch;
+    }
+
+    private static void write(FileChannel ch, String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+        ch.force(false);
+    }
+
+    private static List<List<Double>> targets(List<Trace> traces) {
+        List<List<Double>> out = new ArrayList<>();
+        for (Trace t : traces) {
+            List<Double> row = new ArrayList<>();
+            t.targetsNs().forEach(v -> row.add(v.isPresent() ? v.getAsDouble() : null));
+            out.add(row);
+        }
+        return out;
+    }
+
+    private static List<Trace> withTargets(List<Trace> traces, List<List<Double>> targets) {
+        List<Trace> out = new ArrayList<>();
+        for (int i = 0; i < traces.size(); i++) {
+            Trace t = traces.get(i);
+            List<OptionalDouble> v = targets.get(i).stream().map(x -> x == null ? OptionalDouble.empty() : OptionalDouble.of(x)).toList();
+            out.add(new Trace(t.split(), t.stimulus(), v, t.expectedCounts()));
+        }
+        return out;
     }
 
     private LossSettings settings(double energyRef) {
@@ -174,11 +249,27 @@ public final class Trainer {
             List<OptionalDouble> targets = new ArrayList<>();
             if (config.targetMode.equals("absolute")) {
                 List<Double> t = config.targetsNs.get(TrainingConfig.key(d));
-                if (t == null || t.size() != channels) {
-                    throw new RigConfigurationException("training config: targets_ns: delay " + TrainingConfig.key(d)
-                            + " needs " + channels + " target times (one per channel), got " + (t == null ? "none" : t.size()));
+                List<String> order = config.targetChannels.isEmpty()
+                        ? description.channels().stream().map(ChannelSpec::name).toList() : config.targetChannels;
+                if (t == null || t.size() != order.size()) {
+                    throw new RigConfigurationException("training config: targets: delay " + TrainingConfig.key(d)
+                            + " needs " + order.size() + " target times (one per channel), got " + (t == null ? "none" : t.size()));
                 }
-                t.forEach(v -> targets.add(OptionalDouble.of(v)));
+                for (String name : order) {
+                    if (description.channels().stream().noneMatch(ch -> ch.name().equals(name))) {
+                        throw new RigConfigurationException("training config: targets: '" + name + "' is not a channel of rig "
+                                + description.id());
+                    }
+                }
+                for (ChannelSpec ch : description.channels()) {
+                    int i = order.indexOf(ch.name());
+                    if (i < 0) {
+                        throw new RigConfigurationException("training config: targets: no column for channel '" + ch.name()
+                                + "' of rig " + description.id() + " (have " + order + ")");
+                    }
+                    Double v = t.get(i);
+                    targets.add(v == null ? OptionalDouble.empty() : OptionalDouble.of(v));
+                }
             } else {
                 for (int c = 0; c < channels; c++) {
                     targets.add(OptionalDouble.empty());
@@ -188,7 +279,15 @@ public final class Trainer {
             for (int c = 0; c < channels; c++) {
                 counts.add(config.expectedCounts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(config.expectedCounts.get(c)));
             }
-            out.add(new Trace(split, new Stimulus(Map.of(description.inputs().get(0).name(), d)), targets, counts));
+            Map<String, Double> inputs = new LinkedHashMap<>();
+            inputs.put(description.inputs().get(0).name(), d);
+            config.fixedInputsNs.forEach((name, ns) -> {
+                if (inputs.put(name, ns) != null) {
+                    throw new RigConfigurationException("training config: fixed_inputs_ns: '" + name
+                            + "' is the input the trace delays drive; fix a different input");
+                }
+            });
+            out.add(new Trace(split, new Stimulus(inputs), targets, counts));
         }
         return out;
     }
@@ -228,7 +327,7 @@ public final class Trainer {
     }
 
     private static String iterationRow(int k, long measurements, LossTerms train, LossTerms hold, List<ParameterSpec> trainable,
-                                       ParameterVector params, double[] grad, double[] step, ParameterSpace space) {
+                                       ParameterVector params, double[] grad, double[] step) {
         StringBuilder r = new StringBuilder().append(k).append(',').append(measurements).append(',').append(f(train.total()))
                 .append(',').append(hold == null ? "" : f(hold.total()));
         for (double v : train.values()) {
@@ -250,7 +349,7 @@ public final class Trainer {
         return r.append('\n').toString();
     }
 
-    private void writeTraces(BufferedWriter out, int k, List<Trace> traces, List<StimulusResult> results) throws IOException {
+    private static void writeTraces(StringBuilder out, int k, List<Trace> traces, List<StimulusResult> results) {
         for (int t = 0; t < results.size(); t++) {
             Trace trace = traces.get(t);
             for (int c = 0; c < results.get(t).channels().size(); c++) {
@@ -258,7 +357,7 @@ public final class Trainer {
                 OptionalDouble target = trace.targetsNs().get(c);
                 var first = ch.firstSpike();
                 OptionalInt expected = trace.expectedCounts().get(c);
-                out.write(k + "," + trace.split() + "," + f(trace.stimulus().delayNs()) + "," + ch.name() + ","
+                out.append(k + "," + trace.split() + "," + f(trace.stimulus().delayNs()) + "," + ch.name() + ","
                         + (target.isPresent() ? f(target.getAsDouble()) : "") + ","
                         + first.map(x -> f(x.rawNs())).orElse("") + "," + first.map(x -> f(x.calibratedNs())).orElse("") + ","
                         + first.map(x -> x.calibrationId()).orElse("") + "," + ch.spikeCount() + ","

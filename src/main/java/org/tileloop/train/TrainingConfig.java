@@ -1,13 +1,17 @@
 package org.tileloop.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +27,15 @@ public final class TrainingConfig {
     public Map<String, Double> initial = new LinkedHashMap<>();
     public List<Double> trainDelaysNs = List.of(4.5, 5.5, 7.5);
     public List<Double> holdoutDelaysNs = List.of(6.5, 9.0, 10.5);
+    /** Inputs fired at the same delay in every trace (input name to ns), besides the rig's first input. */
+    public Map<String, Double> fixedInputsNs = new LinkedHashMap<>();
     public String targetMode = "absolute";
     /** Absolute targets: delay (as written, e.g. "4.5") to per-channel first-spike times (ns). */
     public Map<String, List<Double>> targetsNs = new LinkedHashMap<>();
+    /** Absolute targets from a CSV file (relative to the config file): header {@code delay_ns,<channel>...}. */
+    public String targetsCsv;
+    /** Channel names the {@code targets_ns} lists follow; empty means the rig's channel order. */
+    public List<String> targetChannels = List.of();
     public Map<String, Double> anchor = new LinkedHashMap<>();
     public List<Double> anchorShiftNs = List.of();
     public String anchorProbeSplit = "train";
@@ -66,8 +76,69 @@ public final class TrainingConfig {
         } catch (IOException e) {
             throw new RigConfigurationException(file + ": cannot read training config: " + e.getMessage(), e);
         }
+        if (c.targetsCsv != null) {
+            if (!c.targetsNs.isEmpty() || !c.targetChannels.isEmpty()) {
+                throw new RigConfigurationException(file + ": targets_csv: give targets either inline (targets_ns) or from a CSV, not both");
+            }
+            c.readTargetsCsv(file, file.toAbsolutePath().getParent().resolve(c.targetsCsv));
+        }
         c.check(file.toString());
         return c;
+    }
+
+    /** A config recorded by {@link #asMap()} (e.g. in a run manifest), checked again. */
+    public static TrainingConfig fromMap(Map<String, Object> recorded, String source) {
+        TrainingConfig c;
+        try {
+            c = YAML.convertValue(recorded, TrainingConfig.class);
+        } catch (IllegalArgumentException e) {
+            throw new RigConfigurationException(source + ": recorded training config is unreadable: " + e.getMessage(), e);
+        }
+        c.check(source);
+        return c;
+    }
+
+    private void readTargetsCsv(Path configFile, Path csv) {
+        CsvMapper mapper = new CsvMapper();
+        List<String[]> rows = new ArrayList<>();
+        try (MappingIterator<String[]> it = mapper.readerFor(String[].class).with(CsvParser.Feature.WRAP_AS_ARRAY)
+                .with(CsvParser.Feature.TRIM_SPACES).with(CsvParser.Feature.SKIP_EMPTY_LINES).readValues(csv.toFile())) {
+            it.forEachRemaining(rows::add);
+        } catch (IOException | RuntimeException e) {
+            throw new RigConfigurationException(configFile + ": targets_csv: cannot read " + csv + ": " + e.getMessage(), e);
+        }
+        if (rows.isEmpty() || rows.get(0).length < 2 || !rows.get(0)[0].equals("delay_ns")) {
+            throw new RigConfigurationException(csv + ": header must be delay_ns followed by channel names, e.g. delay_ns,n0,n1,n2,n3");
+        }
+        String[] header = rows.get(0);
+        targetChannels = List.of(header).subList(1, header.length);
+        targetsNs = new LinkedHashMap<>();
+        for (int r = 1; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            if (row.length != header.length) {
+                throw new RigConfigurationException(csv + ": line " + (r + 1) + ": " + row.length + " fields, header has " + header.length);
+            }
+            double delay = number(csv, r, header[0], row[0]);
+            List<Double> targets = new ArrayList<>();
+            for (int c = 1; c < row.length; c++) {
+                targets.add(row[c].isEmpty() ? null : number(csv, r, header[c], row[c]));
+            }
+            if (targetsNs.put(key(delay), targets) != null) {
+                throw new RigConfigurationException(csv + ": line " + (r + 1) + ": delay " + key(delay) + " appears twice");
+            }
+        }
+    }
+
+    private static double number(Path csv, int r, String column, String text) {
+        try {
+            double v = Double.parseDouble(text);
+            if (Double.isFinite(v) && text.matches("[-+]?[0-9.eE+-]+")) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new RigConfigurationException(csv + ": line " + (r + 1) + ": " + column + ": '" + text + "' is not a number (ns)");
     }
 
     public void check(String file) {

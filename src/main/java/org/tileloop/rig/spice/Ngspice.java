@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -72,6 +73,12 @@ public final class Ngspice {
         return executable;
     }
 
+    /**
+     * ngspice dies on SIGINT; run in its own session, a Ctrl-C on the terminal reaches only
+     * tileloop, which then stops at an iteration boundary instead of losing the batch.
+     */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     /** The version string ngspice reports, e.g. {@code 39}. */
     public String version() {
         try {
@@ -99,7 +106,12 @@ public final class Ngspice {
         Path log = raw.resolveSibling(raw.getFileName() + ".log");
         Process p;
         try {
-            p = new ProcessBuilder(executable.toString(), "-b", "-r", raw.toString(), netlist.toString())
+            List<String> cmd = new ArrayList<>();
+            if (Files.isExecutable(SETSID)) {
+                cmd.add(SETSID.toString());
+            }
+            cmd.addAll(List.of(executable.toString(), "-b", "-r", raw.toString(), netlist.toString()));
+            p = new ProcessBuilder(cmd)
                     .directory(netlist.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())

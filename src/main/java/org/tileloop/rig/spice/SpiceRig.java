@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +30,7 @@ import org.tileloop.rig.RigUnavailableException;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.Timing;
+import org.tileloop.rig.file.RigFileLoader;
 
 /**
  * The simulated tile: each stimulus is one ngspice batch run of the rendered netlist; a batch
@@ -65,6 +68,20 @@ public final class SpiceRig implements Rig {
     @Override
     public RigDescription description() {
         return description;
+    }
+
+    @Override
+    public Map<String, String> provenance() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("simulator", "ngspice");
+        p.put("simulator_version", ngspice.version());
+        p.put("netlist", settings.netlistTemplate().toString());
+        try {
+            p.put("netlist_sha256", RigFileLoader.sha256(Files.readAllBytes(settings.netlistTemplate())));
+        } catch (IOException e) {
+            throw new RigUnavailableException("cannot read netlist " + settings.netlistTemplate() + ": " + e.getMessage(), e);
+        }
+        return p;
     }
 
     public Ngspice ngspice() {

@@ -1,0 +1,63 @@
+package org.tileloop.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.tileloop.train.Trainer;
+
+/**
+ * Training progress: a redrawn bar with losses and ETA on a terminal, one plain line per
+ * iteration otherwise (logs, CI). The ETA is the mean iteration time of this process so far
+ * times the iterations left.
+ */
+final class ProgressDisplay implements Consumer<Trainer.Progress> {
+    private static final int WIDTH = 24;
+
+    private final PrintWriter out;
+    private final boolean terminal;
+    private final long startNs = System.nanoTime();
+    private int done;
+    private boolean open;
+
+    ProgressDisplay(PrintWriter out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public void accept(Trainer.Progress p) {
+        done++;
+        int left = p.iterations() - p.iteration();
+        double perIterS = (System.nanoTime() - startNs) / 1e9 / done;
+        String holdout = Double.isNaN(p.lossHoldout()) ? "-" : String.format(Locale.ROOT, "%.6g", p.lossHoldout());
+        String eta = left == 0 ? "done" : "ETA " + clock(perIterS * left);
+        if (terminal) {
+            int filled = (int) Math.round(WIDTH * (p.iteration() + 1.0) / (p.iterations() + 1.0));
+            out.printf(Locale.ROOT, "\r[%s%s] %d/%d  train %.6g  holdout %s  %s   ", "#".repeat(filled), ".".repeat(WIDTH - filled),
+                    p.iteration(), p.iterations(), p.lossTrain(), holdout, eta);
+            open = left > 0;
+            if (!open) {
+                out.println();
+            }
+        } else {
+            out.printf(Locale.ROOT, "iteration %d/%d  loss_train %.6g  loss_holdout %s  measurements %d  %s%n", p.iteration(),
+                    p.iterations(), p.lossTrain(), holdout, p.measurements(), eta);
+        }
+        out.flush();
+    }
+
+    /** Ends a bar left open by an interrupted run. */
+    void finish() {
+        if (open) {
+            out.println();
+            out.flush();
+            open = false;
+        }
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}
