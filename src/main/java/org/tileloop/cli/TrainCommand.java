@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.rig.bench.InterlockException;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.rig.file.Rigs;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
 
     static final int EXIT_ABORTED = 130;
+    static final int EXIT_INTERLOCK = 5;
 
     @Spec
     CommandSpec spec;
@@ -169,6 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         }, "train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         ProgressDisplay progress = new ProgressDisplay(err, System.console() != null);
+        boolean interlock = false;
         try {
             manifest.put("status", "running");
             writeManifest(runDir, manifest);
@@ -194,6 +197,12 @@ final class TrainCommand implements Callable<Integer> {
                     manifest.put("reason", "stop requested (SIGINT/SIGTERM) after iteration " + o.lastIteration()
                             + "; continue with: tileloop train --resume " + runDir);
                 }
+            } catch (InterlockException e) {
+                progress.finish();
+                manifest.put("status", "aborted");
+                manifest.put("reason", e.getMessage() + "; continue with: tileloop train --resume " + runDir);
+                spec.commandLine().getErr().println("paused: " + e.getMessage());
+                interlock = true;
             } catch (RuntimeException | IOException e) {
                 progress.finish();
                 manifest.put("status", "failed");
@@ -202,6 +211,10 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 manifest.put("end_time", Instant.now().toString());
                 writeManifest(runDir, manifest);
+            }
+            if (interlock) {
+                spec.commandLine().getOut().println("paused by the interlock; artifacts so far: " + runDir);
+                return EXIT_INTERLOCK;
             }
             boolean aborted = "aborted".equals(manifest.path("status").asText());
             spec.commandLine().getOut().println((aborted ? "aborted; artifacts so far: " : "artifacts: ") + runDir);

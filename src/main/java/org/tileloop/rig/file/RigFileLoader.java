@@ -31,6 +31,7 @@ import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigKind;
+import org.tileloop.rig.bench.BenchSettings;
 import org.tileloop.rig.spice.SpiceSettings;
 
 /**
@@ -122,7 +123,10 @@ public final class RigFileLoader {
         i = 0;
         for (JsonNode c : root.get("channels")) {
             String key = "channels[" + i++ + "]";
-            ChannelSpec spec = new ChannelSpec(c.get("name").asText(), c.get("node").asText(),
+            if (kind == RigKind.SIMULATED && !c.has("node")) {
+                fail(path, key + ".node", "missing (required when kind is simulated)");
+            }
+            ChannelSpec spec = new ChannelSpec(c.get("name").asText(), c.path("node").asText(""),
                     c.get("threshold_v").asDouble(), c.path("hysteresis_v").asDouble(0.0));
             unique(path, names, key + ".name", spec.name());
             channels.add(spec);
@@ -133,7 +137,12 @@ public final class RigFileLoader {
         Set<String> paramNames = params.stream().map(ParameterSpec::name).collect(Collectors.toSet());
         for (JsonNode n : root.get("inputs")) {
             String key = "inputs[" + i++ + "]";
-            InputSpec spec = new InputSpec(n.get("name").asText(), n.get("source").asText(), n.get("node").asText(),
+            for (String required : List.of("source", "node")) {
+                if (kind == RigKind.SIMULATED && !n.has(required)) {
+                    fail(path, key + "." + required, "missing (required when kind is simulated)");
+                }
+            }
+            InputSpec spec = new InputSpec(n.get("name").asText(), n.path("source").asText(""), n.path("node").asText(""),
                     n.get("amplitude_parameter").asText(), n.path("rise_ns").asDouble(0.05),
                     n.path("width_ns").asDouble(10.0));
             unique(path, names, key + ".name", spec.name());
@@ -164,7 +173,31 @@ public final class RigFileLoader {
                     sim.get("supply_node").asText(), sim.path("timeout_s").asDouble(60),
                     sim.path("workers").asInt(0)));
         }
-        return new RigFile(path, sha, description, simulator);
+        Optional<BenchSettings> bench = Optional.empty();
+        if (kind == RigKind.BENCH) {
+            JsonNode b = root.get("bench");
+            if (b == null) {
+                fail(path, "bench", "missing (required when kind is bench)");
+            }
+            JsonNode g = b.path("gpio");
+            String platform = g.path("platform").asText("none");
+            if (!platform.equals("none")) {
+                for (String pin : List.of("trigger_pin", "reset_pin", "enable_pin", "interlock_pin")) {
+                    if (!g.has(pin)) {
+                        fail(path, "bench.gpio." + pin, "missing (required when gpio.platform is " + platform + ")");
+                    }
+                }
+            }
+            bench = Optional.of(new BenchSettings(b.get("device").asText(), b.path("baud").asInt(115200),
+                    b.path("timeout_ms").asInt(500), b.path("retries").asInt(10), b.path("reconnect_timeout_s").asDouble(10),
+                    b.has("board_id") ? Optional.of(b.get("board_id").asText()) : Optional.empty(),
+                    new BenchSettings.Gpio(platform, g.path("trigger_pin").asInt(-1),
+                            g.path("reset_pin").asInt(-1), g.path("enable_pin").asInt(-1), g.path("interlock_pin").asInt(-1),
+                            g.path("interlock_active_low").asBoolean(true))));
+        } else if (root.has("bench")) {
+            fail(path, "bench", "only allowed when kind is bench");
+        }
+        return new RigFile(path, sha, description, simulator, bench);
     }
 
     private static void unique(Path path, Set<String> seen, String key, String name) {

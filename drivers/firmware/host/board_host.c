@@ -1,0 +1,218 @@
+/* Board layer of the bench emulator: an event-stepped model of a 4-neuron Axon-Hillock chain. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/board.h"
+#include "../core/protocol.h"
+#include "emulator.h"
+
+emulator_config_t emu = {.seed = 1, .disconnect_after = -1, .interlock_after = -1, .jitter_ps = 3.0, .lsb_ps = 1, .fd = -1};
+
+static const char *const channel_names[] = {"n0", "n1", "n2", "n3"};
+static const char *const input_names[] = {"in0", "in1"};
+/* Digital potentiometers: 10-bit rheostats (20 kOhm and 100 kOhm, 50/100 Ohm wiper); DACs: 12-bit, 2.5 V reference. */
+static const tl_param_info_t params[] = {
+    {"r_fb", "ohm", 0, 1023, 151, 50.0f, 20050.0f, 1000.0f, 20000.0f},
+    {"rleak", "ohm", 0, 1023, 408, 100.0f, 100100.0f, 10000.0f, 100000.0f},
+    {"iin_amp", "V", 0, 4095, 2293, 0.0f, 2.5f, 0.0f, 1.8f},
+    {"iin1_amp", "V", 0, 4095, 2457, 0.0f, 2.5f, 0.0f, 1.8f},
+};
+static tl_board_info_t info = {
+    .firmware_version = "tileloop-bench 1.0.0 (host emulator)",
+    .board_id = "emulator-0001",
+    .timing_lsb_ps = 1,
+    .max_delay_ps = 20000,
+    .window_ps = 30000,
+    .n_channels = 4,
+    .channel_names = channel_names,
+    .n_inputs = 2,
+    .input_names = input_names,
+    .n_params = 4,
+    .params = params,
+};
+
+static const double offset_ps[4] = {35.0, -20.0, 50.0, 10.0};
+static const double gain_error[4] = {0.002, -0.001, 0.0015, -0.0025};
+
+static uint16_t codes[4];
+static bool drive;
+static bool interlock;
+static long measurements;
+static uint64_t fault_state;
+
+const tl_board_info_t *board_info(void)
+{
+    info.timing_lsb_ps = emu.lsb_ps;
+    return &info;
+}
+
+static double value(int i)
+{
+    const tl_param_info_t *p = &params[i];
+    return p->value_at_min + (double)(codes[i] - p->code_min) * (p->value_at_max - p->value_at_min) / (p->code_max - p->code_min);
+}
+
+void board_apply_codes(const uint16_t *c) { memcpy(codes, c, sizeof codes); }
+void board_set_drive(bool on) { drive = on; }
+bool board_interlock_tripped(void) { return interlock; }
+bool board_interlock_clear(void)
+{
+    interlock = false; /* the emulated interlock input releases as soon as it tripped */
+    return true;
+}
+void board_tile_reset(void) {}
+
+static uint64_t next(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 0x2545F4914F6CDD1DULL;
+}
+static double uniform(uint64_t *s) { return ((next(s) >> 11) + 0.5) / 9007199254740992.0; }
+static double gauss(uint64_t *s) { return sqrt(-2.0 * log(uniform(s))) * cos(6.283185307179586 * uniform(s)); }
+
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ p[i]) * 0x100000001B3ULL;
+    }
+    return h;
+}
+
+void emulator_reseed(void) { fault_state = fnv(0xCBF29CE484222325ULL, &emu.seed, sizeof emu.seed) | 1; }
+
+/* Time-chain transform: what the TDC reports for an edge at t_ps. */
+static uint32_t stamp(int c, double t_ps, uint64_t *rng)
+{
+    double m = t_ps * (1.0 + gain_error[c]) + offset_ps[c] + emu.jitter_ps * gauss(rng);
+    if (m < 0) {
+        m = 0;
+    }
+    return (uint32_t)llround(m / emu.lsb_ps);
+}
+
+int board_measure(const tl_stimulus_t *s, tl_result_t *r)
+{
+    measurements++;
+    if (emu.interlock_after > 0 && measurements == emu.interlock_after) {
+        interlock = true;
+        drive = false;
+        return TL_E_INTERLOCK;
+    }
+    if (!drive) {
+        return TL_E_NOT_ARMED;
+    }
+    const double c_f = 100e-15, vth = 0.9, vdd = 1.8, width_ps = 10000.0, pulse_ps = 400.0, refractory_ps = 800.0;
+    double r_fb = value(0), rleak = value(1), a0 = value(2), a1 = value(3);
+    double on[TL_MAX_INPUTS] = {-1, -1, -1, -1};
+    for (int j = 0; j < s->n; j++) {
+        on[s->input[j]] = s->delay_ps[j];
+    }
+    double v[4] = {0}, spike_end[4] = {-1e9, -1e9, -1e9, -1e9}, energy_j = 0;
+    double t_spike[4][64];
+    int count[4] = {0};
+    for (double t = 0; t < info.window_ps; t += 1.0) {
+        for (int c = 0; c < 4; c++) {
+            if (t < spike_end[c] + refractory_ps) {
+                continue;
+            }
+            double i_in = 0;
+            if (c == 0) {
+                if (on[0] >= 0 && t >= on[0] && t < on[0] + width_ps && a0 > 0.55) {
+                    i_in += (a0 - 0.55) / 8000.0;
+                }
+                if (on[1] >= 0 && t >= on[1] && t < on[1] + width_ps && a1 > 1.2) {
+                    i_in += (a1 - 1.2) / 20000.0;
+                }
+            } else if (t < spike_end[c - 1]) {
+                i_in = (vdd - v[c]) / r_fb;
+            }
+            energy_j += i_in * vdd * 1e-12;
+            v[c] += (i_in - v[c] / rleak) * 1e-12 / c_f;
+            if (v[c] >= vth) {
+                if (count[c] < 64) {
+                    t_spike[c][count[c]] = t;
+                }
+                count[c]++;
+                v[c] = 0;
+                spike_end[c] = t + pulse_ps;
+                energy_j += c_f * vdd * vdd;
+            }
+        }
+    }
+    uint64_t h = fnv(0xCBF29CE484222325ULL, &emu.seed, sizeof emu.seed);
+    h = fnv(h, codes, sizeof codes);
+    for (int j = 0; j < s->n; j++) {
+        h = fnv(h, &s->input[j], 1);
+        h = fnv(h, &s->delay_ps[j], 4);
+    }
+    uint64_t rng = h | 1;
+    r->flags = TL_RESULT_ENERGY_VALID;
+    r->energy_fj = (uint32_t)llround(energy_j * 1e15);
+    for (int c = 0; c < 4; c++) {
+        r->ch[c].spike_count = count[c] > 255 ? 255 : (uint8_t)count[c];
+        r->ch[c].stored = count[c] > TL_MAX_SPIKES ? TL_MAX_SPIKES : (uint8_t)count[c];
+        for (int k = 0; k < r->ch[c].stored; k++) {
+            r->ch[c].ts[k] = stamp(c, t_spike[c][k], &rng);
+        }
+    }
+    if (emu.truth) {
+        fprintf(emu.truth, "{\"codes\":[%u,%u,%u,%u],\"inputs\":[", codes[0], codes[1], codes[2], codes[3]);
+        for (int j = 0; j < s->n; j++) {
+            fprintf(emu.truth, "%s[%u,%u]", j ? "," : "", s->input[j], s->delay_ps[j]);
+        }
+        fprintf(emu.truth, "],\"energy_fj\":%u,\"ts\":[", r->energy_fj);
+        for (int c = 0; c < 4; c++) {
+            fprintf(emu.truth, "%s[", c ? "," : "");
+            for (int k = 0; k < r->ch[c].stored; k++) {
+                fprintf(emu.truth, "%s%u", k ? "," : "", r->ch[c].ts[k]);
+            }
+            fprintf(emu.truth, "]");
+        }
+        fprintf(emu.truth, "]}\n");
+        fflush(emu.truth);
+    }
+    return 0;
+}
+
+int board_ref_pulse(uint8_t mask, uint32_t delay_ps, uint32_t *ts)
+{
+    uint64_t rng = fnv(fnv(0xCBF29CE484222325ULL, &emu.seed, sizeof emu.seed), &delay_ps, 4) | 1;
+    for (int c = 0; c < 4; c++) {
+        ts[c] = (mask >> c) & 1 ? stamp(c, delay_ps, &rng) : TL_NO_TIMESTAMP;
+    }
+    return 0;
+}
+
+static long replies;
+
+void board_write(const uint8_t *data, size_t len)
+{
+    if (emu.drop_rate > 0 && uniform(&fault_state) < emu.drop_rate) {
+        replies++;
+    } else {
+        uint8_t buf[TL_MAX_ENCODED + 1];
+        memcpy(buf, data, len);
+        for (size_t i = 0; i < len && emu.corrupt_rate > 0; i++) {
+            if (uniform(&fault_state) < emu.corrupt_rate) {
+                buf[i] ^= (uint8_t)(1u << (next(&fault_state) % 8));
+            }
+        }
+        size_t off = 0;
+        while (off < len) {
+            ssize_t w = write(emu.fd, buf + off, len - off);
+            if (w <= 0) {
+                exit(4);
+            }
+            off += (size_t)w;
+        }
+        replies++;
+    }
+    if (emu.disconnect_after >= 0 && replies >= emu.disconnect_after) {
+        exit(3);
+    }
+}

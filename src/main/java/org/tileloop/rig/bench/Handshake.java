@@ -1,0 +1,82 @@
+package org.tileloop.rig.bench;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.tileloop.rig.MeasurementException;
+
+/** What a bench controller says about itself in its HELLO reply (drivers/protocol.md, HELLO). */
+public record Handshake(int protocolVersion, String firmwareVersion, String boardId, long timingLsbPs, long maxDelayPs,
+                        long windowPs, int maxBatch, int maxSpikes, List<String> channels, List<String> inputs,
+                        List<Param> parameters) {
+
+    /**
+     * One settable parameter: value(code) = valueAtMin + (code − codeMin)·(valueAtMax − valueAtMin)/(codeMax − codeMin);
+     * the controller refuses codes outside [safeCodeMin, safeCodeMax], i.e. values outside [safetyMin, safetyMax].
+     */
+    public record Param(int index, String name, String unit, int codeMin, int codeMax, int defaultCode, double valueAtMin,
+                        double valueAtMax, double safetyMin, double safetyMax, int safeCodeMin, int safeCodeMax) {
+
+        public double value(int code) {
+            return valueAtMin + (code - codeMin) * (valueAtMax - valueAtMin) / (codeMax - codeMin);
+        }
+
+        /** The nearest code inside the controller's safe window, or -1 when the value needs a code outside it. */
+        public int code(double value) {
+            double exact = codeMin + (value - valueAtMin) / (valueAtMax - valueAtMin) * (codeMax - codeMin);
+            int c = (int) Math.round(exact);
+            if (c < safeCodeMin && exact > safeCodeMin - 1) {
+                c = safeCodeMin;
+            }
+            if (c > safeCodeMax && exact < safeCodeMax + 1) {
+                c = safeCodeMax;
+            }
+            return c >= safeCodeMin && c <= safeCodeMax ? c : -1;
+        }
+    }
+
+    static Handshake parse(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            int version = b.get() & 0xFF;
+            String fw = str(b);
+            String board = str(b);
+            long lsb = b.getInt() & 0xFFFFFFFFL;
+            long maxDelay = b.getInt() & 0xFFFFFFFFL;
+            long window = b.getInt() & 0xFFFFFFFFL;
+            int maxBatch = b.getShort() & 0xFFFF;
+            int maxSpikes = b.get() & 0xFF;
+            List<String> channels = new ArrayList<>();
+            for (int i = b.get() & 0xFF; i > 0; i--) {
+                channels.add(str(b));
+            }
+            List<String> inputs = new ArrayList<>();
+            for (int i = b.get() & 0xFF; i > 0; i--) {
+                inputs.add(str(b));
+            }
+            List<Param> params = new ArrayList<>();
+            int n = b.get() & 0xFF;
+            for (int i = 0; i < n; i++) {
+                params.add(new Param(i, str(b), str(b), b.getShort() & 0xFFFF, b.getShort() & 0xFFFF, b.getShort() & 0xFFFF,
+                        b.getFloat(), b.getFloat(), b.getFloat(), b.getFloat(), b.getShort() & 0xFFFF, b.getShort() & 0xFFFF));
+            }
+            if (b.hasRemaining() || lsb == 0 || maxBatch == 0) {
+                throw new MeasurementException("bench HELLO reply is malformed (" + b.remaining() + " trailing bytes, lsb "
+                        + lsb + " ps, max_batch " + maxBatch + ")");
+            }
+            return new Handshake(version, fw, board, lsb, maxDelay, window, maxBatch, maxSpikes, List.copyOf(channels),
+                    List.copyOf(inputs), List.copyOf(params));
+        } catch (BufferUnderflowException e) {
+            throw new MeasurementException("bench HELLO reply is truncated", e);
+        }
+    }
+
+    static String str(ByteBuffer b) {
+        byte[] s = new byte[b.get() & 0xFF];
+        b.get(s);
+        return new String(s, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?");
+    }
+}

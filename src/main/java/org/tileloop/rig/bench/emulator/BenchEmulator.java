@@ -1,0 +1,214 @@
+package org.tileloop.rig.bench.emulator;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.tileloop.rig.RigUnavailableException;
+
+/**
+ * Runs the reference firmware's host build ({@code drivers/firmware}, {@code make host}) as a bench
+ * on a socat pseudo-terminal pair: the host side appears at {@code device}. When the emulator
+ * exits for its disconnect fault (status 3), the pty pair is torn down (the device vanishes like
+ * an unplugged USB adapter) and brought back after {@code replugDelayMs} without that fault.
+ */
+public final class BenchEmulator implements AutoCloseable {
+
+    /** Emulator flags (see {@code bench-emulator --help}); negative counts mean "never". */
+    public record Options(long seed, double corruptRate, double dropRate, long disconnectAfter, long interlockAfter,
+                          double jitterPs, Path truth) {
+        public static Options clean(long seed) {
+            return new Options(seed, 0, 0, -1, -1, 3.0, null);
+        }
+
+        List<String> args() {
+            List<String> a = new ArrayList<>(List.of("--seed", Long.toString(seed), "--jitter-ps", fmt(jitterPs),
+                    "--corrupt-rate", fmt(corruptRate), "--drop-rate", fmt(dropRate)));
+            if (disconnectAfter >= 0) {
+                a.addAll(List.of("--disconnect-after", Long.toString(disconnectAfter)));
+            }
+            if (interlockAfter >= 0) {
+                a.addAll(List.of("--interlock-after", Long.toString(interlockAfter)));
+            }
+            if (truth != null) {
+                a.addAll(List.of("--truth", truth.toString()));
+            }
+            return a;
+        }
+
+        private static String fmt(double v) {
+            return String.format(Locale.ROOT, "%s", v);
+        }
+    }
+
+    private final Path executable;
+    private final Path device;
+    private final Path emulatorSide;
+    private volatile Options options;
+    private final long replugDelayMs;
+    private Process socat;
+    private Process emulator;
+    private final Thread supervisor;
+    private volatile boolean closing;
+    private volatile int replugs;
+
+    private BenchEmulator(Path executable, Path device, Options options, long replugDelayMs) {
+        this.executable = executable;
+        this.device = device;
+        this.emulatorSide = device.resolveSibling(device.getFileName() + ".emulator");
+        this.options = options;
+        this.replugDelayMs = replugDelayMs;
+        this.supervisor = new Thread(this::supervise, "bench-emulator");
+        this.supervisor.setDaemon(true);
+    }
+
+    /** Builds the emulator if needed and starts it with the host side of the pty at {@code device}. */
+    public static BenchEmulator start(Path firmwareDir, Path device, Options options) throws IOException {
+        BenchEmulator e = new BenchEmulator(build(firmwareDir), device, options, 300);
+        e.plug();
+        e.supervisor.start();
+        return e;
+    }
+
+    /** {@code make -C firmwareDir host}; returns the emulator binary. */
+    public static Path build(Path firmwareDir) throws IOException {
+        Path make = which("make");
+        if (make == null || (which("cc") == null && which("gcc") == null)) {
+            throw new RigUnavailableException("building the bench emulator needs make and a C compiler: sudo apt-get install -y gcc make");
+        }
+        Process p = new ProcessBuilder(make.toString(), "-s", "-C", firmwareDir.toString(), "host").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new RigUnavailableException("make -C " + firmwareDir + " host failed:\n" + out);
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new RigUnavailableException("interrupted while building the bench emulator", ie);
+        }
+        return firmwareDir.resolve("build/bench-emulator");
+    }
+
+    static Path which(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public Path device() {
+        return device;
+    }
+
+    /** Times the device was unplugged and plugged back in. */
+    public int replugs() {
+        return replugs;
+    }
+
+    private synchronized void plug() throws IOException {
+        if (closing) {
+            return;
+        }
+        Path socatBin = which("socat");
+        if (socatBin == null) {
+            throw new RigUnavailableException("the bench emulator needs socat: sudo apt-get install -y socat");
+        }
+        Files.deleteIfExists(device);
+        Files.deleteIfExists(emulatorSide);
+        socat = new ProcessBuilder(socatBin.toString(), "pty,raw,echo=0,link=" + device, "pty,raw,echo=0,link=" + emulatorSide)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(Files.exists(device) && Files.exists(emulatorSide))) {
+            if (!socat.isAlive() || System.nanoTime() > deadline) {
+                socat.destroyForcibly();
+                throw new RigUnavailableException("socat did not create the pty pair at " + device);
+            }
+            sleep(10);
+        }
+        List<String> cmd = new ArrayList<>(List.of(executable.toString(), "--port", emulatorSide.toString()));
+        cmd.addAll(options.args());
+        emulator = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(device.resolveSibling(device.getFileName() + ".log").toFile())).start();
+    }
+
+    private synchronized void unplug() {
+        if (emulator != null) {
+            emulator.destroyForcibly();
+        }
+        if (socat != null) {
+            socat.destroyForcibly();
+            try {
+                socat.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void supervise() {
+        while (!closing) {
+            Process p;
+            synchronized (this) {
+                p = emulator;
+            }
+            int status;
+            try {
+                status = p.waitFor();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closing) {
+                return;
+            }
+            unplug();
+            if (status != 3) {
+                System.err.println("bench-emulator exited with status " + status + "; restarting it");
+            }
+            Options o = options;
+            options = new Options(o.seed(), o.corruptRate(), o.dropRate(), -1, -1, o.jitterPs(), o.truth());
+            sleep(replugDelayMs);
+            try {
+                plug();
+                replugs++;
+            } catch (IOException | RuntimeException e) {
+                System.err.println("bench-emulator: cannot plug back in: " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** Blocks until {@link #close()} (for the CLI). */
+    public void awaitClose() throws InterruptedException {
+        supervisor.join();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closing = true;
+        }
+        supervisor.interrupt();
+        unplug();
+        try {
+            Files.deleteIfExists(device);
+            Files.deleteIfExists(emulatorSide);
+        } catch (IOException e) {
+            // socat removes its links itself; nothing left to do
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
