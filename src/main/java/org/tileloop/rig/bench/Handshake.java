@@ -61,7 +61,7 @@ public record Handshake(int protocolVersion, String firmwareVersion, String boar
             int n = b.get() & 0xFF;
             for (int i = 0; i < n; i++) {
                 params.add(new Param(i, str(b), str(b), b.getShort() & 0xFFFF, b.getShort() & 0xFFFF, b.getShort() & 0xFFFF,
-                        b.getFloat(), b.getFloat(), b.getFloat(), b.getFloat(), b.getShort() & 0xFFFF, b.getShort() & 0xFFFF));
+                        f32(b), f32(b), f32(b), f32(b), b.getShort() & 0xFFFF, b.getShort() & 0xFFFF));
             }
             if (b.hasRemaining() || lsb == 0 || maxBatch == 0) {
                 throw new MeasurementException("bench HELLO reply is malformed (" + b.remaining() + " trailing bytes, lsb "
@@ -72,6 +72,11 @@ public record Handshake(int protocolVersion, String firmwareVersion, String boar
         } catch (BufferUnderflowException e) {
             throw new MeasurementException("bench HELLO reply is truncated", e);
         }
+    }
+
+    /** A binary32 as the decimal it was written as (1.8f reads as 1.8, not 1.7999999523). */
+    private static double f32(ByteBuffer b) {
+        return Double.parseDouble(Float.toString(b.getFloat()));
     }
 
     static String str(ByteBuffer b) {

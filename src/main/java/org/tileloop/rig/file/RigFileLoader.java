@@ -188,6 +188,10 @@ public final class RigFileLoader {
                     }
                 }
             }
+            if (platform.equals("mock") && b.get("device").asText().startsWith("/dev/")) {
+                fail(path, "bench.gpio.platform", "mock GPIO has no real interlock or drive enable; it is only for emulated benches"
+                        + " (a device outside /dev), not " + b.get("device").asText());
+            }
             bench = Optional.of(new BenchSettings(b.get("device").asText(), b.path("baud").asInt(115200),
                     b.path("timeout_ms").asInt(500), b.path("retries").asInt(10), b.path("reconnect_timeout_s").asDouble(10),
                     b.has("board_id") ? Optional.of(b.get("board_id").asText()) : Optional.empty(),
