@@ -134,4 +134,31 @@ class RigFileLoaderTest {
                 () -> RigFileLoader.load(dir.resolve("nope.yaml")));
         assertTrue(e.getMessage().contains("nope.yaml: rig file not found"), e.getMessage());
     }
+
+    @Test
+    void benchRigFilesLoadAndUnsafeGpioIsRefused() throws IOException {
+        RigFile real = RigFileLoader.load(Path.of("rigs/bench-tile4.yaml"));
+        assertEquals(RigKind.BENCH, real.description().kind());
+        var b = real.bench().orElseThrow();
+        assertEquals("/dev/tileloop-bench0", b.device());
+        assertEquals("gpiod", b.gpio().platform());
+        assertEquals(23, b.gpio().interlockPin());
+        assertTrue(b.gpio().interlockActiveLow());
+        assertEquals(1.8, real.description().parameter("iin_amp").orElseThrow().safetyMax());
+        assertEquals("mock", RigFileLoader.load(Path.of("rigs/bench-emulated.yaml")).bench().orElseThrow().gpio().platform());
+
+        String text = Files.readString(Path.of("rigs/bench-tile4.yaml"));
+        Path mockOnReal = dir.resolve("mock.yaml");
+        Files.writeString(mockOnReal, text.replace("platform: gpiod", "platform: mock"));
+        RigConfigurationException e = assertThrows(RigConfigurationException.class, () -> RigFileLoader.load(mockOnReal));
+        assertTrue(e.getMessage().contains("bench.gpio.platform: mock GPIO has no real interlock"), e.getMessage());
+        Path noPin = dir.resolve("nopin.yaml");
+        Files.writeString(noPin, text.replace("    interlock_pin: 23\n", ""));
+        e = assertThrows(RigConfigurationException.class, () -> RigFileLoader.load(noPin));
+        assertTrue(e.getMessage().contains("bench.gpio.interlock_pin: missing"), e.getMessage());
+        Path badBaud = dir.resolve("baud.yaml");
+        Files.writeString(badBaud, text.replace("baud: 115200", "baud: 12"));
+        e = assertThrows(RigConfigurationException.class, () -> RigFileLoader.load(badBaud));
+        assertTrue(e.getMessage().contains("bench.baud"), e.getMessage());
+    }
 }
