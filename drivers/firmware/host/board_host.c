@@ -8,7 +8,9 @@
 #include "../core/protocol.h"
 #include "emulator.h"
 
-emulator_config_t emu = {.seed = 1, .disconnect_after = -1, .interlock_after = -1, .jitter_ps = 3.0, .lsb_ps = 1, .fd = -1};
+emulator_config_t emu = {.seed = 1, .disconnect_after = -1, .interlock_after = -1, .jitter_ps = 3.0, .lsb_ps = 1, .fd = -1,
+                         .offset_ps = {35.0, -20.0, 50.0, 10.0}, .gain_ppm = {2000.0, -1000.0, 1500.0, -2500.0},
+                         .drift_after = -1};
 
 static const char *const channel_names[] = {"n0", "n1", "n2", "n3"};
 static const char *const input_names[] = {"in0", "in1"};
@@ -33,8 +35,6 @@ static tl_board_info_t info = {
     .params = params,
 };
 
-static const double offset_ps[4] = {35.0, -20.0, 50.0, 10.0};
-static const double gain_error[4] = {0.002, -0.001, 0.0015, -0.0025};
 
 static uint16_t codes[4];
 static bool drive;
@@ -88,7 +88,8 @@ void emulator_reseed(void) { fault_state = fnv(0xCBF29CE484222325ULL, &emu.seed,
 /* Time-chain transform: what the TDC reports for an edge at t_ps. */
 static uint32_t stamp(int c, double t_ps, uint64_t *rng)
 {
-    double m = t_ps * (1.0 + gain_error[c]) + offset_ps[c] + emu.jitter_ps * gauss(rng);
+    double drift = emu.drift_after >= 0 && measurements > emu.drift_after ? emu.drift_ps : 0.0;
+    double m = t_ps * (1.0 + emu.gain_ppm[c] * 1e-6) + emu.offset_ps[c] + drift + emu.jitter_ps * gauss(rng);
     if (m < 0) {
         m = 0;
     }
@@ -173,15 +174,26 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
             }
             fprintf(emu.truth, "]");
         }
+        fprintf(emu.truth, "],\"true_ps\":[");
+        for (int c = 0; c < 4; c++) {
+            fprintf(emu.truth, "%s[", c ? "," : "");
+            for (int k = 0; k < r->ch[c].stored; k++) {
+                fprintf(emu.truth, "%s%.1f", k ? "," : "", t_spike[c][k]);
+            }
+            fprintf(emu.truth, "]");
+        }
         fprintf(emu.truth, "]}\n");
         fflush(emu.truth);
     }
     return 0;
 }
 
+static uint64_t ref_pulses;
+
 int board_ref_pulse(uint8_t mask, uint32_t delay_ps, uint32_t *ts)
 {
-    uint64_t rng = fnv(fnv(0xCBF29CE484222325ULL, &emu.seed, sizeof emu.seed), &delay_ps, 4) | 1;
+    ref_pulses++;
+    uint64_t rng = fnv(fnv(fnv(0xCBF29CE484222325ULL, &emu.seed, sizeof emu.seed), &delay_ps, 4), &ref_pulses, sizeof ref_pulses) | 1;
     for (int c = 0; c < 4; c++) {
         ts[c] = (mask >> c) & 1 ? stamp(c, delay_ps, &rng) : TL_NO_TIMESTAMP;
     }

@@ -18,7 +18,9 @@ static void usage(void)
             "Speaks the tileloop bench protocol v1 on TTY (e.g. one end of a socat pty pair).\n"
             "Faults: --corrupt-rate flips a bit in each byte sent with probability P; --drop-rate drops a reply\n"
             "frame with probability P; --disconnect-after exits with status 3 after N replies (an unplug);\n"
-            "--interlock-after trips the interlock at the N-th measurement.\n");
+            "--interlock-after trips the interlock at the N-th measurement.\n"
+            "Timing chain: --offsets-ps A,B,C,D and --gain-ppm A,B,C,D per channel; --drift-after N --drift-ps X\n"
+            "moves every offset by X ps after the N-th measurement.\n");
 }
 
 static double prob(const char *opt, const char *s)
@@ -30,6 +32,19 @@ static double prob(const char *opt, const char *s)
         exit(2);
     }
     return p;
+}
+
+static void four(const char *opt, const char *s, double *out)
+{
+    char *end;
+    for (int i = 0; i < 4; i++) {
+        out[i] = strtod(s, &end);
+        if (end == s || (i < 3 && *end != ',') || (i == 3 && *end)) {
+            fprintf(stderr, "bench-emulator: %s: '%s' is not four comma-separated numbers\n", opt, s);
+            exit(2);
+        }
+        s = end + 1;
+    }
 }
 
 static long count(const char *opt, const char *s)
@@ -78,6 +93,14 @@ int main(int argc, char **argv)
             emu.drop_rate = prob(a, v);
         } else if (!strcmp(a, "--disconnect-after")) {
             emu.disconnect_after = count(a, v);
+        } else if (!strcmp(a, "--offsets-ps")) {
+            four(a, v, emu.offset_ps);
+        } else if (!strcmp(a, "--gain-ppm")) {
+            four(a, v, emu.gain_ppm);
+        } else if (!strcmp(a, "--drift-after")) {
+            emu.drift_after = count(a, v);
+        } else if (!strcmp(a, "--drift-ps")) {
+            emu.drift_ps = strtod(v, NULL);
         } else if (!strcmp(a, "--interlock-after")) {
             emu.interlock_after = count(a, v);
         } else {

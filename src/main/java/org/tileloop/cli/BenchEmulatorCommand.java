@@ -37,6 +37,18 @@ final class BenchEmulatorCommand implements Callable<Integer> {
     @Option(names = "--interlock-after", defaultValue = "-1", paramLabel = "N", description = "Trip the interlock at the N-th measurement.")
     long interlockAfter;
 
+    @Option(names = "--offsets-ps", split = ",", paramLabel = "PS", description = "Timing-chain offset per channel, ps (4 values).")
+    java.util.List<Double> offsetsPs = java.util.List.of();
+
+    @Option(names = "--gain-ppm", split = ",", paramLabel = "PPM", description = "Timing-chain gain error per channel, ppm (4 values).")
+    java.util.List<Double> gainPpm = java.util.List.of();
+
+    @Option(names = "--drift-after", defaultValue = "-1", paramLabel = "N", description = "Shift every offset by --drift-ps after N measurements.")
+    long driftAfter;
+
+    @Option(names = "--drift-ps", defaultValue = "0", paramLabel = "PS")
+    double driftPs;
+
     @Option(names = "--truth", paramLabel = "FILE", description = "Append the ground truth of every measurement (JSON lines).")
     Path truth;
 
@@ -49,7 +61,7 @@ final class BenchEmulatorCommand implements Callable<Integer> {
         }
         Path firmware = Path.of(System.getProperty("tileloop.home", ".")).resolve("drivers/firmware");
         BenchEmulator e = BenchEmulator.start(firmware, device, new BenchEmulator.Options(seed, corruptRate, dropRate,
-                disconnectAfter, interlockAfter, jitterPs, truth));
+                disconnectAfter, interlockAfter, jitterPs, truth, offsetsPs, gainPpm, driftAfter, driftPs));
         Runtime.getRuntime().addShutdownHook(new Thread(e::close));
         spec.commandLine().getOut().println("bench emulator running; device: " + device);
         spec.commandLine().getOut().println("(rig file key bench.device; rigs/bench-emulated.yaml uses /tmp/tileloop-bench0). Ctrl-C stops it.");

@@ -40,7 +40,7 @@ final class MeasureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Double> overrides = rigOptions.overrides();
-        try (Rig rig = Rigs.open(rigOptions.rig)) {
+        try (Rig rig = rigOptions.open()) {
             ParameterVector params = rig.description().withOverrides(overrides);
             String in = input != null ? input : rig.description().inputs().get(0).name();
             List<Stimulus> batch = new ArrayList<>();

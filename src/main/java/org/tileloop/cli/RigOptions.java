@@ -20,6 +20,19 @@ final class RigOptions {
             description = "Override a parameter (plain number in the parameter's unit). Repeatable.")
     List<String> assignments = List.of();
 
+    @Option(names = "--calibration-dir", paramLabel = "DIR",
+            description = "Calibration records (default: calibration/ of this tileloop checkout).")
+    Path calibrationDir;
+
+    org.tileloop.calibration.CalibrationStore calibrationStore() {
+        return calibrationDir == null ? org.tileloop.calibration.CalibrationStore.defaultStore()
+                : new org.tileloop.calibration.CalibrationStore(calibrationDir);
+    }
+
+    org.tileloop.rig.Rig open() {
+        return org.tileloop.rig.file.Rigs.open(org.tileloop.rig.file.RigFileLoader.load(rig), calibrationStore());
+    }
+
     /** @throws RigConfigurationException for anything that is not {@code name=plain-number} */
     Map<String, Double> overrides() {
         Map<String, Double> out = new LinkedHashMap<>();

@@ -42,7 +42,7 @@ final class SensitivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Rig rig = Rigs.open(rigOptions.rig)) {
+        try (Rig rig = rigOptions.open()) {
             ParameterVector base = rig.description().withOverrides(rigOptions.overrides());
             Stimulus stimulus = new Stimulus(Map.of(rig.description().inputs().get(0).name(), delayNs));
             List<ChannelSpec> channels = rig.description().channels();

@@ -19,6 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.bench.InterlockException;
+import org.tileloop.rig.RigKind;
+import org.tileloop.calibration.CalibrationRecord;
+import org.tileloop.calibration.CalibrationStore;
+import org.tileloop.calibration.Calibrator;
+import org.tileloop.calibration.LinearCalibration;
+import org.tileloop.train.DriftException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.rig.file.Rigs;
@@ -39,7 +46,7 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
 
     static final int EXIT_ABORTED = 130;
-    static final int EXIT_INTERLOCK = 5;
+    static final int EXIT_PAUSED = 5;
 
     @Spec
     CommandSpec spec;
@@ -60,6 +67,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "Runs directory (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--calibration-dir", paramLabel = "DIR",
+            description = "Calibration records (default: calibration/ of this tileloop checkout).")
+    Path calibrationDir;
+
+    @Option(names = "--allow-uncalibrated", description = "Train a bench rig without a valid calibration (times stay raw).")
+    boolean allowUncalibrated;
+
     @Option(names = "--resume", paramLabel = "RUN_DIR",
             description = "Continue an interrupted run (e.g. runs/latest) from its last completed iteration, "
                     + "with the rig and config it recorded.")
@@ -68,9 +82,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (resume != null) {
-            if (rigFile != null || configFile != null || iterations != null || seed != null) {
-                throw new ParameterException(spec.commandLine(),
-                        "--resume continues a run with its recorded rig and config: give no RIG, --config, --iterations or --seed");
+            if (rigFile != null || configFile != null || iterations != null || seed != null || calibrationDir != null) {
+                throw new ParameterException(spec.commandLine(), "--resume continues a run with its recorded rig, config and"
+                        + " calibration directory: give no RIG, --config, --iterations, --seed or --calibration-dir");
             }
             return resume();
         }
@@ -105,8 +119,14 @@ final class TrainCommand implements Callable<Integer> {
         manifest.put("config_sha256", configSha);
         manifest.set("config", Json.MAPPER.valueToTree(config.asMap()));
         manifest.put("seed", config.seed);
+        manifest.put("calibration_dir", store().root().toAbsolutePath().normalize().toString());
+        manifest.put("allow_uncalibrated", allowUncalibrated);
         manifest.put("start_time", Instant.now().toString());
         return train(runDir, rigf, config, manifest);
+    }
+
+    private CalibrationStore store() {
+        return calibrationDir == null ? CalibrationStore.defaultStore() : new CalibrationStore(calibrationDir);
     }
 
     private Path newRunDir(String runId) throws IOException {
@@ -143,6 +163,10 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> recorded = Json.MAPPER.convertValue(manifest.path("config"), Map.class);
         TrainingConfig config = TrainingConfig.fromMap(recorded, manifestFile + ": config");
         RunState state = RunState.load(resume).orElseThrow();
+        if (manifest.hasNonNull("calibration_dir")) {
+            calibrationDir = Path.of(manifest.get("calibration_dir").asText());
+        }
+        allowUncalibrated |= manifest.path("allow_uncalibrated").asBoolean(false);
         ObjectNode entry = Json.MAPPER.createObjectNode();
         entry.put("time", Instant.now().toString());
         entry.put("from_iteration", state.nextIteration());
@@ -171,20 +195,49 @@ final class TrainCommand implements Callable<Integer> {
         }, "train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         ProgressDisplay progress = new ProgressDisplay(err, System.console() != null);
-        boolean interlock = false;
+        boolean paused = false;
         try {
             manifest.put("status", "running");
             writeManifest(runDir, manifest);
             Path latest = runDir.toAbsolutePath().getParent().resolve("latest");
             Files.deleteIfExists(latest);
             Files.createSymbolicLink(latest, runDir.getFileName());
-            try (Rig rig = Rigs.open(rigf)) {
+            CalibrationStore store = store();
+            try (Rig rig = Rigs.open(rigf, store)) {
                 manifest.put("rig_id", rig.description().id());
                 manifest.put("rig_kind", rig.description().kind().toString());
                 manifest.set("rig_provenance", Json.MAPPER.valueToTree(rig.provenance()));
-                manifest.put("calibration_id", "identity");
+                String problem = Rigs.calibrationProblem(rigf, store, rig);
+                if (problem != null) {
+                    if (rig.description().kind() == RigKind.BENCH && !allowUncalibrated) {
+                        throw new RigConfigurationException(problem + ": a bench rig trains on calibrated times; run "
+                                + "tileloop calibrate --rig " + rigf.path() + ", or pass --allow-uncalibrated");
+                    }
+                    err.println("warning: " + problem + "; times are uncalibrated (calibration id identity)");
+                }
+                manifest.put("calibration_id", rig.calibration().id());
+                ArrayNode recalibrations = manifest.withArray("recalibrations");
                 writeManifest(runDir, manifest);
-                Trainer.Outcome o = new Trainer(rig, config).run(runDir, progress, stop::get);
+                Trainer trainer = new Trainer(rig, config).withRecalibration((k, driftPs) -> {
+                    CalibrationRecord r = Calibrator.run(rig, rigf.calibration(), store.newId(rig.description().id(), Instant.now()),
+                            Main.version(), n -> { });
+                    if (!r.accepted()) {
+                        throw new DriftException("recalibration at iteration " + k + " was rejected:\n" + Calibrator.report(r));
+                    }
+                    try {
+                        store.save(r);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    ObjectNode entry = recalibrations.addObject();
+                    entry.put("iteration", k);
+                    entry.put("drift_ps", driftPs);
+                    entry.put("calibration_id", r.id());
+                    err.printf(java.util.Locale.ROOT, "%ndrift %.1f ps at iteration %d: recalibrated, now %s%n", driftPs, k, r.id());
+                    return new LinearCalibration(r);
+                });
+                Trainer.Outcome o = trainer.run(runDir, progress, stop::get);
+                manifest.put("calibration_id_end", rig.calibration().id());
                 progress.finish();
                 RunReport.write(runDir, rig.description(), o);
                 manifest.put("measurements", o.measurements());
@@ -197,12 +250,12 @@ final class TrainCommand implements Callable<Integer> {
                     manifest.put("reason", "stop requested (SIGINT/SIGTERM) after iteration " + o.lastIteration()
                             + "; continue with: tileloop train --resume " + runDir);
                 }
-            } catch (InterlockException e) {
+            } catch (InterlockException | DriftException e) {
                 progress.finish();
                 manifest.put("status", "aborted");
-                manifest.put("reason", e.getMessage() + "; continue with: tileloop train --resume " + runDir);
+                manifest.put("reason", "paused: " + e.getMessage() + "; continue with: tileloop train --resume " + runDir);
                 spec.commandLine().getErr().println("paused: " + e.getMessage());
-                interlock = true;
+                paused = true;
             } catch (RuntimeException | IOException e) {
                 progress.finish();
                 manifest.put("status", "failed");
@@ -212,9 +265,9 @@ final class TrainCommand implements Callable<Integer> {
                 manifest.put("end_time", Instant.now().toString());
                 writeManifest(runDir, manifest);
             }
-            if (interlock) {
-                spec.commandLine().getOut().println("paused by the interlock; artifacts so far: " + runDir);
-                return EXIT_INTERLOCK;
+            if (paused) {
+                spec.commandLine().getOut().println("paused; artifacts so far: " + runDir);
+                return EXIT_PAUSED;
             }
             boolean aborted = "aborted".equals(manifest.path("status").asText());
             spec.commandLine().getOut().println((aborted ? "aborted; artifacts so far: " : "artifacts: ") + runDir);

@@ -2,6 +2,7 @@ package org.tileloop.rig;
 
 import java.util.List;
 import java.util.Map;
+import org.tileloop.calibration.Calibration;
 
 /**
  * A tile the trainer can drive: a simulated tile (ngspice) or a physical bench.
@@ -46,6 +47,23 @@ public interface Rig extends AutoCloseable {
     default List<StimulusResult> measure(ParameterVector parameters, List<Stimulus> stimuli) {
         return measure(stimuli.stream().map(s -> new Probe(parameters, s)).toList());
     }
+
+    /**
+     * Injects a reference edge {@code delayNs} after the stimulus origin into every channel's
+     * timing chain (no stimulus, no parameters involved) and returns what each channel's chain
+     * measured, raw (uncalibrated) ns, in channel order. This is the input to calibration.
+     *
+     * @throws RigUnavailableException the rig has no reference path
+     */
+    default List<Double> measureReference(double delayNs) {
+        throw new RigUnavailableException("rig " + description().id() + " has no reference-pulse path");
+    }
+
+    /** The calibration applied to every time this rig reports. */
+    Calibration calibration();
+
+    /** Applies {@code calibration} to every later measurement (e.g. after a recalibration). */
+    void useCalibration(Calibration calibration);
 
     /**
      * Facts about what produces this rig's measurements, for run records: e.g. simulator name

@@ -16,6 +16,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.tileloop.calibration.Calibration;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.ParameterSpec;
@@ -54,9 +55,24 @@ public final class Trainer {
         }
     }
 
+    /** Produces a fresh calibration when a drift check fails and {@code drift_action} is {@code recalibrate}. */
+    @FunctionalInterface
+    public interface Recalibration {
+        Calibration recalibrate(int iteration, double driftPs);
+    }
+
     private final Rig rig;
     private final TrainingConfig config;
     private final RigDescription description;
+    private Recalibration recalibration = (k, d) -> {
+        throw new DriftException("drift_action recalibrate needs a calibration procedure");
+    };
+
+    /** How to recalibrate when drift_action is recalibrate. */
+    public Trainer withRecalibration(Recalibration r) {
+        this.recalibration = r;
+        return this;
+    }
 
     public Trainer(Rig rig, TrainingConfig config) {
         this.rig = rig;
@@ -124,6 +140,10 @@ public final class Trainer {
                     break;
                 }
                 int k = state.nextIteration();
+                double driftPs = Double.NaN;
+                if (config.driftCheckEvery > 0 && k > 0 && k % config.driftCheckEvery == 0) {
+                    driftPs = driftCheck(k);
+                }
                 double[] u = state.unit();
                 boolean last = k == n;
                 List<double[]> points = last ? List.<double[]>of(u) : fd.points(u);
@@ -163,7 +183,8 @@ public final class Trainer {
                 double[] step = new double[u.length];
                 double[] next = last ? u : rule.apply(u, grad, k, step);
                 StringBuilder rows = new StringBuilder();
-                write(it, iterationRow(k, measurements, base, hold, trainable, space.fromUnit(u), grad, step));
+                write(it, iterationRow(k, measurements, base, hold, trainable, space.fromUnit(u), grad, step)
+                        .replace("\n", "," + (Double.isNaN(driftPs) ? "" : f(driftPs)) + "," + rig.calibration().id() + "\n"));
                 writeTraces(rows, k, train, results.subList(0, train.size()));
                 writeTraces(rows, k, holdout, holdResults);
                 write(tr, rows.toString());
@@ -179,6 +200,39 @@ public final class Trainer {
         }
         ParameterVector at = space.fromUnit(state.unit());
         return new Outcome(state.train(), state.holdout(), initial, at, state.measurements(), state.nextIteration() > n);
+    }
+
+    /**
+     * Measures the drift reference delay on every channel; returns the largest |calibrated − true|
+     * in ps, after recalibrating when configured. Throws {@link DriftException} to pause.
+     */
+    private double driftCheck(int k) {
+        double worst = referenceDrift();
+        if (worst <= config.driftThresholdPs) {
+            return worst;
+        }
+        String what = String.format(Locale.ROOT, "timing drift of %.1f ps at iteration %d exceeds drift_threshold_ps (%s) under calibration %s",
+                worst, k, TrainingConfig.key(config.driftThresholdPs), rig.calibration().id());
+        if (config.driftAction.equals("pause")) {
+            throw new DriftException(what + "; recalibrate (tileloop calibrate --rig ...) and resume");
+        }
+        rig.useCalibration(recalibration.recalibrate(k, worst));
+        double after = referenceDrift();
+        if (after > config.driftThresholdPs) {
+            throw new DriftException(what + "; still " + String.format(Locale.ROOT, "%.1f", after) + " ps after recalibrating");
+        }
+        return after;
+    }
+
+    private double referenceDrift() {
+        double d = config.driftReferenceDelayNs;
+        List<Double> raw = rig.measureReference(d);
+        double worst = 0;
+        for (int c = 0; c < raw.size(); c++) {
+            double cal = rig.calibration().apply(description.channels().get(c).name(), raw.get(c)).calibratedNs();
+            worst = Math.max(worst, Math.abs(cal - d) * 1000);
+        }
+        return worst;
     }
 
     private static final String TRACES_HEADER = "iteration,split,delay_ns,channel,target_ns,first_spike_raw_ns,first_spike_ns,"
@@ -323,7 +377,7 @@ public final class Trainer {
         for (String prefix : List.of("param_", "grad_", "step_")) {
             trainable.forEach(p -> h.append(',').append(prefix).append(p.name()));
         }
-        return h.append('\n').toString();
+        return h.append(",drift_ps,calibration_id\n").toString();
     }
 
     private static String iterationRow(int k, long measurements, LossTerms train, LossTerms hold, List<ParameterSpec> trainable,

@@ -56,6 +56,12 @@ public final class TrainingConfig {
     public double stepSize = 0.08;
     public double stepDecay = 0.1;
     public double maxStep = 0.08;
+    /** Every this many iterations, measure one reference delay per channel (0: never). */
+    public int driftCheckEvery = 0;
+    public double driftReferenceDelayNs = 10;
+    public double driftThresholdPs = 25;
+    /** {@code pause} stops the run (resumable); {@code recalibrate} runs the rig's calibration and goes on. */
+    public String driftAction = "pause";
     public int iterations = 6;
     public long seed = 1;
     public int evalEvery = 1;
@@ -161,6 +167,12 @@ public final class TrainingConfig {
         }
         if (!List.of("train", "all").contains(anchorProbeSplit)) {
             throw new RigConfigurationException(file + ": anchor_probe_split: '" + anchorProbeSplit + "' is not one of train, all");
+        }
+        range(file, "drift_check_every", driftCheckEvery, 0, 100_000);
+        range(file, "drift_reference_delay_ns", driftReferenceDelayNs, 0, 10_000);
+        range(file, "drift_threshold_ps", driftThresholdPs, 0.001, 1e6);
+        if (!List.of("pause", "recalibrate").contains(driftAction)) {
+            throw new RigConfigurationException(file + ": drift_action: '" + driftAction + "' is not one of pause, recalibrate");
         }
         if (!List.of("central", "forward").contains(estimator)) {
             throw new RigConfigurationException(file + ": estimator: '" + estimator + "' is not one of central, forward");

@@ -47,7 +47,7 @@ public final class BenchRig implements Rig {
     private final BenchSettings settings;
     private final SerialLink.Factory links;
     private final GpioLines gpio;
-    private final Calibration calibration;
+    private volatile Calibration calibration;
     private final Handshake handshake;
     private final int[] paramIndex;
     private final int[] channelIndex;
@@ -185,6 +185,58 @@ public final class BenchRig implements Rig {
         p.put("bench_device", settings.device());
         p.put("timing_lsb_ps", Long.toString(handshake.timingLsbPs()));
         return p;
+    }
+
+    @Override
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    @Override
+    public void useCalibration(Calibration calibration) {
+        this.calibration = calibration;
+    }
+
+    /** REF_PULSE on every rig channel; raw ns in rig channel order. */
+    @Override
+    public synchronized List<Double> measureReference(double delayNs) {
+        if (!(delayNs >= 0 && delayNs * 1000 <= handshake.windowPs())) {
+            throw new RigConfigurationException("rig " + description.id() + ": reference delay " + Numbers.plain(delayNs)
+                    + " ns is outside the controller's window [0, " + Numbers.plain(handshake.windowPs() / 1000.0) + "] ns");
+        }
+        int mask = 0;
+        for (int c : channelIndex) {
+            mask |= 1 << c;
+        }
+        byte[] payload = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).put((byte) mask)
+                .putInt((int) Math.round(delayNs * 1000)).array();
+        while (true) {
+            try {
+                if (client == null) {
+                    reconnects++;
+                    connect(false);
+                }
+                ByteBuffer r = client.request(Frame.REF_PULSE, payload, 0);
+                int n = r.get() & 0xFF;
+                long[] ts = new long[n];
+                for (int c = 0; c < n; c++) {
+                    ts[c] = r.getInt() & 0xFFFFFFFFL;
+                }
+                List<Double> raw = new ArrayList<>();
+                for (int c : channelIndex) {
+                    if (c >= n || ts[c] == 0xFFFFFFFFL) {
+                        throw new MeasurementException("bench REF_PULSE reply lacks channel " + handshake.channels().get(c));
+                    }
+                    raw.add(ts[c] * handshake.timingLsbPs() / 1000.0);
+                }
+                return raw;
+            } catch (BenchClient.LinkLostException e) {
+                LOG.warn("bench {}: {}", handshake.boardId(), e.getMessage());
+                dropLink();
+            } catch (java.nio.BufferUnderflowException e) {
+                throw new MeasurementException("bench REF_PULSE reply is truncated", e);
+            }
+        }
     }
 
     /** The codes the controller gets for a vector (after validation against the rig file). */

@@ -33,6 +33,8 @@ import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigKind;
 import org.tileloop.rig.bench.BenchSettings;
 import org.tileloop.rig.spice.SpiceSettings;
+import org.tileloop.rig.spice.TimingChain;
+import org.tileloop.calibration.CalibrationSettings;
 
 /**
  * Reads rig files (YAML), validates them against {@code schema/rig.schema.json} and then
@@ -169,9 +171,23 @@ public final class RigFileLoader {
             if (step * 1_000_000 < tstop) {
                 fail(path, "simulator.max_step_ns", "must be at least tstop_ns / 1e6 (" + Numbers.plain(tstop / 1e6) + ")");
             }
+            Optional<TimingChain> chain = Optional.empty();
+            JsonNode tc = sim.get("timing_chain");
+            if (tc != null) {
+                for (String k : List.of("offsets_ns", "gain_ppm")) {
+                    if (tc.get(k).size() != channels.size()) {
+                        fail(path, "simulator.timing_chain." + k, "needs one value per channel (" + channels.size() + "), got " + tc.get(k).size());
+                    }
+                }
+                List<Double> offsets = new ArrayList<>();
+                tc.get("offsets_ns").forEach(x -> offsets.add(x.asDouble()));
+                List<Double> gains = new ArrayList<>();
+                tc.get("gain_ppm").forEach(x -> gains.add(x.asDouble()));
+                chain = Optional.of(new TimingChain(offsets, gains, tc.path("jitter_ps").asDouble(0), tc.path("seed").asLong(1)));
+            }
             simulator = Optional.of(new SpiceSettings(netlist, tstop, step, sim.get("supply_source").asText(),
                     sim.get("supply_node").asText(), sim.path("timeout_s").asDouble(60),
-                    sim.path("workers").asInt(0)));
+                    sim.path("workers").asInt(0), chain));
         }
         Optional<BenchSettings> bench = Optional.empty();
         if (kind == RigKind.BENCH) {
@@ -201,7 +217,15 @@ public final class RigFileLoader {
         } else if (root.has("bench")) {
             fail(path, "bench", "only allowed when kind is bench");
         }
-        return new RigFile(path, sha, description, simulator, bench);
+        JsonNode cal = root.path("calibration");
+        List<Double> refDelays = new ArrayList<>();
+        cal.path("reference_delays_ns").forEach(x -> refDelays.add(x.asDouble()));
+        CalibrationSettings calibration = new CalibrationSettings(
+                refDelays.isEmpty() ? CalibrationSettings.DEFAULT.referenceDelaysNs() : refDelays,
+                cal.path("repeats").asInt(CalibrationSettings.DEFAULT.repeats()),
+                cal.path("max_residual_ps").asDouble(CalibrationSettings.DEFAULT.maxResidualPs()),
+                cal.path("max_age_hours").asDouble(CalibrationSettings.DEFAULT.maxAgeHours()));
+        return new RigFile(path, sha, description, simulator, bench, calibration);
     }
 
     private static void unique(Path path, Set<String> seen, String key, String name) {

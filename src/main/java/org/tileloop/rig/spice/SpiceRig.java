@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.tileloop.calibration.Calibration;
 import org.tileloop.rig.ChannelResult;
@@ -41,7 +42,8 @@ public final class SpiceRig implements Rig {
     private final RigDescription description;
     private final SpiceSettings settings;
     private final NetlistRenderer renderer;
-    private final Calibration calibration;
+    private volatile Calibration calibration;
+    private final AtomicLong referenceCount = new AtomicLong();
     private final Ngspice ngspice;
     private final ExecutorService pool;
     private final Path workDir;
@@ -82,6 +84,32 @@ public final class SpiceRig implements Rig {
             throw new RigUnavailableException("cannot read netlist " + settings.netlistTemplate() + ": " + e.getMessage(), e);
         }
         return p;
+    }
+
+    /** Without a timing chain the reference edge is reported exactly; with one it passes through the chain model. */
+    @Override
+    public List<Double> measureReference(double delayNs) {
+        if (!(delayNs >= 0 && delayNs <= settings.tstopNs())) {
+            throw new org.tileloop.rig.RigConfigurationException("rig " + description.id() + ": reference delay "
+                    + org.tileloop.rig.Numbers.plain(delayNs) + " ns is outside [0, " + org.tileloop.rig.Numbers.plain(settings.tstopNs()) + "] ns");
+        }
+        long salt = ~referenceCount.incrementAndGet();
+        List<Double> raw = new ArrayList<>();
+        for (int c = 0; c < description.channels().size(); c++) {
+            int channel = c;
+            raw.add(settings.timingChain().map(chain -> chain.raw(channel, delayNs, salt)).orElse(delayNs));
+        }
+        return raw;
+    }
+
+    @Override
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    @Override
+    public void useCalibration(Calibration calibration) {
+        this.calibration = calibration;
     }
 
     public Ngspice ngspice() {
@@ -155,11 +183,17 @@ public final class SpiceRig implements Rig {
             timeNs[i] = time[i] * 1e9;
         }
         List<ChannelResult> channels = new ArrayList<>();
-        for (ChannelSpec c : description.channels()) {
+        Calibration cal = calibration;
+        for (int ci = 0; ci < description.channels().size(); ci++) {
+            ChannelSpec c = description.channels().get(ci);
             double[] v = data.vector("v(" + c.node() + ")");
             requireFinite(v, c.node());
-            List<Timing> spikes = SpikeDetector.crossings(timeNs, v, c.thresholdV(), c.hysteresisV()).stream()
-                    .map(t -> calibration.apply(c.name(), t)).toList();
+            List<Timing> spikes = new ArrayList<>();
+            for (double t : SpikeDetector.crossings(timeNs, v, c.thresholdV(), c.hysteresisV())) {
+                int channel = ci;
+                double raw = settings.timingChain().map(chain -> chain.raw(channel, t, Double.doubleToLongBits(t))).orElse(t);
+                spikes.add(cal.apply(c.name(), raw));
+            }
             channels.add(new ChannelResult(c.name(), spikes));
         }
         double[] vdd = data.vector("v(" + settings.supplyNode() + ")");

@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * @param supplyNode node of that source's positive terminal
  * @param timeoutS wall-clock limit per stimulus
  * @param workers parallel ngspice processes per batch; 0 = number of cores
+ * @param timingChain when present, spike times pass through this model of a timing chain
  */
 public record SpiceSettings(Path netlistTemplate, double tstopNs, double maxStepNs, String supplySource,
-                            String supplyNode, double timeoutS, int workers) {
+                            String supplyNode, double timeoutS, int workers, java.util.Optional<TimingChain> timingChain) {
 
     public int effectiveWorkers() {
         return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();

@@ -76,7 +76,7 @@ class BenchEmulatorEndToEndTest {
     void measurementsEqualTheEmulatorsGroundTruthAndRunOncePerStimulus() throws Exception {
         Path device = dir.resolve("clean");
         Path truthFile = dir.resolve("truth.jsonl");
-        var options = new BenchEmulator.Options(7, 0, 0, -1, -1, 3.0, truthFile);
+        var options = BenchEmulator.Options.clean(7).truth(truthFile);
         try (BenchEmulator emu = BenchEmulator.start(FIRMWARE, device, options);
              Rig rig = Rigs.open(rigFile(device))) {
             BenchRig bench = (BenchRig) rig;
@@ -117,7 +117,7 @@ class BenchEmulatorEndToEndTest {
         Path cleanDevice = dir.resolve("cleanbench");
         try (BenchEmulator emu = BenchEmulator.start(FIRMWARE, cleanDevice, BenchEmulator.Options.clean(3))) {
             assertEquals(0, cli("train", rigFile(cleanDevice).toString(), "--config", config.toString(), "--iterations", "4",
-                    "--out", dir.resolve("clean-runs").toString()));
+                    "--allow-uncalibrated", "--out", dir.resolve("clean-runs").toString()));
         }
         Path clean = dir.resolve("clean-runs/latest").toRealPath();
         List<String> rows = Files.readAllLines(clean.resolve("iterations.csv"));
@@ -128,11 +128,12 @@ class BenchEmulatorEndToEndTest {
 
         Path faultyDevice = dir.resolve("faultybench");
         Path truthFile = dir.resolve("faulty-truth.jsonl");
-        var faults = new BenchEmulator.Options(3, 0.01, 0.05, 200, 30, 3.0, truthFile);
+        var faults = BenchEmulator.Options.clean(3).truth(truthFile).faults(0.01, 0.05, 200, 30);
         Path runs = dir.resolve("faulty-runs");
         try (BenchEmulator emu = BenchEmulator.start(FIRMWARE, faultyDevice, faults)) {
             Path rig = rigFile(faultyDevice);
-            int paused = cli("train", rig.toString(), "--config", config.toString(), "--iterations", "4", "--out", runs.toString());
+            int paused = cli("train", rig.toString(), "--config", config.toString(), "--iterations", "4", "--allow-uncalibrated",
+                    "--out", runs.toString());
             assertEquals(5, paused, "the interlock pauses the run");
             Path run = runs.resolve("latest").toRealPath();
             JsonNode manifest = JSON.readTree(run.resolve("manifest.json").toFile());

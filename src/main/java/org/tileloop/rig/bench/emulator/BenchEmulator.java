@@ -20,9 +20,25 @@ public final class BenchEmulator implements AutoCloseable {
 
     /** Emulator flags (see {@code bench-emulator --help}); negative counts mean "never". */
     public record Options(long seed, double corruptRate, double dropRate, long disconnectAfter, long interlockAfter,
-                          double jitterPs, Path truth) {
+                          double jitterPs, Path truth, List<Double> offsetsPs, List<Double> gainPpm, long driftAfter,
+                          double driftPs) {
         public static Options clean(long seed) {
-            return new Options(seed, 0, 0, -1, -1, 3.0, null);
+            return new Options(seed, 0, 0, -1, -1, 3.0, null, List.of(), List.of(), -1, 0);
+        }
+
+        /** The same emulator with these faults. */
+        public Options faults(double corrupt, double drop, long disconnect, long interlock) {
+            return new Options(seed, corrupt, drop, disconnect, interlock, jitterPs, truth, offsetsPs, gainPpm, driftAfter, driftPs);
+        }
+
+        public Options truth(Path file) {
+            return new Options(seed, corruptRate, dropRate, disconnectAfter, interlockAfter, jitterPs, file, offsetsPs, gainPpm,
+                    driftAfter, driftPs);
+        }
+
+        /** Timing-chain offsets (ps) and gain errors (ppm) per channel, and a drift of driftPs after driftAfter measurements. */
+        public Options chain(List<Double> offsets, List<Double> gains, long after, double drift) {
+            return new Options(seed, corruptRate, dropRate, disconnectAfter, interlockAfter, jitterPs, truth, offsets, gains, after, drift);
         }
 
         List<String> args() {
@@ -37,7 +53,20 @@ public final class BenchEmulator implements AutoCloseable {
             if (truth != null) {
                 a.addAll(List.of("--truth", truth.toString()));
             }
+            if (!offsetsPs.isEmpty()) {
+                a.addAll(List.of("--offsets-ps", join(offsetsPs)));
+            }
+            if (!gainPpm.isEmpty()) {
+                a.addAll(List.of("--gain-ppm", join(gainPpm)));
+            }
+            if (driftAfter >= 0) {
+                a.addAll(List.of("--drift-after", Long.toString(driftAfter), "--drift-ps", fmt(driftPs)));
+            }
             return a;
+        }
+
+        private static String join(List<Double> v) {
+            return String.join(",", v.stream().map(Options::fmt).toList());
         }
 
         private static String fmt(double v) {
@@ -172,7 +201,7 @@ public final class BenchEmulator implements AutoCloseable {
                 System.err.println("bench-emulator exited with status " + status + "; restarting it");
             }
             Options o = options;
-            options = new Options(o.seed(), o.corruptRate(), o.dropRate(), -1, -1, o.jitterPs(), o.truth());
+            options = o.faults(o.corruptRate(), o.dropRate(), -1, -1);
             sleep(replugDelayMs);
             try {
                 plug();

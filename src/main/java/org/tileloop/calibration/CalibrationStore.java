@@ -1,0 +1,148 @@
+package org.tileloop.calibration;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.tileloop.rig.RigConfigurationException;
+
+/**
+ * Calibration records under a root directory: {@code <root>/<rig-id>/<UTC timestamp>.json},
+ * never overwritten, and {@code <root>/<rig-id>/current} naming the record in use.
+ */
+public final class CalibrationStore {
+
+    public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+
+    private final Path root;
+
+    public CalibrationStore(Path root) {
+        this.root = root;
+    }
+
+    /** {@code <tileloop.home>/calibration}, or {@code ./calibration}. */
+    public static CalibrationStore defaultStore() {
+        return new CalibrationStore(Path.of(System.getProperty("tileloop.home", ".")).resolve("calibration"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A fresh id for a record of {@code rigId} taken at {@code at} (a suffix keeps ids unique within a second). */
+    public String newId(String rigId, Instant at) {
+        String base = rigId + "/" + STAMP.format(at);
+        String id = base;
+        for (int i = 2; Files.exists(file(id)); i++) {
+            id = base + "-" + i;
+        }
+        return id;
+    }
+
+    public Path file(String id) {
+        if (!id.matches("[a-z][a-z0-9-]{0,62}/\\d{8}T\\d{6}Z(-\\d+)?")) {
+            throw new RigConfigurationException("'" + id.replaceAll("\\p{Cntrl}", "?") + "' is not a calibration id (<rig-id>/<yyyyMMddTHHmmssZ>)");
+        }
+        return root.resolve(id + ".json");
+    }
+
+    /** Writes a new record (refusing to overwrite) and makes it current; returns its file. */
+    public Path save(CalibrationRecord record) throws IOException {
+        Path f = file(record.id());
+        Files.createDirectories(f.getParent());
+        try {
+            Files.write(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), StandardOpenOption.CREATE_NEW);
+        } catch (FileAlreadyExistsException e) {
+            throw new RigConfigurationException(f + ": calibration records are never overwritten");
+        }
+        Path tmp = f.resolveSibling("current.tmp");
+        Files.writeString(tmp, f.getFileName() + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, f.resolveSibling("current"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return f;
+    }
+
+    public CalibrationRecord load(String id) {
+        Path f = file(id);
+        if (!Files.isRegularFile(f)) {
+            throw new RigConfigurationException(f + ": no such calibration record");
+        }
+        CalibrationRecord r;
+        try {
+            r = JSON.readValue(f.toFile(), CalibrationRecord.class);
+        } catch (IOException e) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (r.schemaVersion() != CalibrationRecord.SCHEMA_VERSION || !id.equals(r.id()) || r.channels().isEmpty()) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: schema_version " + r.schemaVersion()
+                    + ", id " + r.id() + ", " + r.channels().size() + " channels");
+        }
+        for (CalibrationRecord.ChannelFit c : r.channels()) {
+            if (!(Double.isFinite(c.offsetNs()) && c.gain() > 0.5 && c.gain() < 2)) {
+                throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel()
+                        + " has offset " + c.offsetNs() + " ns, gain " + c.gain() + " (gain must lie in (0.5, 2))");
+            }
+        }
+        try {
+            r.expiresAt();
+        } catch (RuntimeException e) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: valid_from '" + r.validFrom() + "'", e);
+        }
+        return r;
+    }
+
+    /** The record {@code current} names, if any. */
+    public Optional<CalibrationRecord> current(String rigId) {
+        Path pointer = root.resolve(rigId).resolve("current");
+        if (!Files.exists(pointer)) {
+            return Optional.empty();
+        }
+        String name;
+        try {
+            name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new RigConfigurationException(pointer + ": unreadable: " + e.getMessage(), e);
+        }
+        if (!name.endsWith(".json")) {
+            throw new RigConfigurationException(pointer + ": should name a record file (<yyyyMMddTHHmmssZ>.json), has '"
+                    + name.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        String id = rigId + "/" + name.substring(0, name.length() - 5);
+        if (!Files.isRegularFile(file(id))) {
+            throw new RigConfigurationException(pointer + ": points at " + name + ", which does not exist");
+        }
+        return Optional.of(load(id));
+    }
+
+    /** Every record of {@code rigId}, oldest first. */
+    public List<CalibrationRecord> list(String rigId) throws IOException {
+        Path dir = root.resolve(rigId);
+        List<CalibrationRecord> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                String name = f.getFileName().toString();
+                out.add(load(rigId + "/" + name.substring(0, name.length() - 5)));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,72 @@
+package org.tileloop.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.tileloop.calibration.CalibrationRecord;
+import org.tileloop.calibration.CalibrationStore;
+import org.tileloop.calibration.Calibrator;
+import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.Rig;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.file.Rigs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = {"Calibrate a rig's timing chains: sweep reference pulses (rig file key calibration), fit offset and gain",
+                "per channel, write calibration/<rig-id>/<UTC timestamp>.json and .svg (residuals) and make it current.",
+                "A fit with a residual beyond calibration.max_residual_ps is reported and not saved (exit 4)."})
+final class CalibrateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rig", required = true, paramLabel = "FILE", description = "Rig file.")
+    Path rigFile;
+
+    @Option(names = "--calibration-dir", paramLabel = "DIR", description = "Calibration records (default: calibration/ of this checkout).")
+    Path calibrationDir;
+
+    @Override
+    public Integer call() throws IOException {
+        RigFile file = RigFileLoader.load(rigFile);
+        CalibrationStore store = calibrationDir == null ? CalibrationStore.defaultStore() : new CalibrationStore(calibrationDir);
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        var settings = file.calibration();
+        int total = settings.referenceDelaysNs().size() * settings.repeats();
+        boolean terminal = System.console() != null;
+        CalibrationRecord r;
+        try (Rig rig = Rigs.open(file, store)) {
+            rig.useCalibration(IdentityCalibration.INSTANCE);
+            r = Calibrator.run(rig, settings, store.newId(file.description().id(), Instant.now()), Main.version(), n -> {
+                if (terminal || n == total || n % Math.max(1, total / 10) == 0) {
+                    err.printf(Locale.ROOT, terminal ? "\rreference pulses %d/%d" : "reference pulses %d/%d%n", n, total);
+                    if (terminal && n == total) {
+                        err.println();
+                    }
+                    err.flush();
+                }
+            });
+        }
+        out.print(Calibrator.report(r));
+        if (!r.accepted()) {
+            out.println("rejected: a residual exceeds max_residual_ps; nothing saved, the current calibration is unchanged");
+            return Main.EXIT_MEASUREMENT;
+        }
+        Path saved = store.save(r);
+        Path svg = saved.resolveSibling(saved.getFileName().toString().replace(".json", ".svg"));
+        Files.writeString(svg, Calibrator.residualsSvg(r), StandardCharsets.UTF_8);
+        out.println("saved " + saved + " (current), residual plot " + svg);
+        return 0;
+    }
+}
