@@ -63,18 +63,17 @@ final class MeasureCommand implements Callable<Integer> {
 
     private static void printTable(PrintWriter out, Rig rig, List<StimulusResult> results) {
         out.printf("%-9s", "delay_ns");
-        rig.description().channels().forEach(c -> out.printf(" %16s", c.name() + " first_ns (n)"));
+        rig.description().channels().forEach(c -> out.printf(" %24s", c.name() + " first_ns/raw_ns (n)"));
         out.printf(" %10s%n", "energy_pj");
         for (StimulusResult r : results) {
             out.printf("%-9.3f", r.stimulus().delayNs());
             for (ChannelResult c : r.channels()) {
-                String first = c.firstSpike().map(t -> String.format(java.util.Locale.ROOT, "%.4f", t.calibratedNs())).orElse("-");
-                out.printf(" %16s", first + " (" + c.spikeCount() + ")");
+                String first = c.firstSpike().map(t -> String.format(java.util.Locale.ROOT, "%.4f/%.4f", t.calibratedNs(), t.rawNs()))
+                        .orElse("-");
+                out.printf(" %24s", first + " (" + c.spikeCount() + ")");
             }
             out.printf(" %10s%n", r.energyPj().isPresent() ? String.format(java.util.Locale.ROOT, "%.3f", r.energyPj().getAsDouble()) : "-");
         }
-        String cal = results.isEmpty() || results.get(0).channels().get(0).firstSpike().isEmpty() ? "identity"
-                : results.get(0).channels().get(0).firstSpike().get().calibrationId();
-        out.printf("times: calibrated (calibration %s); (n) = spike count in the window%n", cal);
+        out.printf("times: calibrated/raw (calibration %s); (n) = spike count in the window%n", rig.calibration().id());
     }
 }
