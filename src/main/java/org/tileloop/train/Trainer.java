@@ -55,6 +55,28 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Everything an iteration produced, for live telemetry. Called on the training thread after
+     * the iteration is saved; implementations must return quickly and never throw.
+     *
+     * @param holdout null when the holdout was not evaluated this iteration
+     * @param driftPs NaN when no drift check ran
+     */
+    public record IterationRecord(int iteration, int iterations, long measurements, LossTerms train, LossTerms holdout,
+                                  Map<String, Double> parameters, Map<String, Double> gradient, Map<String, Double> step,
+                                  double driftPs, String calibrationId) {
+    }
+
+    /** Live observer of a run (telemetry). Default methods do nothing. */
+    public interface Listener {
+        default void iteration(IterationRecord record) {
+        }
+
+        /** One measured trace of the current point (train and holdout), after the iteration is saved. */
+        default void measured(int iteration, Trace trace, StimulusResult result) {
+        }
+    }
+
     /** Produces a fresh calibration when a drift check fails and {@code drift_action} is {@code recalibrate}. */
     @FunctionalInterface
     public interface Recalibration {
@@ -67,6 +89,14 @@ public final class Trainer {
     private Recalibration recalibration = (k, d) -> {
         throw new DriftException("drift_action recalibrate needs a calibration procedure");
     };
+
+    private Listener listener = new Listener() {
+    };
+
+    public Trainer withListener(Listener l) {
+        this.listener = l;
+        return this;
+    }
 
     /** How to recalibrate when drift_action is recalibrate. */
     public Trainer withRecalibration(Recalibration r) {
@@ -196,6 +226,24 @@ public final class Trainer {
                         trainTerms, holdTerms, it.size(), tr.size());
                 state.save(outDir);
                 progress.accept(new Progress(k, n, base.total(), hold == null ? Double.NaN : hold.total(), measurements));
+                Map<String, Double> params = new LinkedHashMap<>();
+                Map<String, Double> gradient = new LinkedHashMap<>();
+                Map<String, Double> steps = new LinkedHashMap<>();
+                ParameterVector at = space.fromUnit(u);
+                for (int i = 0; i < trainable.size(); i++) {
+                    String name = trainable.get(i).name();
+                    params.put(name, at.get(name));
+                    gradient.put(name, grad[i]);
+                    steps.put(name, step[i] * trainable.get(i).range());
+                }
+                listener.iteration(new IterationRecord(k, n, measurements, base, hold, params, gradient, steps, driftPs,
+                        rig.calibration().id()));
+                for (int t = 0; t < train.size(); t++) {
+                    listener.measured(k, train.get(t), results.get(t));
+                }
+                for (int t = 0; t < holdResults.size(); t++) {
+                    listener.measured(k, holdout.get(t), holdResults.get(t));
+                }
             }
         }
         ParameterVector at = space.fromUnit(state.unit());

@@ -1,0 +1,280 @@
+package org.tileloop.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.tileloop.calibration.CalibrationRecord;
+import org.tileloop.calibration.CalibrationStore;
+import org.tileloop.calibration.Calibrator;
+import org.tileloop.calibration.LinearCalibration;
+import org.tileloop.rig.Rig;
+import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.rig.RigKind;
+import org.tileloop.rig.bench.InterlockException;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.file.Rigs;
+import org.tileloop.train.DriftException;
+import org.tileloop.train.RunReport;
+import org.tileloop.train.RunState;
+import org.tileloop.train.Trainer;
+import org.tileloop.train.TrainingConfig;
+
+/**
+ * One training run and its record in {@code runs/<run-id>/}: the manifest (start: command,
+ * resolved config, hashes, versions, seed, calibration; stop: status, reason, end time,
+ * measurement count), the trainer's artifacts, and {@code runs/latest}. Used by the
+ * {@code train} command and the daemon alike.
+ */
+public final class TrainingRun {
+
+    public enum Status { COMPLETED, ABORTED, PAUSED }
+
+    /** How this tileloop identifies itself in manifests. */
+    public record Build(String version, Optional<String> gitCommit) {
+    }
+
+    /** Observes a run: start and stop documents plus the trainer's live events. */
+    public interface Listener extends Trainer.Listener {
+        default void started(ObjectNode manifest) {
+        }
+
+        default void stopped(ObjectNode manifest) {
+        }
+    }
+
+    public record Result(Path runDir, Status status, ObjectNode manifest) {
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path runDir;
+    private final RigFile rig;
+    private final TrainingConfig config;
+    private final ObjectNode manifest;
+    private final CalibrationStore store;
+    private final boolean allowUncalibrated;
+    private final Build build;
+
+    private TrainingRun(Path runDir, RigFile rig, TrainingConfig config, ObjectNode manifest, CalibrationStore store,
+                        boolean allowUncalibrated, Build build) {
+        this.runDir = runDir;
+        this.rig = rig;
+        this.config = config;
+        this.manifest = manifest;
+        this.store = store;
+        this.allowUncalibrated = allowUncalibrated;
+        this.build = build;
+    }
+
+    /**
+     * Prepares a new run: loads and checks the rig file and training config ({@code configFile}
+     * null: {@code training/<rig id>.yaml} next to the rig file), creates the run directory.
+     */
+    public static TrainingRun create(Path rigFile, Path configFile, Integer iterations, Long seed, Path runsDir,
+                                     CalibrationStore store, boolean allowUncalibrated, String commandLine, Build build)
+            throws IOException {
+        RigFile rigf = RigFileLoader.load(rigFile);
+        Path cfgPath = configFile != null ? configFile
+                : rigFile.toAbsolutePath().getParent().resolve("training").resolve(rigf.description().id() + ".yaml");
+        TrainingConfig config = TrainingConfig.load(cfgPath);
+        if (iterations != null) {
+            config.iterations = iterations;
+        }
+        if (seed != null) {
+            config.seed = seed;
+        }
+        config.check(cfgPath.toString());
+        byte[] cfgBytes = JSON.writeValueAsBytes(config.asMap());
+        String configSha = RigFileLoader.sha256(cfgBytes);
+        Path runDir = newRunDir(runsDir, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                .format(Instant.now()) + "-" + configSha.substring(0, 8));
+        ObjectNode m = JSON.createObjectNode();
+        m.put("run_id", runDir.getFileName().toString());
+        m.put("command_line", commandLine);
+        m.put("tileloop_version", build.version());
+        build.gitCommit().ifPresent(c -> m.put("git_commit", c));
+        m.put("java_version", System.getProperty("java.version"));
+        m.put("rig_file", rigFile.toString());
+        m.put("rig_file_absolute", rigFile.toAbsolutePath().normalize().toString());
+        m.put("rig_file_sha256", rigf.sha256());
+        m.put("config_file", cfgPath.toString());
+        m.put("config_sha256", configSha);
+        m.set("config", JSON.valueToTree(config.asMap()));
+        m.put("seed", config.seed);
+        m.put("calibration_dir", store.root().toAbsolutePath().normalize().toString());
+        m.put("allow_uncalibrated", allowUncalibrated);
+        m.put("start_time", Instant.now().toString());
+        return new TrainingRun(runDir, rigf, config, m, store, allowUncalibrated, build);
+    }
+
+    /** Prepares to continue an interrupted run with the rig, config and calibration directory it recorded. */
+    public static TrainingRun resume(Path runDir, String commandLine, Build build) throws IOException {
+        Path manifestFile = runDir.resolve("manifest.json");
+        if (!Files.isRegularFile(manifestFile) || !Files.isRegularFile(runDir.resolve(RunState.FILE))) {
+            throw new RigConfigurationException(runDir + ": not a resumable run directory (needs manifest.json and "
+                    + RunState.FILE + ")");
+        }
+        ObjectNode m = (ObjectNode) JSON.readTree(manifestFile.toFile());
+        if ("completed".equals(m.path("status").asText())) {
+            throw new RigConfigurationException(runDir + ": run already completed; nothing to resume");
+        }
+        Path rigPath = Path.of(m.path("rig_file_absolute").asText());
+        RigFile rigf = RigFileLoader.load(rigPath);
+        String recordedSha = m.path("rig_file_sha256").asText();
+        if (!rigf.sha256().equals(recordedSha)) {
+            throw new RigConfigurationException(rigPath + ": rig file changed since run " + m.path("run_id").asText()
+                    + " started (sha256 " + rigf.sha256().substring(0, 12) + ", recorded "
+                    + recordedSha.substring(0, Math.min(12, recordedSha.length())) + "); restore it or start a new run");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> recorded = JSON.convertValue(m.path("config"), Map.class);
+        TrainingConfig config = TrainingConfig.fromMap(recorded, manifestFile + ": config");
+        RunState state = RunState.load(runDir).orElseThrow();
+        CalibrationStore store = m.hasNonNull("calibration_dir") ? new CalibrationStore(Path.of(m.get("calibration_dir").asText()))
+                : CalibrationStore.defaultStore();
+        ObjectNode entry = m.withArray("resumes").addObject();
+        entry.put("time", Instant.now().toString());
+        entry.put("from_iteration", state.nextIteration());
+        entry.put("command_line", commandLine);
+        m.remove("end_time");
+        m.remove("reason");
+        return new TrainingRun(runDir, rigf, config, m, store, m.path("allow_uncalibrated").asBoolean(false), build);
+    }
+
+    private static Path newRunDir(Path runsDir, String runId) throws IOException {
+        Files.createDirectories(runsDir);
+        for (int i = 1; ; i++) {
+            Path dir = runsDir.resolve(i == 1 ? runId : runId + "-" + i);
+            try {
+                return Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                // same second, same config: take the next suffix
+            }
+        }
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    public String rigId() {
+        return rig.description().id();
+    }
+
+    public int iterations() {
+        return config.iterations;
+    }
+
+    /**
+     * Runs until completion, {@code stop} (ABORTED), an interlock trip or timing drift (PAUSED).
+     * Any other failure is recorded as {@code failed} in the manifest and rethrown.
+     *
+     * @param notices warnings and drift notices for a human
+     */
+    public Result execute(Listener listener, Consumer<Trainer.Progress> progress, BooleanSupplier stop, PrintWriter notices)
+            throws IOException {
+        Status status;
+        manifest.put("status", "running");
+        writeManifest();
+        Path latest = runDir.toAbsolutePath().getParent().resolve("latest");
+        Files.deleteIfExists(latest);
+        Files.createSymbolicLink(latest, runDir.getFileName());
+        try (Rig r = Rigs.open(rig, store)) {
+            manifest.put("rig_id", r.description().id());
+            manifest.put("rig_kind", r.description().kind().toString());
+            manifest.set("rig_provenance", JSON.valueToTree(r.provenance()));
+            String problem = Rigs.calibrationProblem(rig, store, r);
+            if (problem != null) {
+                if (r.description().kind() == RigKind.BENCH && !allowUncalibrated) {
+                    throw new RigConfigurationException(problem + ": a bench rig trains on calibrated times; run "
+                            + "tileloop calibrate --rig " + rig.path() + ", or pass --allow-uncalibrated");
+                }
+                notices.println("warning: " + problem + "; times are uncalibrated (calibration id identity)");
+                notices.flush();
+            }
+            manifest.put("calibration_id", r.calibration().id());
+            ArrayNode recalibrations = manifest.withArray("recalibrations");
+            writeManifest();
+            listener.started(manifest.deepCopy());
+            Trainer trainer = new Trainer(r, config).withListener(listener).withRecalibration((k, driftPs) -> {
+                CalibrationRecord rec = Calibrator.run(r, rig.calibration(), store.newId(r.description().id(), Instant.now()),
+                        build.version(), n -> { });
+                if (!rec.accepted()) {
+                    throw new DriftException("recalibration at iteration " + k + " was rejected:\n" + Calibrator.report(rec));
+                }
+                try {
+                    store.save(rec);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                ObjectNode entry = recalibrations.addObject();
+                entry.put("iteration", k);
+                entry.put("drift_ps", driftPs);
+                entry.put("calibration_id", rec.id());
+                notices.printf(Locale.ROOT, "%ndrift %.1f ps at iteration %d: recalibrated, now %s%n", driftPs, k, rec.id());
+                notices.flush();
+                return new LinearCalibration(rec);
+            });
+            Trainer.Outcome o = trainer.run(runDir, progress, stop);
+            manifest.put("calibration_id_end", r.calibration().id());
+            RunReport.write(runDir, r.description(), o);
+            manifest.put("measurements", o.measurements());
+            manifest.put("iterations_completed", o.lastIteration());
+            if (o.completed()) {
+                status = Status.COMPLETED;
+                manifest.put("status", "completed");
+                manifest.put("reason", "reached " + config.iterations + " iterations");
+            } else {
+                status = Status.ABORTED;
+                manifest.put("status", "aborted");
+                manifest.put("reason", "stop requested after iteration " + o.lastIteration()
+                        + "; continue with: tileloop train --resume " + runDir);
+            }
+        } catch (InterlockException | DriftException e) {
+            status = Status.PAUSED;
+            manifest.put("status", "aborted");
+            manifest.put("reason", "paused: " + e.getMessage() + "; continue with: tileloop train --resume " + runDir);
+        } catch (RuntimeException | IOException e) {
+            manifest.put("status", "failed");
+            manifest.put("reason", String.valueOf(e.getMessage()));
+            finish(listener);
+            throw e;
+        }
+        finish(listener);
+        return new Result(runDir, status, manifest.deepCopy());
+    }
+
+    private void finish(Listener listener) throws IOException {
+        manifest.put("end_time", Instant.now().toString());
+        writeManifest();
+        listener.stopped(manifest.deepCopy());
+    }
+
+    private void writeManifest() throws IOException {
+        Path tmp = runDir.resolve("manifest.json.tmp");
+        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        Files.move(tmp, runDir.resolve("manifest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The manifest as recorded so far. */
+    public JsonNode manifest() {
+        return manifest.deepCopy();
+    }
+}
