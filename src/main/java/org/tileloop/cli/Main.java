@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 @Command(name = "tileloop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hardware-in-the-loop training for analog spiking tiles.",
         subcommands = {DescribeCommand.class, MeasureCommand.class, NetlistCommand.class,
-                SensitivityCommand.class, TrainCommand.class, CalibrateCommand.class, CalibrationCommand.class, BenchEmulatorCommand.class, CommandLine.HelpCommand.class})
+                SensitivityCommand.class, TrainCommand.class, CalibrateCommand.class, CalibrationCommand.class, BenchEmulatorCommand.class, DaemonCommand.class,
+                ClientCommands.Submit.class, ClientCommands.Jobs.class, ClientCommands.Cancel.class, ClientCommands.Pause.class,
+                ClientCommands.Resume.class, MonitorCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int EXIT_CONFIG = 2;

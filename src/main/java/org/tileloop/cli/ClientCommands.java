@@ -1,0 +1,164 @@
+package org.tileloop.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tileloop.telemetry.internal.MqttRequester;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Commands that talk to a running daemon over MQTT (request/response). Exit 0 when the daemon accepted. */
+final class ClientCommands {
+
+    private ClientCommands() {
+    }
+
+    abstract static class Request implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BrokerOptions broker;
+
+        @Option(names = "--timeout", defaultValue = "15", paramLabel = "S", description = "Seconds to wait for the reply (default ${DEFAULT-VALUE}).")
+        int timeoutS;
+
+        abstract ObjectNode command();
+
+        abstract void print(JsonNode reply);
+
+        @Override
+        public Integer call() {
+            ObjectNode reply = MqttRequester.request(broker.settings("operator"), broker.host(), command(), timeoutS);
+            if (!reply.path("ok").asBoolean(false)) {
+                spec.commandLine().getErr().println("refused: " + reply.path("error").asText("(no reason given)"));
+                return Main.EXIT_CONFIG;
+            }
+            print(reply);
+            return 0;
+        }
+
+        static String line(JsonNode job) {
+            return String.format("%-6s %-16s %-10s %-10s %s", job.path("id").asText(), job.path("rig").asText(), job.path("kind").asText(),
+                    job.path("state").asText(), job.path("run_dir").asText(job.path("reason").asText()));
+        }
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = "Queue a job on a daemon's rig.")
+    static final class Submit extends Request {
+        @Parameters(paramLabel = "RIG", description = "Rig id, e.g. sim-tile4.")
+        String rig;
+
+        @Option(names = "--kind", defaultValue = "train", description = "train, calibrate or measure (default ${DEFAULT-VALUE}).")
+        String kind;
+
+        @Option(names = "--iterations") Integer iterations;
+
+        @Option(names = "--seed") Long seed;
+
+        @Option(names = "--config", paramLabel = "NAME", description = "Training config name under rigs/training/.")
+        String config;
+
+        @Option(names = "--allow-uncalibrated") boolean allowUncalibrated;
+
+        @Option(names = "--delays", split = ",", paramLabel = "NS", description = "measure: input delays.")
+        List<Double> delays;
+
+        @Option(names = "--set", paramLabel = "NAME=VALUE", description = "measure: parameter override.")
+        Map<String, Double> set;
+
+        @Override
+        ObjectNode command() {
+            ObjectNode c = Json.MAPPER.createObjectNode();
+            c.put("command", "submit");
+            c.put("rig", rig);
+            c.put("kind", kind);
+            if (iterations != null) {
+                c.put("iterations", iterations);
+            }
+            if (seed != null) {
+                c.put("seed", seed);
+            }
+            if (config != null) {
+                c.put("config", config);
+            }
+            if (allowUncalibrated) {
+                c.put("allow_uncalibrated", true);
+            }
+            if (delays != null) {
+                c.set("delays_ns", Json.MAPPER.valueToTree(delays));
+            }
+            if (set != null) {
+                c.set("set", Json.MAPPER.valueToTree(set));
+            }
+            return c;
+        }
+
+        @Override
+        void print(JsonNode reply) {
+            spec.commandLine().getOut().println("queued " + reply.path("job").path("id").asText() + " on " + rig);
+        }
+    }
+
+    @Command(name = "jobs", mixinStandardHelpOptions = true, description = "A daemon's jobs and their states.")
+    static final class Jobs extends Request {
+        @Override
+        ObjectNode command() {
+            return Json.MAPPER.createObjectNode().put("command", "jobs");
+        }
+
+        @Override
+        void print(JsonNode reply) {
+            var out = spec.commandLine().getOut();
+            out.println(String.format("%-6s %-16s %-10s %-10s %s", "job", "rig", "kind", "state", "run / reason"));
+            reply.path("jobs").forEach(j -> out.println(line(j)));
+        }
+    }
+
+    abstract static class Control extends Request {
+        @Parameters(paramLabel = "JOB", description = "Job id, as in tileloop jobs.")
+        String job;
+
+        abstract String verb();
+
+        @Override
+        ObjectNode command() {
+            return Json.MAPPER.createObjectNode().put("command", verb()).put("job", job);
+        }
+
+        @Override
+        void print(JsonNode reply) {
+            spec.commandLine().getOut().println(line(reply.path("job")));
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a queued job, or stop a running one at its next iteration.")
+    static final class Cancel extends Control {
+        @Override
+        String verb() {
+            return "cancel";
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a running training at its next iteration (resumable).")
+    static final class Pause extends Control {
+        @Override
+        String verb() {
+            return "pause";
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused training as a new job.")
+    static final class Resume extends Control {
+        @Override
+        String verb() {
+            return "resume";
+        }
+    }
+}

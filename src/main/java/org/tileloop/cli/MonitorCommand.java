@@ -1,0 +1,101 @@
+package org.tileloop.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.tileloop.telemetry.internal.MqttSubscriber;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+        description = "Live view of daemons' rigs: state, job, iteration, losses, last first spikes. Ctrl-C ends it.")
+final class MonitorCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BrokerOptions broker;
+
+    @Option(names = "--rig", paramLabel = "ID", description = "Only this rig.")
+    String rig;
+
+    @Option(names = "--all-hosts", description = "Every daemon on the broker, not only --host.")
+    boolean allHosts;
+
+    private record Row(String state, String job, String iteration, String losses, String spikes) {
+    }
+
+    private final Map<String, Row> rows = new TreeMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        String filter = "tileloop/v1/" + (allHosts ? "+" : broker.host()) + "/#";
+        PrintWriter out = spec.commandLine().getOut();
+        boolean terminal = System.console() != null;
+        try (MqttSubscriber s = new MqttSubscriber(broker.settings("monitor"), "tileloop-monitor-" + UUID.randomUUID().toString().substring(0, 8),
+                filter, false, (topic, m) -> update(topic, m.getPayload(), out, terminal))) {
+            out.println("watching " + filter + " (Ctrl-C ends)");
+            out.flush();
+            Thread.currentThread().join();
+        }
+        return 0;
+    }
+
+    private synchronized void update(String topic, byte[] payload, PrintWriter out, boolean terminal) {
+        String[] t = topic.split("/");
+        JsonNode p;
+        try {
+            p = Json.MAPPER.readTree(payload);
+        } catch (java.io.IOException e) {
+            return;
+        }
+        if (t.length == 4) {
+            out.printf("%s %s %s%n", t[2], t[3], t[3].equals("death") ? p.path("reason").asText() : p.path("rigs").size() + " rigs");
+            out.flush();
+            return;
+        }
+        if (t.length != 6 || !t[3].equals("rig") || (rig != null && !rig.equals(t[4]))) {
+            return;
+        }
+        String key = t[2] + "/" + t[4];
+        Row r = rows.getOrDefault(key, new Row("?", "-", "-", "-", "-"));
+        switch (t[5]) {
+            case "state" -> r = new Row(p.path("state").asText(), p.path("job").asText("-"), r.iteration(), r.losses(), r.spikes());
+            case "iteration" -> r = new Row(r.state(), p.path("job").asText(), p.path("iteration").asInt() + "/" + p.path("iterations").asInt(),
+                    String.format(Locale.ROOT, "%.4g / %s", p.path("loss_train").asDouble(),
+                            p.path("loss_holdout").isNull() ? "-" : String.format(Locale.ROOT, "%.4g", p.path("loss_holdout").asDouble())),
+                    r.spikes());
+            case "timing" -> {
+                StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "@%.2f:", p.path("delay_ns").asDouble()));
+                p.path("channels").forEach(c -> s.append(c.path("first_spike_ns").isNull() ? " -"
+                        : String.format(Locale.ROOT, " %.3f", c.path("first_spike_ns").asDouble())));
+                r = new Row(r.state(), r.job(), r.iteration(), r.losses(), s.toString());
+            }
+            case "run" -> {
+                if (!terminal) {
+                    out.printf("%s run %s %s %s%n", key, p.path("event").asText(), p.path("run_id").asText(), p.path("status").asText(""));
+                }
+            }
+            default -> {
+                return;
+            }
+        }
+        rows.put(key, r);
+        if (terminal) {
+            out.print("\033[H\033[2J");
+            out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", "host/rig", "state", "job", "iter", "loss train / holdout", "last first spikes (ns)");
+            rows.forEach((k, v) -> out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", k, v.state(), v.job(), v.iteration(), v.losses(), v.spikes()));
+        } else if (!t[5].equals("timing") && !t[5].equals("run")) {
+            out.printf("%s %s %s job %s iter %s loss %s%n", key, t[5], r.state(), r.job(), r.iteration(), r.losses());
+        }
+        out.flush();
+    }
+}

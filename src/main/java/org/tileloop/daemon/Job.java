@@ -1,0 +1,78 @@
+package org.tileloop.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One unit of work on one rig. State changes are synchronised on the job. */
+final class Job {
+    enum State { QUEUED, RUNNING, COMPLETED, ABORTED, PAUSED, FAILED, CANCELLED }
+
+    final String id;
+    final String rig;
+    final String kind;
+    final ObjectNode spec;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final Instant submitted = Instant.now();
+    private State state = State.QUEUED;
+    private String runDir;
+    private String reason = "";
+    private boolean pauseRequested;
+    private ObjectNode result;
+
+    Job(String id, String rig, String kind, ObjectNode spec) {
+        this.id = id;
+        this.rig = rig;
+        this.kind = kind;
+        this.spec = spec;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    synchronized void state(State s, String why) {
+        state = s;
+        reason = why == null ? "" : why;
+    }
+
+    synchronized void runDir(String dir) {
+        runDir = dir;
+    }
+
+    synchronized String runDir() {
+        return runDir;
+    }
+
+    synchronized void requestPause() {
+        pauseRequested = true;
+        stop.set(true);
+    }
+
+    synchronized boolean pauseRequested() {
+        return pauseRequested;
+    }
+
+    synchronized void result(ObjectNode r) {
+        result = r;
+    }
+
+    synchronized ObjectNode toJson(ObjectMapper json) {
+        ObjectNode n = json.createObjectNode();
+        n.put("id", id);
+        n.put("rig", rig);
+        n.put("kind", kind);
+        n.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+        n.put("submitted", submitted.toString());
+        n.put("reason", reason);
+        if (runDir != null) {
+            n.put("run_dir", runDir);
+        }
+        n.set("spec", spec.deepCopy());
+        if (result != null) {
+            n.set("result", result.deepCopy());
+        }
+        return n;
+    }
+}

@@ -1,0 +1,103 @@
+package org.tileloop.telemetry.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.tileloop.rig.RigUnavailableException;
+import org.tileloop.telemetry.BrokerSettings;
+import org.tileloop.telemetry.Topics;
+
+/** MQTT 5 request/response to a daemon: response topic + correlation data. One request per instance. */
+public final class MqttRequester {
+
+    private MqttRequester() {
+    }
+
+    /** Sends {@code command} to the daemon of {@code host} and waits up to {@code timeoutS} for its reply. */
+    public static ObjectNode request(BrokerSettings broker, String host, ObjectNode command, int timeoutS) {
+        String clientId = "tileloop-cli-" + UUID.randomUUID().toString().substring(0, 12);
+        byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+        String replyTopic = Topics.reply(host, clientId);
+        CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
+        MqttAsyncClient client = null;
+        try {
+            client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
+            MqttConnectionOptions o = PahoSession.connectionOptions(broker);
+            o.setAutomaticReconnect(false);
+            o.setCleanStart(true);
+            client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+                @Override
+                public void messageArrived(String t, MqttMessage m) throws Exception {
+                    if (m.getProperties() != null && java.util.Arrays.equals(correlation, m.getProperties().getCorrelationData())) {
+                        reply.complete((ObjectNode) PahoSession.JSON.readTree(m.getPayload()));
+                    }
+                }
+
+                @Override
+                public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
+                    reply.completeExceptionally(new IllegalStateException("disconnected: " + r.getReasonString()));
+                }
+
+                @Override
+                public void mqttErrorOccurred(MqttException e) {
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String uri) {
+                }
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties properties) {
+                }
+            });
+            client.connect(o).waitForCompletion(timeoutS * 1000L);
+            client.subscribe(new MqttSubscription(replyTopic, 1)).waitForCompletion(timeoutS * 1000L);
+            MqttMessage m = PahoSession.message(PahoSession.bytes(command), false);
+            MqttProperties props = new MqttProperties();
+            props.setResponseTopic(replyTopic);
+            props.setCorrelationData(correlation);
+            m.setProperties(props);
+            client.publish(Topics.commands(host), m).waitForCompletion(timeoutS * 1000L);
+            return reply.get(timeoutS, TimeUnit.SECONDS);
+        } catch (MqttException e) {
+            throw new RigUnavailableException("MQTT broker " + broker.url() + ": " + e.getMessage()
+                    + (e.getReasonCode() == 0x86 || e.getReasonCode() == 0x87 || e.getReasonCode() == 4 || e.getReasonCode() == 5
+                    ? " (check --user / --password-file)" : ""), e);
+        } catch (TimeoutException e) {
+            throw new RigUnavailableException("no reply from the daemon of host '" + host + "' within " + timeoutS
+                    + " s (is it running? are you an operator on this broker?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RigUnavailableException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new RigUnavailableException("unreadable reply: " + e.getMessage(), e);
+        } finally {
+            if (client != null) {
+                try {
+                    if (client.isConnected()) {
+                        client.disconnect().waitForCompletion(2000);
+                    }
+                    client.close(true);
+                } catch (MqttException e) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+}

@@ -1,0 +1,362 @@
+package org.tileloop.telemetry.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tileloop.telemetry.BrokerSettings;
+import org.tileloop.telemetry.TelemetryPublisher;
+import org.tileloop.telemetry.Topics;
+
+/**
+ * One MQTT v5 connection (Eclipse Paho) for a host: telemetry publishing through an ordered,
+ * non-blocking queue, a birth message on every (re)connect, the Will as death, command
+ * subscriptions re-established after every reconnect.
+ *
+ * <p>Paho reconnects automatically only after a first successful connect, so the first connect
+ * is retried here every second. Messages wait in our own ordered queue whenever the client is
+ * not connected, and every message handed to Paho is kept until its PUBACK arrives; after a
+ * reconnect the unacknowledged ones are sent again, ahead of newer ones (at least once; the
+ * per-stream {@code seq} lets subscribers drop repeats). We do not rely on Paho's disconnected
+ * buffer plus a resumed session: with Paho 1.2.5 against mosquitto 2.0.11, resuming the
+ * session made the broker drop the connection with a protocol error after every reconnect.
+ */
+public final class PahoSession implements TelemetryPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Item(String topic, byte[] payload, boolean retained, MqttProperties properties) {
+    }
+
+    private final String host;
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions options;
+    private final Supplier<ObjectNode> birth;
+    private final LinkedBlockingDeque<Item> queue = new LinkedBlockingDeque<>(1_000_000);
+    private final Map<String, AtomicLong> seq = new ConcurrentHashMap<>();
+    private final List<Map.Entry<String, BiConsumer<String, MqttMessage>>> subscriptions = new CopyOnWriteArrayList<>();
+    private final Thread sender;
+    private final Thread connector;
+    private volatile boolean everConnected;
+    private volatile boolean closing;
+    private final AtomicLong connects = new AtomicLong();
+    /** Handed to Paho, PUBACK not yet seen: sent again after a reconnect. */
+    private final Map<MqttMessage, Item> unacked = new java.util.IdentityHashMap<>();
+    private final Map<MqttMessage, Long> order = new java.util.IdentityHashMap<>();
+    private long sent;
+
+    /**
+     * @param birth the birth payload (rigs and metrics), asked for on every connect
+     */
+    public PahoSession(BrokerSettings broker, String host, String clientId, Supplier<ObjectNode> birth) {
+        this.host = host;
+        this.birth = birth;
+        try {
+            this.client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("MQTT broker URL " + broker.url() + ": " + e.getMessage(), e);
+        }
+        this.options = connectionOptions(broker);
+        options.setCleanStart(true);
+        ObjectNode death = JSON.createObjectNode();
+        death.put("schema", Topics.SCHEMA);
+        death.put("host", host);
+        death.put("reason", "connection lost");
+        options.setWill(Topics.host(host) + "/death", message(bytes(death), false));
+        client.setCallback(new Callback());
+        sender = new Thread(this::send, "mqtt-sender");
+        sender.setDaemon(true);
+        connector = new Thread(this::firstConnect, "mqtt-connect");
+        connector.setDaemon(true);
+        sender.start();
+        connector.start();
+    }
+
+    /** Paho options for {@code broker}: credentials, TLS, automatic reconnect with at most 2 s between tries. */
+    public static MqttConnectionOptions connectionOptions(BrokerSettings broker) {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setAutomaticReconnect(true);
+        o.setMaxReconnectDelay(2000);
+        o.setKeepAliveInterval(10);
+        o.setConnectionTimeout(5);
+        o.setReceiveMaximum(1000);
+        broker.username().ifPresent(o::setUserName);
+        broker.password().ifPresent(p -> o.setPassword(new String(p).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (broker.caFile().isPresent()) {
+            try (InputStream in = Files.newInputStream(broker.caFile().get())) {
+                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+                ks.load(null, null);
+                int i = 0;
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    ks.setCertificateEntry("ca" + i++, c);
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                SSLContext ssl = SSLContext.getInstance("TLS");
+                ssl.init(null, tmf.getTrustManagers(), null);
+                o.setSocketFactory(ssl.getSocketFactory());
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalArgumentException("broker CA file " + broker.caFile().get() + ": " + e.getMessage(), e);
+            }
+        }
+        return o;
+    }
+
+    private void firstConnect() {
+        while (!closing && !everConnected) {
+            try {
+                client.connect(options).waitForCompletion(10_000);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() == 0x86 || e.getReasonCode() == 0x87 || e.getReasonCode() == 4 || e.getReasonCode() == 5) {
+                    LOG.error("MQTT broker refused our credentials: {}", e.getMessage());
+                }
+                LOG.debug("MQTT connect failed ({}); retrying", e.getMessage());
+                sleep(1000);
+            }
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void connectComplete(boolean reconnect, String uri) {
+            everConnected = true;
+            connects.incrementAndGet();
+            List<Item> again;
+            synchronized (unacked) {
+                List<MqttMessage> keys = new java.util.ArrayList<>(unacked.keySet());
+                keys.sort(java.util.Comparator.comparing(order::get));
+                again = keys.stream().map(unacked::get).toList();
+                unacked.clear();
+                order.clear();
+            }
+            for (int i = again.size() - 1; i >= 0; i--) {
+                queue.offerFirst(again.get(i));
+            }
+            for (var s : subscriptions) {
+                try {
+                    client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription(s.getKey(), 1));
+                } catch (MqttException e) {
+                    LOG.warn("re-subscribing to {} failed: {}", s.getKey(), e.getMessage());
+                }
+            }
+            queue.offerFirst(item("birth", birthPayload(), false, null));
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {
+            LOG.info("MQTT disconnected: {}", r.getReasonString());
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+            LOG.warn("MQTT error: {}", e.getMessage());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            for (var s : subscriptions) {
+                if (org.eclipse.paho.mqttv5.common.util.MqttTopicValidator.isMatched(s.getKey(), topic)) {
+                    s.getValue().accept(topic, message);
+                }
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            try {
+                MqttMessage m = token.getMessage();
+                synchronized (unacked) {
+                    unacked.remove(m);
+                    order.remove(m);
+                }
+            } catch (MqttException e) {
+                LOG.debug("delivery token without message: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+
+    private ObjectNode birthPayload() {
+        ObjectNode b = birth.get();
+        b.put("connect", connects.get());
+        b.put("time", Instant.now().toString());
+        return b;
+    }
+
+    private Item item(String stream, ObjectNode payload, boolean retained, MqttProperties props) {
+        ObjectNode p = payload.deepCopy();
+        p.put("schema", Topics.SCHEMA);
+        p.put("seq", seq.computeIfAbsent(stream, k -> new AtomicLong()).getAndIncrement());
+        return new Item(Topics.host(host) + "/" + stream, bytes(p), retained, props);
+    }
+
+    @Override
+    public void publish(String stream, ObjectNode payload, boolean retained) {
+        if (!closing && !queue.offerLast(item(stream, payload, retained, null))) {
+            LOG.error("telemetry queue full: dropping a message on {}", stream);
+        }
+    }
+
+    /** Sends a command reply (correlation data copied from the request). */
+    public void reply(String topic, byte[] correlation, ObjectNode payload) {
+        MqttProperties props = new MqttProperties();
+        props.setCorrelationData(correlation);
+        ObjectNode p = payload.deepCopy();
+        p.put("schema", Topics.SCHEMA);
+        queue.offerLast(new Item(topic, bytes(p), false, props));
+    }
+
+    /** Subscribes (QoS 1) now if connected and again after every reconnect. */
+    public void subscribe(String filter, BiConsumer<String, MqttMessage> handler) {
+        subscriptions.add(Map.entry(filter, handler));
+        if (client.isConnected()) {
+            try {
+                client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1));
+            } catch (MqttException e) {
+                LOG.warn("subscribing to {} failed: {}", filter, e.getMessage());
+            }
+        }
+    }
+
+    private void send() {
+        while (true) {
+            Item it;
+            try {
+                it = queue.takeFirst();
+            } catch (InterruptedException e) {
+                return;
+            }
+            while (true) {
+                if (!client.isConnected()) {
+                    if (closing) {
+                        return;
+                    }
+                    sleep(20);
+                    continue;
+                }
+                try {
+                    MqttMessage m = message(it.payload(), it.retained());
+                    if (it.properties() != null) {
+                        m.setProperties(it.properties());
+                    }
+                    synchronized (unacked) {
+                        unacked.put(m, it);
+                        order.put(m, sent++);
+                    }
+                    try {
+                        client.publish(it.topic(), m);
+                    } catch (MqttException e) {
+                        synchronized (unacked) {
+                            unacked.remove(m);
+                            order.remove(m);
+                        }
+                        throw e;
+                    }
+                    break;
+                } catch (MqttException e) {
+                    if (closing && !client.isConnected()) {
+                        return;
+                    }
+                    sleep(e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT ? 5 : 50);
+                }
+            }
+        }
+    }
+
+    private boolean unackedEmpty() {
+        synchronized (unacked) {
+            return unacked.isEmpty();
+        }
+    }
+
+    @Override
+    public int backlog() {
+        synchronized (unacked) {
+            return queue.size() + unacked.size();
+        }
+    }
+
+    public boolean connected() {
+        return client.isConnected();
+    }
+
+    @Override
+    public void close(String deathReason) {
+        if (deathReason != null) {
+            ObjectNode death = JSON.createObjectNode();
+            death.put("host", host);
+            death.put("reason", deathReason);
+            publish("death", death, false);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((!queue.isEmpty() || !unackedEmpty()) && everConnected && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        closing = true;
+        sender.interrupt();
+        connector.interrupt();
+        try {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(2000);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("MQTT close: {}", e.getMessage());
+        }
+    }
+
+    static MqttMessage message(byte[] payload, boolean retained) {
+        MqttMessage m = new MqttMessage(payload);
+        m.setQos(1);
+        m.setRetained(retained);
+        return m;
+    }
+
+    static byte[] bytes(ObjectNode n) {
+        try {
+            return JSON.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

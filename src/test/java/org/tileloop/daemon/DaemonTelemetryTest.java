@@ -1,0 +1,273 @@
+package org.tileloop.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tileloop.cli.Main;
+import org.tileloop.rig.RigUnavailableException;
+import org.tileloop.run.TrainingRun;
+import org.tileloop.telemetry.BrokerSettings;
+import org.tileloop.telemetry.Topics;
+import org.tileloop.telemetry.internal.MosquittoBroker;
+import org.tileloop.telemetry.internal.MqttRequester;
+import org.tileloop.telemetry.internal.MqttSubscriber;
+
+/** The daemon against a real mosquitto on a free loopback port, with the shipped ACL and generated passwords. */
+class DaemonTelemetryTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String HOST = "testhost";
+
+    @TempDir
+    static Path dir;
+
+    static MosquittoBroker broker;
+    static Map<String, String> users;
+
+    record Msg(String topic, JsonNode body) {
+    }
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        users = MosquittoBroker.generatedUsers();
+        broker = MosquittoBroker.start(dir.resolve("broker"), MosquittoBroker.freePort(), false, users);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    static BrokerSettings as(String user) {
+        return new BrokerSettings(broker.url(), Optional.of(user), Optional.of(users.get(user).toCharArray()), Optional.empty());
+    }
+
+    static Path config(String name) throws Exception {
+        Path pw = dir.resolve("daemon-password");
+        Files.writeString(pw, users.get("daemon"));
+        Path cfg = dir.resolve(name + ".yaml");
+        Path cwd = Path.of("").toAbsolutePath();
+        Files.writeString(cfg, "host: " + HOST + "\nrigs: [" + cwd.resolve("rigs/sim-tile4.yaml") + "]\nruns_dir: " + dir.resolve(name + "-runs")
+                + "\ncalibration_dir: " + dir.resolve("cal") + "\nstate_dir: " + dir.resolve(name + "-state")
+                + "\nbroker:\n  url: " + broker.url() + "\n  username: daemon\n  password_file: " + pw + "\n");
+        return cfg;
+    }
+
+    static Daemon daemon(String name) throws Exception {
+        Path cfg = config(name);
+        return new Daemon(DaemonConfig.load(cfg), cfg.getParent(), Path.of("").toAbsolutePath(), new TrainingRun.Build("test", Optional.empty()));
+    }
+
+    /**
+     * Collects telemetry. Persistent: a real {@code mosquitto_sub} with a persistent MQTT 5 session
+     * (it reconnects by itself across broker restarts); otherwise our Paho subscriber.
+     */
+    static final class Inbox implements AutoCloseable {
+        final List<Msg> messages = new ArrayList<>();
+        MqttSubscriber sub;
+        Process mosquittoSub;
+
+        Inbox(String clientId, boolean persistent) throws Exception {
+            if (persistent) {
+                mosquittoSub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()), "-V", "mqttv5",
+                        "-c", "-x", "3600", "-q", "1", "-i", clientId, "-u", "monitor", "-P", users.get("monitor"),
+                        "-t", Topics.host(HOST) + "/#", "-F", "%t %p").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Thread reader = new Thread(() -> {
+                    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(mosquittoSub.getInputStream()))) {
+                        for (String line; (line = in.readLine()) != null; ) {
+                            int sp = line.indexOf(' ');
+                            add(line.substring(0, sp), line.substring(sp + 1).getBytes());
+                        }
+                    } catch (java.io.IOException e) {
+                        // process ended
+                    }
+                });
+                reader.setDaemon(true);
+                reader.start();
+                Thread.sleep(500);
+            } else {
+                sub = new MqttSubscriber(as("monitor"), clientId, Topics.host(HOST) + "/#", false, (t, m) -> add(t, m.getPayload()));
+            }
+        }
+
+        void add(String topic, byte[] payload) {
+            try {
+                JsonNode body = JSON.readTree(payload);
+                synchronized (messages) {
+                    messages.add(new Msg(topic, body));
+                    messages.notifyAll();
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(topic + ": " + new String(payload), e);
+            }
+        }
+
+        List<Msg> on(String suffix) {
+            synchronized (messages) {
+                return messages.stream().filter(m -> m.topic().endsWith(suffix)).toList();
+            }
+        }
+
+        void await(String suffix, Predicate<List<Msg>> done, int seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            synchronized (messages) {
+                while (!done.test(on(suffix))) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        throw new AssertionError("timed out waiting on " + suffix + "; have " + on(suffix).size());
+                    }
+                    messages.wait(left);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (sub != null) {
+                sub.close();
+            }
+            if (mosquittoSub != null) {
+                mosquittoSub.destroy();
+            }
+        }
+    }
+
+    static ObjectNode command(String json) throws Exception {
+        return (ObjectNode) JSON.readTree(json);
+    }
+
+    @Test
+    void aTrainingRunStreamsEveryIterationThroughTwoBrokerRestarts() throws Exception {
+        try (Inbox inbox = new Inbox("test-monitor-persistent", true); Daemon d = daemon("restarts")) {
+            inbox.await("/birth", l -> !l.isEmpty(), 20);
+            ObjectNode reply = MqttRequester.request(as("operator"), HOST,
+                    command("{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"train\",\"iterations\":10,\"seed\":1}"), 20);
+            assertTrue(reply.get("ok").asBoolean(), reply.toString());
+            String job = reply.get("job").get("id").asText();
+            inbox.await("/rig/sim-tile4/iteration", l -> l.size() >= 2, 60);
+            broker.restart();
+            inbox.await("/rig/sim-tile4/iteration", l -> l.size() >= 5, 90);
+            broker.restart();
+            inbox.await("/rig/sim-tile4/run", l -> l.stream().anyMatch(m -> m.body().path("event").asText().equals("stop")), 180);
+            inbox.await("/rig/sim-tile4/iteration", l -> iterations(l).size() == 11, 30);
+
+            List<Msg> its = inbox.on("/rig/sim-tile4/iteration");
+            assertEquals(new TreeSet<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)), iterations(its), "every iteration arrived");
+            Set<Long> seqs = new TreeSet<>();
+            its.forEach(m -> seqs.add(m.body().get("seq").asLong()));
+            assertEquals(11, seqs.size(), "sequence numbers 0..10 without a gap: " + seqs);
+            assertEquals(10L, ((TreeSet<Long>) seqs).last());
+            JsonNode first = its.get(0).body();
+            assertEquals(1, first.get("schema").asInt());
+            assertEquals(job, first.get("job").asText());
+            assertTrue(first.get("loss_train").asDouble() > first.path("terms_train").path("timing").asDouble() - 1e-12);
+            assertTrue(first.get("parameters").has("r_fb") && first.get("gradient").has("rleak") && first.get("step").has("iin_amp"));
+            assertTrue(inbox.on("/birth").size() >= 3, "a birth on connect and after each broker restart: " + inbox.on("/birth").size());
+            JsonNode birth = inbox.on("/birth").get(0).body();
+            assertEquals("sim-tile4", birth.get("rigs").get(0).get("id").asText());
+            assertTrue(birth.get("metrics").toString().contains("\"first_spike_ns\""));
+            inbox.await("/rig/sim-tile4/state", l -> !l.isEmpty() && l.get(l.size() - 1).body().get("state").asText().equals("idle"), 30);
+            List<String> states = inbox.on("/rig/sim-tile4/state").stream().map(m -> m.body().get("state").asText()).toList();
+            assertTrue(states.contains("running") && states.get(states.size() - 1).equals("idle"), states.toString());
+            List<Msg> runs = inbox.on("/rig/sim-tile4/run");
+            JsonNode stop = runs.stream().filter(m -> m.body().get("event").asText().equals("stop")).findFirst().orElseThrow().body();
+            assertEquals("completed", stop.get("status").asText());
+            assertEquals(10, stop.get("manifest").get("iterations_completed").asInt());
+            assertTrue(runs.stream().anyMatch(m -> m.body().get("event").asText().equals("start")
+                    && m.body().get("manifest").get("config").get("iterations").asInt() == 10));
+            Set<String> timings = new TreeSet<>();
+            inbox.on("/rig/sim-tile4/timing").forEach(m -> {
+                JsonNode b = m.body();
+                JsonNode ch = b.get("channels").get(0);
+                assertTrue(ch.has("first_spike_raw_ns") && ch.has("first_spike_ns") && ch.has("calibration_id"), b.toString());
+                timings.add(b.get("iteration").asInt() + "/" + b.get("split").asText() + "/" + b.get("delay_ns").asDouble());
+            });
+            assertEquals(11 * 6, timings.size(), "every measured trace of every iteration");
+        }
+    }
+
+    static Set<Integer> iterations(List<Msg> l) {
+        Set<Integer> s = new TreeSet<>();
+        l.forEach(m -> s.add(m.body().get("iteration").asInt()));
+        return s;
+    }
+
+    @Test
+    void commandsFromUnauthenticatedOrUnauthorisedClientsHaveNoEffectAndBadOnesAreAnswered() throws Exception {
+        try (Daemon d = daemon("security")) {
+            ObjectNode jobs = MqttRequester.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20);
+            assertTrue(jobs.get("ok").asBoolean());
+            int before = jobs.get("jobs").size();
+            String submit = "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}";
+            BrokerSettings anonymous = new BrokerSettings(broker.url(), Optional.empty(), Optional.empty(), Optional.empty());
+            assertThrows(RigUnavailableException.class, () -> MqttRequester.request(anonymous, HOST, command(submit), 5));
+            BrokerSettings wrong = new BrokerSettings(broker.url(), Optional.of("operator"), Optional.of("guess".toCharArray()), Optional.empty());
+            assertThrows(RigUnavailableException.class, () -> MqttRequester.request(wrong, HOST, command(submit), 5));
+            RigUnavailableException monitor = assertThrows(RigUnavailableException.class,
+                    () -> MqttRequester.request(as("monitor"), HOST, command(submit), 3), "the ACL drops a monitor's command");
+            assertTrue(monitor.getMessage().contains("no reply"), monitor.getMessage());
+            Thread.sleep(500);
+            assertEquals(before, MqttRequester.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20).get("jobs").size(),
+                    "no job was created");
+
+            Daemon.CommandException notJson = assertThrows(Daemon.CommandException.class, () -> d.handle("rm -rf /".getBytes()));
+            assertTrue(notJson.getMessage().startsWith("not JSON"), notJson.getMessage());
+            Daemon.CommandException big = assertThrows(Daemon.CommandException.class, () -> d.handle(new byte[20_000]));
+            assertTrue(big.getMessage().contains("exceeds 16384"), big.getMessage());
+            for (String[] bad : new String[][] {
+                    {"{\"command\":\"format c:\"}", "command: 'format c:' is not one of"},
+                    {"{\"command\":\"submit\",\"rig\":\"nope\"}", "rig: 'nope' is not a rig of host testhost"},
+                    {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5],\"set\":{\"r_fb\":99999}}",
+                            "r_fb = 99999 is outside the allowed range [2000, 6000] ohm"},
+                    {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"config\":\"../../etc/passwd\"}", "is not a training config name"},
+                    {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"shell\":\"rm -rf /\"}", "unknown key 'shell'"},
+                    {"{\"command\":\"cancel\",\"job\":\"j999\"}", "no job 'j999'"}}) {
+                ObjectNode r = MqttRequester.request(as("operator"), HOST, command(bad[0]), 20);
+                assertFalse(r.get("ok").asBoolean(), bad[0]);
+                assertTrue(r.get("error").asText().contains(bad[1]), bad[0] + " -> " + r.get("error").asText());
+            }
+            ObjectNode ok = MqttRequester.request(as("operator"), HOST, command(submit), 20);
+            assertTrue(ok.get("ok").asBoolean(), ok.toString());
+        }
+    }
+
+    @Test
+    void aSigkilledDaemonIsAnnouncedDeadByItsWill() throws Exception {
+        Path cfg = config("killed");
+        try (Inbox inbox = new Inbox("test-monitor-will", false)) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "daemon", "--config", cfg.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("killed.log").toFile()).start();
+            try {
+                inbox.await("/birth", l -> !l.isEmpty(), 60);
+                assertTrue(inbox.on("/death").isEmpty());
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                inbox.await("/death", l -> !l.isEmpty(), 30);
+                assertEquals("connection lost", inbox.on("/death").get(0).body().get("reason").asText());
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+}
