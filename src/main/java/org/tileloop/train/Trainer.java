@@ -179,13 +179,14 @@ public final class Trainer {
                 List<double[]> points = last ? List.<double[]>of(u) : fd.points(u);
                 boolean evalHoldout = last || k % config.evalEvery == 0;
                 List<Probe> batch = new ArrayList<>();
+                Probe.Window window = window();
                 for (double[] p : points) {
                     ParameterVector v = space.fromUnit(p);
-                    train.forEach(t -> batch.add(new Probe(v, t.stimulus())));
+                    train.forEach(t -> batch.add(new Probe(v, t.stimulus(), window)));
                 }
                 if (evalHoldout) {
                     ParameterVector v = space.fromUnit(u);
-                    holdout.forEach(t -> batch.add(new Probe(v, t.stimulus())));
+                    holdout.forEach(t -> batch.add(new Probe(v, t.stimulus(), window)));
                 }
                 List<StimulusResult> results = rig.measure(batch);
                 long measurements = state.measurements() + results.size();
@@ -281,6 +282,16 @@ public final class Trainer {
             worst = Math.max(worst, Math.abs(cal - d) * 1000);
         }
         return worst;
+    }
+
+    /**
+     * First spikes suffice unless the loss uses spike counts or energy; then the whole window is
+     * measured. (A simulated rig stops early for first spikes; first-spike times are the same.)
+     */
+    private Probe.Window window() {
+        boolean counts = config.countWeight > 0 && !config.expectedCounts.isEmpty();
+        boolean energy = config.energyWeightStart > 0 || config.energyWeightEnd > 0;
+        return counts || energy ? Probe.Window.FULL : Probe.Window.FIRST_SPIKES;
     }
 
     private static final String TRACES_HEADER = "iteration,split,delay_ns,channel,target_ns,first_spike_raw_ns,first_spike_ns,"
@@ -462,7 +473,7 @@ public final class Trainer {
                 out.append(k + "," + trace.split() + "," + f(trace.stimulus().delayNs()) + "," + ch.name() + ","
                         + (target.isPresent() ? f(target.getAsDouble()) : "") + ","
                         + first.map(x -> f(x.rawNs())).orElse("") + "," + first.map(x -> f(x.calibratedNs())).orElse("") + ","
-                        + first.map(x -> x.calibrationId()).orElse("") + "," + ch.spikeCount() + ","
+                        + first.map(x -> x.calibrationId()).orElse("") + "," + (results.get(t).fullWindow() ? Integer.toString(ch.spikeCount()) : "") + ","
                         + (expected.isPresent() ? Integer.toString(expected.getAsInt()) : "") + ","
                         + (target.isPresent() && first.isPresent() ? f(first.get().calibratedNs() - target.getAsDouble()) : "")
                         + "\n");

@@ -98,7 +98,9 @@ class CliTest {
         Run r = run("netlist", "--rig", "rigs/sim-tile4.yaml", "--delay", "4.5", "--set", "r_fb=4500");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains(".param r_fb=4.500000000000e+03\n"));
-        assertTrue(r.out().contains("V_PRE0 pre0 0 PULSE(0 1.400000000000e+00 4.500000000000e-09"));
+        assertTrue(r.out().contains("* time axis shifted: stimulus time = ngspice time + 4 ns"), r.out());
+        assertTrue(r.out().contains("V_PRE0 pre0 0 PULSE(0 1.400000000000e+00 5.000000000000e-10"), "in0 at 4.5 ns = 0.5 ns after the shift");
+        assertTrue(r.out().contains(".tran 1.000000000000e-11 2.600000000000e-08 "), "the window still ends at 30 ns stimulus time");
         assertTrue(r.out().contains(".meas tran first_n3 WHEN v(o3)="));
         assertTrue(r.out().endsWith(".end\n"));
         assertFalse(r.out().toLowerCase().contains(".control"));
@@ -145,11 +147,28 @@ class CliTest {
         return fake;
     }
 
+    /** A fake {@code ngspice -p}: answers the worker's end-of-run marker, plus {@code cases} (sh case arms on the command line). */
+    static String pipe(String cases) {
+        return "while read -r line; do case \"$line\" in " + cases + " \"echo @@tileloop-done\"*) echo \"${line#echo }\";; esac; done";
+    }
+
+    @Test
+    void aCrashedWorkerIsReplacedAndTheMeasurementRetriedOnce() throws Exception {
+        Path flag = dir.resolve("crashed-once");
+        System.setProperty("tileloop.ngspice", fakeNgspice("if [ ! -e " + flag + " ]; then touch " + flag + "; "
+                + pipe("run) exit 1;;") + "; fi\nexec " + org.tileloop.rig.spice.Ngspice.locate().executable() + " \"$@\"").toString());
+        Run r = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.exists(flag), "the first worker ran and died");
+        JsonNode n0 = Json.MAPPER.readTree(r.out()).get("channels").get(0);
+        assertEquals(5.9551, n0.get("first_spike_ns").asDouble(), 1e-4, "the retry on a fresh worker gives the real result");
+    }
+
     @Test
     void nonConvergenceBecomesAMeasurementError() throws Exception {
-        System.setProperty("tileloop.ngspice", fakeNgspice(
-                "echo 'doAnalyses: TRAN:  Timestep too small; time = 4.19e-13, timestep = 1.25e-23: trouble with node \"m0\"'\n"
-                        + "echo 'run simulation(s) aborted'\nexit 1").toString());
+        System.setProperty("tileloop.ngspice", fakeNgspice(pipe(
+                "run) echo 'doAnalyses: TRAN:  Timestep too small; time = 4.19e-13, timestep = 1.25e-23: trouble with node \"m0\"';"
+                        + " echo 'run simulation(s) aborted';;")).toString());
         Run r = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5");
         assertEquals(Main.EXIT_MEASUREMENT, r.exit());
         assertTrue(r.err().contains("ngspice failed (non-convergence)"), r.err());
@@ -165,13 +184,13 @@ class CliTest {
         System.setProperty("tileloop.ngspice", fakeNgspice("exec sleep 30").toString());
         Run r = run("measure", "--rig", rig.toString(), "--delays", "4.5");
         assertEquals(Main.EXIT_MEASUREMENT, r.exit());
-        assertTrue(r.err().contains("did not finish within 1.0 s"), r.err());
+        assertTrue(r.err().contains("did not finish within 1.0 s") && r.err().contains("twice"), r.err());
     }
 
     @Test
     void truncatedResultsAreAnErrorNotNaN() throws Exception {
-        System.setProperty("tileloop.ngspice", fakeNgspice(
-                "printf 'Title: x\\nFlags: real\\nNo. Variables: 2\\nNo. Points: 100\\nVariables:\\n\\t0\\ttime\\ttime\\n\\t1\\tv(o0)\\tvoltage\\nBinary:\\n' > \"$3\"").toString());
+        System.setProperty("tileloop.ngspice", fakeNgspice(pipe(
+                "write*) set -- $line; printf 'Title: x\\nFlags: real\\nNo. Variables: 2\\nNo. Points: 100\\nVariables:\\n\\t0\\ttime\\ttime\\n\\t1\\tv(o0)\\tvoltage\\nBinary:\\n' > \"$2\";;")).toString());
         Run r = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5");
         assertEquals(Main.EXIT_MEASUREMENT, r.exit());
         assertTrue(r.err().contains("unreadable ngspice results: raw file truncated"), r.err());

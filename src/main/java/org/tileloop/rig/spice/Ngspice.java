@@ -77,7 +77,7 @@ public final class Ngspice {
      * ngspice dies on SIGINT; run in its own session, a Ctrl-C on the terminal reaches only
      * tileloop, which then stops at an iteration boundary instead of losing the batch.
      */
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    static final Path SETSID = Path.of("/usr/bin/setsid");
 
     /** The version string ngspice reports, e.g. {@code 39}. */
     public String version() {
@@ -136,15 +136,9 @@ public final class Ngspice {
         } catch (IOException e) {
             output = "";
         }
-        String lower = output.toLowerCase(Locale.ROOT);
-        for (String fatal : FATAL) {
-            int at = lower.indexOf(fatal);
-            if (at >= 0) {
-                throw new MeasurementException("ngspice failed (" + (fatal.equals("timestep too small")
-                        ? "non-convergence" : "simulation error") + "): " + lineAround(output, at));
-            }
-        }
+        checkOutput(output);
         if (p.exitValue() != 0) {
+            String lower = output.toLowerCase(Locale.ROOT);
             for (String hint : EXPLAIN) {
                 int at = lower.lastIndexOf(hint);
                 if (at >= 0) {
@@ -154,6 +148,18 @@ public final class Ngspice {
             throw new MeasurementException("ngspice exited with status " + p.exitValue() + ": " + tail(output));
         }
         return output;
+    }
+
+    /** Throws when ngspice's console output says the run produced no usable result. */
+    static void checkOutput(String output) {
+        String lower = output.toLowerCase(Locale.ROOT);
+        for (String fatal : FATAL) {
+            int at = lower.indexOf(fatal);
+            if (at >= 0) {
+                throw new MeasurementException("ngspice failed (" + (fatal.equals("timestep too small")
+                        ? "non-convergence" : "simulation error") + "): " + lineAround(output, at));
+            }
+        }
     }
 
     private static String lineAround(String text, int at) {

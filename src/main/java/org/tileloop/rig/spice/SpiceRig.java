@@ -52,6 +52,7 @@ public final class SpiceRig implements Rig {
         this.description = description;
         this.settings = settings;
         this.renderer = NetlistRenderer.of(description, settings);
+        this.channelVectors = String.join(" ", description.channels().stream().map(c -> "v(" + c.node() + ")").toList());
         this.calibration = calibration;
         this.ngspice = ngspice;
         AtomicInteger n = new AtomicInteger();
@@ -61,7 +62,9 @@ public final class SpiceRig implements Rig {
             return t;
         });
         try {
-            this.workDir = Files.createTempDirectory("tileloop-spice-");
+            Path shm = Path.of("/dev/shm");
+            this.workDir = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "tileloop-spice-") : Files.createTempDirectory("tileloop-spice-");
         } catch (IOException e) {
             throw new RigUnavailableException("cannot create a working directory for ngspice: " + e.getMessage(), e);
         }
@@ -123,19 +126,39 @@ public final class SpiceRig implements Rig {
         return renderer.render(parameters, stimulus);
     }
 
+    /**
+     * Spreads the batch over the pool's threads; each thread owns one ngspice worker and keeps two
+     * runs queued in it (while Java reads one result, ngspice already simulates the next). A dead
+     * or hung worker is replaced and its unfinished runs retried once on the new one. Results are
+     * the same as sequential evaluation, in batch order.
+     */
     @Override
-    public List<StimulusResult> measure(List<Probe> batch) {
-        List<String> netlists = batch.stream().map(p -> netlist(p.parameters(), p.stimulus())).toList();
-        List<Future<StimulusResult>> futures = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Stimulus stimulus = batch.get(i).stimulus();
-            String netlist = netlists.get(i);
-            futures.add(pool.submit(() -> simulate(stimulus, netlist)));
+    public synchronized List<StimulusResult> measure(List<Probe> batch) {
+        List<String> netlists = new ArrayList<>();
+        for (Probe p : batch) {
+            description.validate(p.parameters());
+            description.validate(p.stimulus(), settings.tstopNs());
+            netlists.add(renderer.render(p.parameters(), p.stimulus(), p.window() == Probe.Window.FIRST_SPIKES));
         }
-        List<StimulusResult> results = new ArrayList<>(batch.size());
+        StimulusResult[] results = new StimulusResult[batch.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Future<?>> futures = new ArrayList<>();
+        int threads = Math.min(settings.effectiveWorkers(), batch.size());
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                try {
+                    drain(batch, netlists, results, next, failed);
+                } catch (RuntimeException | IOException e) {
+                    failed.set(true);
+                    throw e;
+                }
+                return null;
+            }));
+        }
         try {
-            for (Future<StimulusResult> f : futures) {
-                results.add(f.get());
+            for (Future<?> f : futures) {
+                f.get();
             }
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
@@ -148,39 +171,180 @@ public final class SpiceRig implements Rig {
             }
             throw new MeasurementException("simulation failed: " + e.getCause(), e.getCause());
         }
-        return results;
+        return List.of(results);
     }
 
-    private StimulusResult simulate(Stimulus stimulus, String netlist) throws IOException {
-        Path dir = Files.createTempDirectory(workDir, "run-");
-        try {
-            Path cir = dir.resolve("tile.cir");
-            Path raw = dir.resolve("tile.raw");
-            Files.writeString(cir, netlist, StandardCharsets.UTF_8);
-            ngspice.runBatch(cir, raw, settings.timeoutS());
-            if (!Files.exists(raw)) {
-                throw new MeasurementException("ngspice wrote no results for stimulus " + stimulus.inputDelaysNs());
+    private record InFlight(int index, int slot, long id, int attempt) {
+    }
+
+    /** One pool thread's share of a batch: takes probes until none are left, two runs queued at a time. */
+    private void drain(List<Probe> batch, List<String> netlists, StimulusResult[] results,
+                       java.util.concurrent.atomic.AtomicInteger next, java.util.concurrent.atomic.AtomicBoolean failed)
+            throws IOException {
+        Path dir = scratch.get();
+        if (dir == null) {
+            dir = Files.createTempDirectory(workDir, "worker-");
+            scratch.set(dir);
+        }
+        java.util.ArrayDeque<InFlight> inflight = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<int[]> retry = new java.util.ArrayDeque<>();
+        MeasurementException error = null;
+        NgspiceWorker w = worker();
+        while (true) {
+            if (inflight.isEmpty() && worn(w)) {
+                discard(w);
+                w = worker();
             }
-            RawFile data;
+            while (inflight.size() < 2 && error == null && !failed.get() && !worn(w)) {
+                int[] r = retry.poll();
+                int index = r != null ? r[0] : next.getAndIncrement();
+                if (index >= batch.size()) {
+                    break;
+                }
+                int slot = inflight.isEmpty() ? 0 : 1 - inflight.peekLast().slot();
+                Files.writeString(dir.resolve("tile" + slot + ".cir"), netlists.get(index), StandardCharsets.UTF_8);
+                Files.deleteIfExists(dir.resolve("tile" + slot + ".raw"));
+                try {
+                    long id = w.submit(dir.resolve("tile" + slot + ".cir"), dir.resolve("tile" + slot + ".raw"),
+                            batch.get(index).window() == Probe.Window.FULL ? "" : channelVectors);
+                    inflight.add(new InFlight(index, slot, id, r != null ? r[1] : 1));
+                } catch (NgspiceWorker.WorkerFailure f) {
+                    retry.addFirst(new int[] {index, r != null ? r[1] : 1});
+                    w = replace(w, inflight, retry, f);
+                }
+            }
+            InFlight f = inflight.poll();
+            if (f == null) {
+                break;
+            }
             try {
-                data = RawFile.parse(Files.readAllBytes(raw));
-            } catch (IllegalArgumentException e) {
-                throw new MeasurementException("unreadable ngspice results: " + e.getMessage(), e);
+                w.await(f.id(), settings.timeoutS());
+                release(w);
+            } catch (NgspiceWorker.WorkerFailure e) {
+                inflight.addFirst(f);
+                w = replace(w, inflight, retry, e);
+                continue;
+            } catch (MeasurementException e) {
+                error = error == null ? e : error;
+                continue;
             }
-            return extract(stimulus, data);
-        } finally {
-            deleteTree(dir);
+            Path raw = dir.resolve("tile" + f.slot() + ".raw");
+            if (!Files.exists(raw)) {
+                error = error == null ? new MeasurementException("ngspice wrote no results for stimulus "
+                        + batch.get(f.index()).stimulus().inputDelaysNs()) : error;
+                continue;
+            }
+            try {
+                RawFile data = RawFile.parse(Files.readAllBytes(raw));
+                results[f.index()] = extract(batch.get(f.index()).stimulus(), data, batch.get(f.index()).window() == Probe.Window.FULL);
+            } catch (IllegalArgumentException e) {
+                error = error == null ? new MeasurementException("unreadable ngspice results: " + e.getMessage(), e) : error;
+            } catch (MeasurementException e) {
+                error = error == null ? e : error;
+            }
+        }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /** Replaces a dead worker; its unfinished runs go back for one more attempt, or fail the batch after their second. */
+    private NgspiceWorker replace(NgspiceWorker dead, java.util.ArrayDeque<InFlight> inflight, java.util.ArrayDeque<int[]> retry,
+                                  NgspiceWorker.WorkerFailure cause) {
+        discard(dead);
+        List<int[]> again = new ArrayList<>();
+        for (InFlight f : inflight) {
+            if (f.attempt() >= 2) {
+                throw new MeasurementException(cause.getMessage() + " (twice, each time on a fresh ngspice worker)");
+            }
+            again.add(new int[] {f.index(), f.attempt() + 1});
+        }
+        for (int[] r : retry) {
+            if (r[1] >= 2) {
+                throw new MeasurementException(cause.getMessage() + " (twice, each time on a fresh ngspice worker)");
+            }
+        }
+        inflight.clear();
+        java.util.ArrayDeque<int[]> rest = new java.util.ArrayDeque<>(retry);
+        retry.clear();
+        for (int i = again.size() - 1; i >= 0; i--) {
+            retry.addFirst(again.get(i));
+        }
+        rest.forEach(r -> retry.add(new int[] {r[0], r[1] + 1}));
+        return worker();
+    }
+
+    private final ThreadLocal<Path> scratch = new ThreadLocal<>();
+    /** First-spike runs write only the channel voltages. */
+    private final String channelVectors;
+
+    private final ThreadLocal<NgspiceWorker> own = new ThreadLocal<>();
+    private final List<NgspiceWorker> workers = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean closed;
+
+    /** The calling pool thread's worker, started on first use. */
+    private NgspiceWorker worker() {
+        NgspiceWorker w = own.get();
+        if (w == null) {
+            if (closed) {
+                throw new MeasurementException("rig " + description.id() + " is closed");
+            }
+            w = new NgspiceWorker(ngspice.executable());
+            workers.add(w);
+            own.set(w);
+        }
+        return w;
+    }
+
+    /** Due for replacement: {@link #RECYCLE_RUNS} runs done, or its memory grew by a quarter since run 50. */
+    private boolean worn(NgspiceWorker w) {
+        if (w.runs() >= RECYCLE_RUNS) {
+            return true;
+        }
+        Long base = baseline.get(w.pid());
+        return base != null && w.runs() % 10 == 0 && w.rssKb() > 1.25 * base;
+    }
+
+    private final java.util.Map<Long, Long> baseline = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void release(NgspiceWorker w) {
+        if (w.runs() == 50) {
+            baseline.put(w.pid(), w.rssKb());
+        }
+    }
+
+    private void discard(NgspiceWorker w) {
+        w.close();
+        workers.remove(w);
+        baseline.remove(w.pid());
+        if (own.get() == w) {
+            own.remove();
+        }
+    }
+
+    /** Runs per worker before it is replaced (ngspice grows slowly even with {@code destroy all}). */
+    static final int RECYCLE_RUNS = 1000;
+
+    /** Resident memory of the ngspice workers, kB (for the benchmark). */
+    public long workersRssKb() {
+        synchronized (workers) {
+            return workers.stream().mapToLong(NgspiceWorker::rssKb).sum();
         }
     }
 
     StimulusResult extract(Stimulus stimulus, RawFile data) {
+        return extract(stimulus, data, true);
+    }
+
+    StimulusResult extract(Stimulus stimulus, RawFile data, boolean fullWindow) {
         double[] time = data.vector("time");
         if (time.length < 2) {
             throw new MeasurementException("ngspice returned " + time.length + " time points");
         }
+        double shift = renderer.shiftNs(stimulus);
         double[] timeNs = new double[time.length];
         for (int i = 0; i < time.length; i++) {
-            timeNs[i] = time[i] * 1e9;
+            timeNs[i] = time[i] * 1e9 + shift;
         }
         List<ChannelResult> channels = new ArrayList<>();
         Calibration cal = calibration;
@@ -189,12 +353,19 @@ public final class SpiceRig implements Rig {
             double[] v = data.vector("v(" + c.node() + ")");
             requireFinite(v, c.node());
             List<Timing> spikes = new ArrayList<>();
-            for (double t : SpikeDetector.crossings(timeNs, v, c.thresholdV(), c.hysteresisV())) {
+            List<Double> crossings = SpikeDetector.crossings(timeNs, v, c.thresholdV(), c.hysteresisV());
+            if (!fullWindow && crossings.size() > 1) {
+                crossings = crossings.subList(0, 1);
+            }
+            for (double t : crossings) {
                 int channel = ci;
                 double raw = settings.timingChain().map(chain -> chain.raw(channel, t, Double.doubleToLongBits(t))).orElse(t);
                 spikes.add(cal.apply(c.name(), raw));
             }
             channels.add(new ChannelResult(c.name(), spikes));
+        }
+        if (!fullWindow) {
+            return new StimulusResult(stimulus, channels, OptionalDouble.empty(), false);
         }
         double[] vdd = data.vector("v(" + settings.supplyNode() + ")");
         double[] idd = data.vector("i(" + settings.supplySource() + ")");
@@ -219,7 +390,12 @@ public final class SpiceRig implements Rig {
 
     @Override
     public void close() {
+        closed = true;
         pool.shutdownNow();
+        synchronized (workers) {
+            workers.forEach(NgspiceWorker::close);
+            workers.clear();
+        }
         deleteTree(workDir);
     }
 

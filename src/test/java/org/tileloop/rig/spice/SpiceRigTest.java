@@ -122,7 +122,8 @@ class SpiceRigTest {
                     continue;
                 }
                 assertTrue(c.firstSpike().isPresent(), "tileloop missed a spike on " + c.name());
-                assertEquals(plain * 1e9, c.firstSpike().get().rawNs(), 0.001, "trial " + trial + " " + c.name());
+                double shift = NetlistRenderer.of(FILE.description(), FILE.simulator().orElseThrow()).shiftNs(s);
+                assertEquals(plain * 1e9 + shift, c.firstSpike().get().rawNs(), 0.001, "trial " + trial + " " + c.name());
                 compared++;
             }
             double energyFromMeas = -1.8 * meas.get("supply_charge_c") * 1e12;
@@ -158,6 +159,63 @@ class SpiceRigTest {
         for (int i = 0; i < batch.size(); i++) {
             StimulusResult alone = rig.measure(FILE.description().defaults(), List.of(batch.get(i))).get(0);
             assertEquals(alone, together.get(i));
+        }
+    }
+
+    /** Random vectors inside the bounds (seeded), each with a random in0 delay. */
+    static List<org.tileloop.rig.Probe> randomProbes(int n, long seed, org.tileloop.rig.Probe.Window window) {
+        Random rnd = new Random(seed);
+        List<org.tileloop.rig.Probe> probes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ParameterVector v = FILE.description().defaults();
+            for (ParameterSpec p : FILE.description().parameters()) {
+                v = v.with(p.name(), p.min() + rnd.nextDouble() * (p.max() - p.min()));
+            }
+            probes.add(new org.tileloop.rig.Probe(v, at(4 + rnd.nextDouble() * 7), window));
+        }
+        return probes;
+    }
+
+    @Test
+    void stoppingAfterTheFirstSpikesReportsExactlyTheFullWindowsFirstSpikes() {
+        var full = randomProbes(16, 42, org.tileloop.rig.Probe.Window.FULL);
+        var early = full.stream().map(p -> new org.tileloop.rig.Probe(p.parameters(), p.stimulus(),
+                org.tileloop.rig.Probe.Window.FIRST_SPIKES)).toList();
+        List<StimulusResult> a = rig.measure(full);
+        List<StimulusResult> b = rig.measure(early);
+        int compared = 0;
+        for (int i = 0; i < a.size(); i++) {
+            assertTrue(a.get(i).fullWindow() && !b.get(i).fullWindow());
+            assertTrue(b.get(i).energyPj().isEmpty(), "no energy from a stopped window");
+            for (int c = 0; c < 4; c++) {
+                var fa = a.get(i).channels().get(c).firstSpike();
+                var fb = b.get(i).channels().get(c).firstSpike();
+                assertEquals(fa.isPresent(), fb.isPresent(), "probe " + i + " channel " + c);
+                if (fa.isPresent()) {
+                    assertEquals(fa.get().rawNs(), fb.get().rawNs(), 0.0, "probe " + i + " channel " + c + ": identical first spike");
+                    compared++;
+                }
+            }
+        }
+        assertTrue(compared >= 40, "enough spikes compared: " + compared);
+    }
+
+    @Test
+    void parallelBatchesEqualSequentialEvaluationInOrder() {
+        SpiceSettings s = FILE.simulator().orElseThrow();
+        SpiceSettings one = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(),
+                s.timeoutS(), 1, s.timingChain());
+        var probes = randomProbes(12, 7, org.tileloop.rig.Probe.Window.FIRST_SPIKES);
+        try (SpiceRig sequential = new SpiceRig(FILE.description(), one, IdentityCalibration.INSTANCE, Ngspice.locate())) {
+            List<StimulusResult> seq = sequential.measure(probes);
+            List<StimulusResult> par = rig.measure(probes);
+            for (int i = 0; i < probes.size(); i++) {
+                assertEquals(probes.get(i).stimulus(), par.get(i).stimulus(), "batch order");
+                for (int c = 0; c < 4; c++) {
+                    assertEquals(seq.get(i).channels().get(c).firstSpike().map(t -> t.rawNs()),
+                            par.get(i).channels().get(c).firstSpike().map(t -> t.rawNs()));
+                }
+            }
         }
     }
 }

@@ -1,0 +1,151 @@
+package org.tileloop.rig.spice;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.tileloop.rig.MeasurementException;
+import org.tileloop.rig.RigUnavailableException;
+
+/**
+ * One long-lived {@code ngspice -p} process driven over its pipes: each run is
+ * {@code source} + {@code run} + {@code write} (binary raw) + {@code destroy all}, so no process
+ * start per measurement; {@code destroy all} and {@code remcirc} after each run keep plots and
+ * circuits from piling up (without {@code remcirc} ngspice 39 grew by ~110 kB per run). One user at a time.
+ */
+final class NgspiceWorker implements AutoCloseable {
+
+    /** The worker cannot be trusted any more (died, hung): replace it. */
+    static final class WorkerFailure extends Exception {
+        WorkerFailure(String message) {
+            super(message);
+        }
+    }
+
+    private static final String DONE = "@@tileloop-done ";
+    private final Process process;
+    private final Writer in;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private long runs;
+
+    NgspiceWorker(Path executable) {
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(Ngspice.SETSID)) {
+            cmd.add(Ngspice.SETSID.toString());
+        }
+        cmd.addAll(List.of(executable.toString(), "-p"));
+        try {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new RigUnavailableException("cannot start " + executable + ": " + e.getMessage() + "; " + Ngspice.INSTALL_HINT, e);
+        }
+        in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            lines.add(DONE + "eof");
+        }, "ngspice-out-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    long runs() {
+        return runs;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory of the ngspice process, kB (0 when unknown). */
+    long rssKb() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /**
+     * Queues one run: simulate {@code netlist}, write {@code vectors} (space-separated; empty: all
+     * saved) to {@code raw} (binary), {@code destroy all}. ngspice starts it as soon as the runs
+     * queued before it are done, so a caller can keep the next run queued while it reads results.
+     *
+     * @return the run's id, for {@link #await}
+     */
+    long submit(Path netlist, Path raw, String vectors) throws WorkerFailure {
+        long id = ++runs;
+        try {
+            in.write("set filetype=binary\nsource " + netlist + "\nrun\nwrite " + raw + (vectors.isEmpty() ? "" : " " + vectors)
+                    + "\ndestroy all\nremcirc\necho " + DONE + id + "\n");
+            in.flush();
+        } catch (IOException e) {
+            throw new WorkerFailure("ngspice worker " + process.pid() + " is gone: " + e.getMessage());
+        }
+        return id;
+    }
+
+    /**
+     * Waits for run {@code id}, which must be the oldest run not yet awaited.
+     *
+     * @return the run's console output
+     * @throws MeasurementException ngspice reported a failed simulation (the worker stays usable)
+     * @throws WorkerFailure the process died or did not finish within {@code timeoutS}
+     */
+    String await(long id, double timeoutS) throws WorkerFailure {
+        String marker = DONE + id;
+        StringBuilder out = new StringBuilder();
+        long deadline = System.nanoTime() + (long) (timeoutS * 1e9);
+        while (true) {
+            String l;
+            try {
+                l = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WorkerFailure("interrupted");
+            }
+            if (l == null) {
+                throw new WorkerFailure("ngspice did not finish within " + timeoutS + " s (simulator.timeout_s)");
+            }
+            if (l.equals(DONE + "eof")) {
+                throw new WorkerFailure("ngspice worker " + process.pid() + " exited: " + out.toString().strip());
+            }
+            if (l.equals(marker)) {
+                break;
+            }
+            out.append(l).append('\n');
+        }
+        Ngspice.checkOutput(out.toString());
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            in.write("quit\n");
+            in.flush();
+            in.close();
+        } catch (IOException e) {
+            // already gone
+        }
+        process.destroyForcibly();
+    }
+}
