@@ -240,7 +240,7 @@ public final class TrainingRun {
             if (o.completed()) {
                 status = Status.COMPLETED;
                 manifest.put("status", "completed");
-                manifest.put("reason", "reached " + config.iterations + " iterations");
+                manifest.put("reason", o.stopReason() != null ? o.stopReason() : "reached " + config.iterations + " iterations");
             } else {
                 status = Status.ABORTED;
                 manifest.put("status", "aborted");

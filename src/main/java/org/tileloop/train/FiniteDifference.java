@@ -12,7 +12,7 @@ import java.util.List;
  * that would leave [0, 1] is clipped at the bound, and {@link #gradient} divides by the span
  * actually perturbed, {@code a_i − b_i}.
  */
-public final class FiniteDifference {
+public final class FiniteDifference implements GradientEstimator {
 
     public enum Scheme { CENTRAL, FORWARD }
 
@@ -25,6 +25,16 @@ public final class FiniteDifference {
         }
         this.scheme = scheme;
         this.h = stepUnit;
+    }
+
+    @Override
+    public List<double[]> points(double[] u, int iteration) {
+        return points(u);
+    }
+
+    @Override
+    public double[] gradient(List<double[]> points, double[] losses, int iteration) {
+        return gradient(points, losses);
     }
 
     public List<double[]> points(double[] u) {

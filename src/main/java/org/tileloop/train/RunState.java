@@ -24,10 +24,14 @@ import java.util.Optional;
  * @param trainTargetsNs per train trace and channel: the target (null: none), fixed at the start
  * @param train per completed iteration: the train loss terms
  * @param holdout per completed iteration: the holdout loss terms, null when not evaluated
+ * @param optimizerState momentum / Adam moments after the last update (null: none)
+ * @param bestLoss, sinceBest early-stopping bookkeeping
+ * @param stopReason why the run ended before its last iteration (null: it did not)
  */
 public record RunState(int nextIteration, double[] unit, long measurements, double energyReferencePj,
                        List<List<Double>> trainTargetsNs, List<List<Double>> holdoutTargetsNs,
-                       List<LossTerms> train, List<LossTerms> holdout, long iterationsBytes, long tracesBytes) {
+                       List<LossTerms> train, List<LossTerms> holdout, long iterationsBytes, long tracesBytes,
+                       double[][] optimizerState, double bestLoss, int sinceBest, String stopReason) {
 
     public static final String FILE = "state.json";
 

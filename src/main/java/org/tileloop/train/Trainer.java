@@ -48,7 +48,7 @@ public final class Trainer {
      * @param last the parameters at the last completed iteration
      */
     public record Outcome(List<LossTerms> train, List<LossTerms> holdout, ParameterVector initial, ParameterVector last,
-                          long measurements, boolean completed) {
+                          long measurements, boolean completed, String stopReason) {
 
         public int lastIteration() {
             return train.size() - 1;
@@ -148,7 +148,8 @@ public final class Trainer {
             Files.writeString(itFile, iterationsHeader(trainable), StandardCharsets.UTF_8);
             Files.writeString(trFile, TRACES_HEADER, StandardCharsets.UTF_8);
             state = new RunState(0, space.toUnit(initial), measurements, config.energyReferencePj, targets(train),
-                    targets(holdout), List.of(), List.of(), Files.size(itFile), Files.size(trFile));
+                    targets(holdout), List.of(), List.of(), Files.size(itFile), Files.size(trFile), null,
+                    Double.MAX_VALUE, 0, null);
             state.save(outDir);
         } else {
             if (state.unit().length != trainable.size() || state.trainTargetsNs().size() != train.size()
@@ -159,9 +160,14 @@ public final class Trainer {
             train = withTargets(train, state.trainTargetsNs());
             holdout = withTargets(holdout, state.holdoutTargetsNs());
         }
-        FiniteDifference fd = new FiniteDifference(config.estimator.equals("forward")
-                ? FiniteDifference.Scheme.FORWARD : FiniteDifference.Scheme.CENTRAL, config.fdStep);
-        StepRule rule = new StepRule(config.stepSize, config.stepDecay, config.maxStep);
+        GradientEstimator fd = config.estimator.equals("spsa")
+                ? new Spsa(config.spsaC, config.spsaGamma, config.spsaResamplings, config.seed)
+                : new FiniteDifference(config.estimator.equals("forward") ? FiniteDifference.Scheme.FORWARD
+                        : FiniteDifference.Scheme.CENTRAL, config.fdStep);
+        UpdateRule rule = new UpdateRule(config.optimizer, config.lrSchedule, config.stepSize, config.stepDecay, config.stepEvery,
+                config.maxStep, config.clipValue, config.clipNorm, config.beta1, config.beta2, config.epsilon)
+                .withSpallGains(config.spallA, config.spallAlpha);
+        rule.restore(state.optimizerState());
         int n = config.iterations;
         try (FileChannel it = append(itFile, state.iterationsBytes());
              FileChannel tr = append(trFile, state.tracesBytes())) {
@@ -176,13 +182,16 @@ public final class Trainer {
                 }
                 double[] u = state.unit();
                 boolean last = k == n;
-                List<double[]> points = last ? List.<double[]>of(u) : fd.points(u);
+                List<double[]> points = last ? List.<double[]>of(u) : fd.points(u, k);
                 boolean evalHoldout = last || k % config.evalEvery == 0;
                 List<Probe> batch = new ArrayList<>();
                 Probe.Window window = window();
+                int reps = last ? 1 : config.repeats;
                 for (double[] p : points) {
                     ParameterVector v = space.fromUnit(p);
-                    train.forEach(t -> batch.add(new Probe(v, t.stimulus(), window)));
+                    for (int r = 0; r < reps; r++) {
+                        train.forEach(t -> batch.add(new Probe(v, t.stimulus(), window)));
+                    }
                 }
                 if (evalHoldout) {
                     ParameterVector v = space.fromUnit(u);
@@ -197,8 +206,17 @@ public final class Trainer {
                         : config.energyWeightStart + (config.energyWeightEnd - config.energyWeightStart) * Math.min(k, n - 1) / (n - 1);
                 double[] losses = new double[points.size()];
                 LossTerms base = null;
+                int tsize = train.size();
                 for (int p = 0; p < points.size(); p++) {
-                    LossTerms terms = loss.evaluate(train, results.subList(p * train.size(), (p + 1) * train.size()), we);
+                    double[] sum = new double[LossTerms.NAMES.size()];
+                    for (int r = 0; r < reps; r++) {
+                        int from = (p * reps + r) * tsize;
+                        double[] v = loss.evaluate(train, results.subList(from, from + tsize), we).values();
+                        for (int i = 0; i < v.length; i++) {
+                            sum[i] += v[i] / reps;
+                        }
+                    }
+                    LossTerms terms = new LossTerms(sum[0], sum[1], sum[2], sum[3], sum[4]);
                     losses[p] = terms.total();
                     if (p == 0) {
                         base = terms;
@@ -207,12 +225,28 @@ public final class Trainer {
                 LossTerms hold = null;
                 List<StimulusResult> holdResults = List.of();
                 if (evalHoldout) {
-                    holdResults = results.subList(points.size() * train.size(), results.size());
+                    holdResults = results.subList(points.size() * reps * tsize, results.size());
                     hold = loss.evaluate(holdout, holdResults, we);
                 }
-                double[] grad = last ? new double[u.length] : fd.gradient(points, losses);
+                double[] grad = last ? new double[u.length] : fd.gradient(points, losses, k);
                 double[] step = new double[u.length];
                 double[] next = last ? u : rule.apply(u, grad, k, step);
+                double watched = config.earlyStopSplit.equals("holdout") && hold != null ? hold.total() : base.total();
+                double best = state.bestLoss();
+                int sinceBest = state.sinceBest();
+                if (watched < best - config.minImprovement) {
+                    best = watched;
+                    sinceBest = 0;
+                } else if (config.earlyStopSplit.equals("train") || hold != null) {
+                    sinceBest++;
+                }
+                String stopReason = null;
+                if (!last && config.patience > 0 && sinceBest >= config.patience) {
+                    stopReason = "early stop after iteration " + k + ": no " + config.earlyStopSplit + " loss improvement of "
+                            + TrainingConfig.key(config.minImprovement) + " for " + config.patience + " iterations";
+                    next = u;
+                    java.util.Arrays.fill(step, 0);
+                }
                 StringBuilder rows = new StringBuilder();
                 write(it, iterationRow(k, measurements, base, hold, trainable, space.fromUnit(u), grad, step)
                         .replace("\n", "," + (Double.isNaN(driftPs) ? "" : f(driftPs)) + "," + rig.calibration().id() + "\n"));
@@ -223,8 +257,8 @@ public final class Trainer {
                 trainTerms.add(base);
                 List<LossTerms> holdTerms = new ArrayList<>(state.holdout());
                 holdTerms.add(hold);
-                state = new RunState(k + 1, next, measurements, energyRef, state.trainTargetsNs(), state.holdoutTargetsNs(),
-                        trainTerms, holdTerms, it.size(), tr.size());
+                state = new RunState(stopReason != null ? n + 1 : k + 1, next, measurements, energyRef, state.trainTargetsNs(),
+                        state.holdoutTargetsNs(), trainTerms, holdTerms, it.size(), tr.size(), rule.state(), best, sinceBest, stopReason);
                 state.save(outDir);
                 progress.accept(new Progress(k, n, base.total(), hold == null ? Double.NaN : hold.total(), measurements));
                 Map<String, Double> params = new LinkedHashMap<>();
@@ -248,7 +282,8 @@ public final class Trainer {
             }
         }
         ParameterVector at = space.fromUnit(state.unit());
-        return new Outcome(state.train(), state.holdout(), initial, at, state.measurements(), state.nextIteration() > n);
+        return new Outcome(state.train(), state.holdout(), initial, at, state.measurements(), state.nextIteration() > n,
+                state.stopReason());
     }
 
     /**

@@ -51,7 +51,29 @@ public final class TrainingConfig {
     public double energyWeightStart = 0;
     public double energyWeightEnd = 0;
     public double energyReferencePj = 0;
+    /** central, forward (finite differences) or spsa. */
     public String estimator = "central";
+    public double spsaC = 0.1;
+    public double spsaGamma = 0.101;
+    public int spsaResamplings = 1;
+    /** Each point measured this many times; losses averaged (noisy rigs). */
+    public int repeats = 1;
+    /** normalized, sgd, momentum or adam. */
+    public String optimizer = "normalized";
+    /** inverse, exponential, step or spall (step_size / (k + 1 + spall_a)^spall_alpha). */
+    public String lrSchedule = "inverse";
+    public int stepEvery = 10;
+    public double spallA = 2;
+    public double spallAlpha = 0.602;
+    public double clipValue = 0;
+    public double clipNorm = 0;
+    public double beta1 = 0.9;
+    public double beta2 = 0.999;
+    public double epsilon = 1e-8;
+    /** Early stopping: stop after this many iterations without an improvement of min_improvement (0: off). */
+    public int patience = 0;
+    public double minImprovement = 0;
+    public String earlyStopSplit = "train";
     public double fdStep = 0.05;
     public double stepSize = 0.08;
     public double stepDecay = 0.1;
@@ -174,9 +196,32 @@ public final class TrainingConfig {
         if (!List.of("pause", "recalibrate").contains(driftAction)) {
             throw new RigConfigurationException(file + ": drift_action: '" + driftAction + "' is not one of pause, recalibrate");
         }
-        if (!List.of("central", "forward").contains(estimator)) {
-            throw new RigConfigurationException(file + ": estimator: '" + estimator + "' is not one of central, forward");
+        if (!List.of("central", "forward", "spsa").contains(estimator)) {
+            throw new RigConfigurationException(file + ": estimator: '" + estimator + "' is not one of central, forward, spsa");
         }
+        if (!List.of("normalized", "sgd", "momentum", "adam").contains(optimizer)) {
+            throw new RigConfigurationException(file + ": optimizer: '" + optimizer + "' is not one of normalized, sgd, momentum, adam");
+        }
+        if (!List.of("inverse", "exponential", "step", "spall").contains(lrSchedule)) {
+            throw new RigConfigurationException(file + ": lr_schedule: '" + lrSchedule + "' is not one of inverse, exponential, step, spall");
+        }
+        if (!List.of("train", "holdout").contains(earlyStopSplit)) {
+            throw new RigConfigurationException(file + ": early_stop_split: '" + earlyStopSplit + "' is not one of train, holdout");
+        }
+        range(file, "spsa_c", spsaC, 1e-6, 0.5);
+        range(file, "spsa_gamma", spsaGamma, 0, 1);
+        range(file, "spsa_resamplings", spsaResamplings, 1, 1000);
+        range(file, "repeats", repeats, 1, 1000);
+        range(file, "step_every", stepEvery, 1, 100_000);
+        range(file, "spall_a", spallA, 0, 1e6);
+        range(file, "spall_alpha", spallAlpha, 0, 2);
+        range(file, "clip_value", clipValue, 0, 1e9);
+        range(file, "clip_norm", clipNorm, 0, 1e9);
+        range(file, "beta1", beta1, 0, 0.9999);
+        range(file, "beta2", beta2, 0, 0.999999);
+        range(file, "epsilon", epsilon, 1e-12, 1);
+        range(file, "patience", patience, 0, 100_000);
+        range(file, "min_improvement", minImprovement, 0, 1e9);
         if (trainDelaysNs.isEmpty()) {
             throw new RigConfigurationException(file + ": train_delays_ns: at least one trace is needed");
         }

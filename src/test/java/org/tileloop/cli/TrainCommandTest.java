@@ -198,4 +198,30 @@ class TrainCommandTest {
         assertEquals(Main.EXIT_CONFIG, changed.exit());
         assertTrue(changed.err().contains("rig file changed since run"), changed.err());
     }
+
+    @Test
+    void spsaWithAdamAndRepeatsOnTheNoisyTileIsDeterministicAndEarlyStoppingEndsTheRun() throws Exception {
+        Path cfg = dir.resolve("spsa.yaml");
+        Files.writeString(cfg, Files.readString(Path.of("rigs/training/sim-tile4-noisy.yaml"))
+                .replace("estimator: central", "estimator: spsa\nspsa_c: 0.05\noptimizer: adam\nrepeats: 2"));
+        for (String out : List.of("s1", "s2")) {
+            CliTest.Run r = CliTest.run("train", "rigs/sim-tile4-noisy.yaml", "--config", cfg.toString(), "--iterations", "4",
+                    "--out", dir.resolve(out).toString());
+            assertEquals(0, r.exit(), r.err());
+        }
+        Path a = dir.resolve("s1/latest").toRealPath();
+        assertSameArtifacts(a, dir.resolve("s2/latest").toRealPath());
+        JsonNode m = Json.MAPPER.readTree(a.resolve("manifest.json").toFile());
+        assertEquals(4 * (3 * 2 * 3 + 3) + 6, m.get("measurements").asInt(), "SPSA: current point + one pair, each trace twice, + holdout");
+
+        Files.writeString(cfg, Files.readString(cfg) + "patience: 1\nmin_improvement: 1000\n");
+        CliTest.Run r = CliTest.run("train", "rigs/sim-tile4-noisy.yaml", "--config", cfg.toString(), "--iterations", "10",
+                "--out", dir.resolve("s3").toString());
+        assertEquals(0, r.exit(), r.err());
+        Path c = dir.resolve("s3/latest").toRealPath();
+        JsonNode m3 = Json.MAPPER.readTree(c.resolve("manifest.json").toFile());
+        assertEquals("completed", m3.get("status").asText());
+        assertTrue(m3.get("reason").asText().startsWith("early stop after iteration 1"), m3.get("reason").asText());
+        assertEquals(3, Files.readAllLines(c.resolve("iterations.csv")).size(), "iterations 0 and 1, then stopped");
+    }
 }

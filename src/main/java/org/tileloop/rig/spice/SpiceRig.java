@@ -141,6 +141,11 @@ public final class SpiceRig implements Rig {
             netlists.add(renderer.render(p.parameters(), p.stimulus(), p.window() == Probe.Window.FIRST_SPIKES));
         }
         StimulusResult[] results = new StimulusResult[batch.size()];
+        int[] occurrence = new int[batch.size()];
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            occurrence[i] = seen.merge(netlists.get(i), 1, Integer::sum) - 1;
+        }
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         List<Future<?>> futures = new ArrayList<>();
@@ -148,7 +153,7 @@ public final class SpiceRig implements Rig {
         for (int t = 0; t < threads; t++) {
             futures.add(pool.submit(() -> {
                 try {
-                    drain(batch, netlists, results, next, failed);
+                    drain(batch, netlists, occurrence, results, next, failed);
                 } catch (RuntimeException | IOException e) {
                     failed.set(true);
                     throw e;
@@ -178,7 +183,7 @@ public final class SpiceRig implements Rig {
     }
 
     /** One pool thread's share of a batch: takes probes until none are left, two runs queued at a time. */
-    private void drain(List<Probe> batch, List<String> netlists, StimulusResult[] results,
+    private void drain(List<Probe> batch, List<String> netlists, int[] occurrence, StimulusResult[] results,
                        java.util.concurrent.atomic.AtomicInteger next, java.util.concurrent.atomic.AtomicBoolean failed)
             throws IOException {
         Path dir = scratch.get();
@@ -236,7 +241,8 @@ public final class SpiceRig implements Rig {
             }
             try {
                 RawFile data = RawFile.parse(Files.readAllBytes(raw));
-                results[f.index()] = extract(batch.get(f.index()).stimulus(), data, batch.get(f.index()).window() == Probe.Window.FULL);
+                results[f.index()] = extract(batch.get(f.index()).stimulus(), data, batch.get(f.index()).window() == Probe.Window.FULL,
+                        occurrence[f.index()]);
             } catch (IllegalArgumentException e) {
                 error = error == null ? new MeasurementException("unreadable ngspice results: " + e.getMessage(), e) : error;
             } catch (MeasurementException e) {
@@ -333,10 +339,14 @@ public final class SpiceRig implements Rig {
     }
 
     StimulusResult extract(Stimulus stimulus, RawFile data) {
-        return extract(stimulus, data, true);
+        return extract(stimulus, data, true, 0);
     }
 
-    StimulusResult extract(Stimulus stimulus, RawFile data, boolean fullWindow) {
+    /**
+     * @param occurrence how many identical probes came earlier in the same batch: repeated
+     *                   measurements get independent timing-chain jitter
+     */
+    StimulusResult extract(Stimulus stimulus, RawFile data, boolean fullWindow, int occurrence) {
         double[] time = data.vector("time");
         if (time.length < 2) {
             throw new MeasurementException("ngspice returned " + time.length + " time points");
@@ -359,7 +369,8 @@ public final class SpiceRig implements Rig {
             }
             for (double t : crossings) {
                 int channel = ci;
-                double raw = settings.timingChain().map(chain -> chain.raw(channel, t, Double.doubleToLongBits(t))).orElse(t);
+                double raw = settings.timingChain().map(chain -> chain.raw(channel, t,
+                        Double.doubleToLongBits(t) ^ (occurrence * 0x9E3779B97F4A7C15L))).orElse(t);
                 spikes.add(cal.apply(c.name(), raw));
             }
             channels.add(new ChannelResult(c.name(), spikes));
