@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Sim.class})
+        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class})
 final class BenchCommand {
 
     @Command(name = "sim", mixinStandardHelpOptions = true,
@@ -37,6 +37,42 @@ final class BenchCommand {
             }
             Path work = Files.createTempDirectory("tileloop-bench-");
             new SimBenchmark(RigFileLoader.load(rig), spec.commandLine().getOut()).run(measurements, soak, work);
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Every training method on the same rig, task and seeds: measurements to reach central FD's final loss,",
+                    "final losses, wall time. Writes runs.csv, summary.md and loss.svg."})
+    static final class Train implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--rig", defaultValue = "rigs/sim-tile4-noisy.yaml", paramLabel = "FILE",
+                description = "Simulated rig (default ${DEFAULT-VALUE}: 10 ps jitter; rigs/sim-tile4.yaml for no noise).")
+        Path rig;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Training config (default: training/<rig id>.yaml).")
+        Path config;
+
+        @Option(names = "--seeds", defaultValue = "5", paramLabel = "N") int seeds;
+
+        @Option(names = "--fd-iterations", defaultValue = "8", paramLabel = "N", description = "Central FD's budget; other methods get the same measurements.")
+        int fdIterations;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default runs/bench-train-<UTC>).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (seeds < 1 || seeds > 100 || fdIterations < 1 || fdIterations > 1000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seeds in [1, 100], --fd-iterations in [1, 1000]");
+            }
+            var file = RigFileLoader.load(rig);
+            Path cfg = config != null ? config : rig.toAbsolutePath().getParent().resolve("training").resolve(file.description().id() + ".yaml");
+            Path dir = out != null ? out : Path.of("runs", "bench-train-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
+            new org.tileloop.bench.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir);
             return 0;
         }
     }

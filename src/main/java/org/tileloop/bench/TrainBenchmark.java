@@ -1,0 +1,213 @@
+package org.tileloop.bench;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.spice.Ngspice;
+import org.tileloop.rig.spice.SpiceRig;
+import org.tileloop.rig.spice.SpiceSettings;
+import org.tileloop.rig.spice.TimingChain;
+import org.tileloop.train.Trainer;
+import org.tileloop.train.TrainingConfig;
+
+/**
+ * {@code tileloop bench train}: every method on the same task, rig and seeds; per method the
+ * measurements needed to reach the loss central finite differences reach within their budget
+ * (mean over seeds), final train and holdout losses, wall time. Each seed also reseeds the rig's
+ * timing jitter. Writes {@code runs.csv}, {@code summary.md} and {@code loss.svg}.
+ */
+public final class TrainBenchmark {
+
+    /** A method: a name and the training-config keys it sets. */
+    public record Method(String name, Consumer<TrainingConfig> setup) {
+    }
+
+    public static List<Method> methods() {
+        return List.of(
+                new Method("fd-central", c -> {
+                }),
+                new Method("spsa-normalized", c -> {
+                    c.estimator = "spsa";
+                    c.spsaC = 0.05;
+                }),
+                new Method("spsa-momentum", c -> {
+                    c.estimator = "spsa";
+                    c.spsaC = 0.05;
+                    c.optimizer = "momentum";
+                    c.beta1 = 0.5;
+                    c.stepSize = 0.6;
+                    c.lrSchedule = "spall";
+                }),
+                new Method("spsa-adam", c -> {
+                    c.estimator = "spsa";
+                    c.spsaC = 0.05;
+                    c.optimizer = "adam";
+                    c.stepSize = 0.05;
+                    c.lrSchedule = "exponential";
+                    c.stepDecay = 0.97;
+                }));
+    }
+
+    private record Run(String method, long seed, List<long[]> measurements, List<double[]> losses, double seconds) {
+    }
+
+    private final RigFile file;
+    private final Path configFile;
+    private final PrintWriter out;
+
+    public TrainBenchmark(RigFile file, Path configFile, PrintWriter out) {
+        this.file = file;
+        this.configFile = configFile;
+        this.out = out;
+    }
+
+    public void run(int seeds, int fdIterations, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Ngspice ngspice = Ngspice.locate();
+        List<Run> runs = new ArrayList<>();
+        long budget = -1;
+        for (Method m : methods()) {
+            for (long seed = 1; seed <= seeds; seed++) {
+                TrainingConfig c = TrainingConfig.load(configFile);
+                c.seed = seed;
+                m.setup().accept(c);
+                int perIteration = perIteration(c);
+                c.iterations = budget < 0 ? fdIterations : (int) Math.max(1, budget / perIteration);
+                c.check(configFile + " (" + m.name() + ")");
+                SpiceSettings s = file.simulator().orElseThrow();
+                long noiseSeed = seed;
+                SpiceSettings seeded = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(),
+                        s.timeoutS(), s.workers(), s.timingChain().map(t -> new TimingChain(t.offsetsNs(), t.gainPpm(), t.jitterPs(), noiseSeed)));
+                List<long[]> meas = new ArrayList<>();
+                List<double[]> losses = new ArrayList<>();
+                long t0 = System.nanoTime();
+                try (SpiceRig rig = new SpiceRig(file.description(), seeded, IdentityCalibration.INSTANCE, ngspice)) {
+                    new Trainer(rig, c).run(dir.resolve("work").resolve(m.name() + "-" + seed), p -> {
+                        meas.add(new long[] {p.iteration(), p.measurements()});
+                        losses.add(new double[] {p.lossTrain(), p.lossHoldout()});
+                    }, () -> false);
+                }
+                Run r = new Run(m.name(), seed, meas, losses, (System.nanoTime() - t0) / 1e9);
+                runs.add(r);
+                out.printf(Locale.ROOT, "  %-16s seed %d: %3d iterations, %4d measurements, final train %.4g, holdout %.4g%n", m.name(), seed,
+                        c.iterations, meas.get(meas.size() - 1)[1], last(r)[0], last(r)[1]);
+                out.flush();
+            }
+            if (budget < 0) {
+                budget = runs.stream().mapToLong(r -> r.measurements().get(r.measurements().size() - 1)[1]).max().orElse(0);
+            }
+        }
+        double target = runs.stream().filter(r -> r.method().equals("fd-central")).mapToDouble(r -> last(r)[0]).average().orElse(0);
+        report(runs, target, budget, seeds, dir);
+    }
+
+    private static int perIteration(TrainingConfig c) {
+        int traces = c.trainDelaysNs.size();
+        int points = c.estimator.equals("spsa") ? 1 + 2 * c.spsaResamplings : 1 + 2 * c.trainable.size();
+        return points * c.repeats * traces + c.holdoutDelaysNs.size() / Math.max(1, c.evalEvery);
+    }
+
+    private static double[] last(Run r) {
+        return r.losses().get(r.losses().size() - 1);
+    }
+
+    /** Measurements at the first iteration whose train loss is at or below the target, or -1. */
+    private static long toTarget(Run r, double target) {
+        for (int i = 0; i < r.losses().size(); i++) {
+            if (r.losses().get(i)[0] <= target) {
+                return r.measurements().get(i)[1];
+            }
+        }
+        return -1;
+    }
+
+    private void report(List<Run> runs, double target, long budget, int seeds, Path dir) throws IOException {
+        StringBuilder csv = new StringBuilder("method,seed,iteration,measurements,loss_train,loss_holdout\n");
+        for (Run r : runs) {
+            for (int i = 0; i < r.losses().size(); i++) {
+                csv.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.9g,%.9g%n", r.method(), r.seed(), r.measurements().get(i)[0],
+                        r.measurements().get(i)[1], r.losses().get(i)[0], r.losses().get(i)[1]));
+            }
+        }
+        Files.writeString(dir.resolve("runs.csv"), csv.toString(), StandardCharsets.UTF_8);
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "# tileloop bench train%n%nRig %s, config %s, %d seeds, measurement budget %d "
+                + "(central FD's). Target: central FD's mean final train loss %.4g.%n%n", file.description().id(), configFile, seeds, budget, target));
+        md.append("| method | reached target | measurements to target (mean) | vs FD | final train (mean ± sd) | final holdout (mean ± sd) | wall s (mean) |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        Map<String, List<Run>> by = new LinkedHashMap<>();
+        runs.forEach(r -> by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r));
+        double fdMeas = by.get("fd-central").stream().mapToLong(r -> toTarget(r, target)).filter(x -> x >= 0).average().orElse(Double.NaN);
+        for (var e : by.entrySet()) {
+            List<Run> rs = e.getValue();
+            long reached = rs.stream().filter(r -> toTarget(r, target) >= 0).count();
+            double meanTo = rs.stream().mapToLong(r -> toTarget(r, target)).filter(x -> x >= 0).average().orElse(Double.NaN);
+            double[] tr = rs.stream().mapToDouble(r -> last(r)[0]).toArray();
+            double[] ho = rs.stream().mapToDouble(r -> last(r)[1]).toArray();
+            md.append(String.format(Locale.ROOT, "| %s | %d/%d | %s | %s | %.4g ± %.2g | %.4g ± %.2g | %.1f |%n", e.getKey(), reached, rs.size(),
+                    Double.isNaN(meanTo) ? "never" : String.format(Locale.ROOT, "%.0f", meanTo),
+                    Double.isNaN(meanTo) ? "-" : String.format(Locale.ROOT, "%.2f", meanTo / fdMeas), mean(tr), sd(tr), mean(ho), sd(ho),
+                    rs.stream().mapToDouble(Run::seconds).average().orElse(0)));
+        }
+        Files.writeString(dir.resolve("summary.md"), md.toString(), StandardCharsets.UTF_8);
+        out.print(md);
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (var e : by.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey(), false, true);
+            List<Run> rs = e.getValue();
+            int n = rs.stream().mapToInt(r -> r.losses().size()).min().orElse(0);
+            for (int i = 0; i < n; i++) {
+                final int k = i;
+                s.add(rs.stream().mapToLong(r -> r.measurements().get(k)[1]).average().orElse(0),
+                        Math.max(1e-9, rs.stream().mapToDouble(r -> r.losses().get(k)[0]).average().orElse(0)));
+            }
+            data.addSeries(s);
+        }
+        LogarithmicAxis y = new LogarithmicAxis("train loss (mean over seeds)");
+        y.setAllowNegativesFlag(false);
+        XYPlot plot = new XYPlot(data, new NumberAxis("measurements"), y, new XYLineAndShapeRenderer(true, true));
+        JFreeChart chart = new JFreeChart("Loss against measurements", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        SVGGraphics2D g = new SVGGraphics2D(800, 500);
+        g.setDefsKeyPrefix("bt");
+        chart.draw(g, new java.awt.Rectangle(0, 0, 800, 500));
+        Files.writeString(dir.resolve("loss.svg"), g.getSVGDocument(), StandardCharsets.UTF_8);
+        out.println("written: " + dir.resolve("summary.md") + ", runs.csv, loss.svg");
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static double sd(double[] v) {
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return v.length > 1 ? Math.sqrt(s / (v.length - 1)) : 0;
+    }
+}
