@@ -1,0 +1,44 @@
+package org.tileloop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark commands run end to end and print numbers (the figures themselves are in README, from full runs). */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void benchSimPrintsRatesRatiosAndTrainerOverhead() {
+        CliTest.Run r = CliTest.run("bench", "sim", "--measurements", "12", "--soak", "0");
+        assertEquals(0, r.exit(), r.err());
+        Matcher m = Pattern.compile("ratios: tileloop/naive ([0-9.]+)x, tileloop/floor ([0-9.]+)x").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertTrue(Double.parseDouble(m.group(1)) > 1, "persistent workers beat a process per measurement: " + r.out());
+        assertTrue(r.out().contains("trainer overhead with the rig excluded:"), r.out());
+    }
+
+    @Test
+    void benchTrainCoversEveryMethodAndWritesItsArtifacts() throws Exception {
+        CliTest.Run r = CliTest.run("bench", "train", "--rig", "rigs/sim-tile4.yaml", "--seeds", "1", "--fd-iterations", "1",
+                "--out", dir.toString());
+        assertEquals(0, r.exit(), r.err());
+        String summary = Files.readString(dir.resolve("summary.md"));
+        for (String method : List.of("fd-central", "spsa-normalized", "spsa-momentum", "spsa-adam")) {
+            assertTrue(summary.contains("| " + method + " |"), summary);
+        }
+        List<String> csv = Files.readAllLines(dir.resolve("runs.csv"));
+        assertEquals("method,seed,iteration,measurements,loss_train,loss_holdout", csv.get(0));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("spsa-adam,1,")), csv.toString());
+        assertTrue(Files.readString(dir.resolve("loss.svg")).contains("<svg"));
+    }
+}
