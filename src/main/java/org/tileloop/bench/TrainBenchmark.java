@@ -41,13 +41,29 @@ public final class TrainBenchmark {
     public record Method(String name, Consumer<TrainingConfig> setup) {
     }
 
+    /** Every method sets all of its keys, whatever the config file says; forward-gauss-newton is the shipped default. */
     public static List<Method> methods() {
         return List.of(
                 new Method("fd-central", c -> {
+                    c.estimator = "central";
+                    c.optimizer = "normalized";
+                    c.maxStep = 0.08;
+                }),
+                new Method("fd-gauss-newton", c -> {
+                    c.estimator = "central";
+                    c.optimizer = "gauss_newton";
+                    c.maxStep = 0.3;
+                }),
+                new Method("forward-gauss-newton", c -> {
+                    c.estimator = "forward";
+                    c.optimizer = "gauss_newton";
+                    c.maxStep = 0.5;
                 }),
                 new Method("spsa-normalized", c -> {
                     c.estimator = "spsa";
                     c.spsaC = 0.05;
+                    c.optimizer = "normalized";
+                    c.maxStep = 0.08;
                 }),
                 new Method("spsa-momentum", c -> {
                     c.estimator = "spsa";
@@ -56,6 +72,7 @@ public final class TrainBenchmark {
                     c.beta1 = 0.5;
                     c.stepSize = 0.6;
                     c.lrSchedule = "spall";
+                    c.maxStep = 0.08;
                 }),
                 new Method("spsa-adam", c -> {
                     c.estimator = "spsa";
@@ -64,6 +81,7 @@ public final class TrainBenchmark {
                     c.stepSize = 0.05;
                     c.lrSchedule = "exponential";
                     c.stepDecay = 0.97;
+                    c.maxStep = 0.08;
                 }));
     }
 
@@ -122,7 +140,11 @@ public final class TrainBenchmark {
 
     private static int perIteration(TrainingConfig c) {
         int traces = c.trainDelaysNs.size();
-        int points = c.estimator.equals("spsa") ? 1 + 2 * c.spsaResamplings : 1 + 2 * c.trainable.size();
+        int points = switch (c.estimator) {
+            case "spsa" -> 1 + 2 * c.spsaResamplings;
+            case "forward" -> 1 + c.trainable.size();
+            default -> 1 + 2 * c.trainable.size();
+        };
         return points * c.repeats * traces + c.holdoutDelaysNs.size() / Math.max(1, c.evalEvery);
     }
 

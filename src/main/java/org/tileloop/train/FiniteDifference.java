@@ -6,11 +6,12 @@ import java.util.List;
 /**
  * Finite-difference gradient in unit parameter coordinates.
  *
- * <p>{@link #points} lists the points to measure: the current point first, then a pair
- * {@code (a, b)} per parameter. Central: {@code a = u + h}, {@code b = u − h}; forward:
- * {@code a = u + h}, {@code b = u} (backward when {@code u + h} leaves the box). A perturbation
- * that would leave [0, 1] is clipped at the bound, and {@link #gradient} divides by the span
- * actually perturbed, {@code a_i − b_i}.
+ * <p>{@link #points} lists the points to measure: the current point first, then, central, a pair
+ * {@code (u + h, u − h)} per parameter (2n + 1 points); forward, one point {@code u + h} per
+ * parameter ({@code u − h} when {@code u + h} leaves the box), compared with the current point
+ * (n + 1 points). A perturbation that would leave [0, 1] is clipped at the bound, and
+ * {@link #gradient} divides by the span actually perturbed. {@link #pair} names the two points
+ * whose difference gives component i.
  */
 public final class FiniteDifference implements GradientEstimator {
 
@@ -43,31 +44,29 @@ public final class FiniteDifference implements GradientEstimator {
         for (int i = 0; i < u.length; i++) {
             double up = Math.min(1, u[i] + h);
             double down = Math.max(0, u[i] - h);
-            double a;
-            double b;
             if (scheme == Scheme.CENTRAL) {
-                a = up;
-                b = down;
-            } else if (up > u[i]) {
-                a = up;
-                b = u[i];
+                pts.add(with(u, i, up));
+                pts.add(with(u, i, down));
             } else {
-                a = u[i];
-                b = down;
+                pts.add(with(u, i, up > u[i] ? up : down));
             }
-            pts.add(with(u, i, a));
-            pts.add(with(u, i, b));
         }
         return pts;
     }
 
+    /** Indices (into {@link #points}) of the two points whose difference gives component {@code i}: {a, b}, divided by a_i − b_i. */
+    public int[] pair(int i) {
+        return scheme == Scheme.CENTRAL ? new int[] {1 + 2 * i, 2 + 2 * i} : new int[] {1 + i, 0};
+    }
+
     /** @param losses the loss at each of {@link #points}{@code (u)}, in order */
     public double[] gradient(List<double[]> points, double[] losses) {
-        int n = (points.size() - 1) / 2;
+        int n = points.get(0).length;
         double[] g = new double[n];
         for (int i = 0; i < n; i++) {
-            double span = points.get(1 + 2 * i)[i] - points.get(2 + 2 * i)[i];
-            g[i] = span == 0 ? 0 : (losses[1 + 2 * i] - losses[2 + 2 * i]) / span;
+            int[] ab = pair(i);
+            double span = points.get(ab[0])[i] - points.get(ab[1])[i];
+            g[i] = span == 0 ? 0 : (losses[ab[0]] - losses[ab[1]]) / span;
         }
         return g;
     }

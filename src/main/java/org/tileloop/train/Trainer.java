@@ -230,7 +230,24 @@ public final class Trainer {
                 }
                 double[] grad = last ? new double[u.length] : fd.gradient(points, losses, k);
                 double[] step = new double[u.length];
-                double[] next = last ? u : rule.apply(u, grad, k, step);
+                double[] next;
+                if (last) {
+                    next = u;
+                } else if (config.optimizer.equals("gauss_newton")) {
+                    List<List<StimulusResult>> perPoint = new ArrayList<>();
+                    for (int p = 0; p < points.size(); p++) {
+                        perPoint.add(results.subList(p * reps * tsize, p * reps * tsize + tsize));
+                    }
+                    double[] delta = new GaussNewton(config.gnLambda).step((FiniteDifference) fd, points, perPoint, train);
+                    next = u.clone();
+                    for (int i = 0; i < u.length; i++) {
+                        double si = Math.max(-config.maxStep, Math.min(config.maxStep, delta[i]));
+                        next[i] = Math.max(0, Math.min(1, u[i] + si));
+                        step[i] = next[i] - u[i];
+                    }
+                } else {
+                    next = rule.apply(u, grad, k, step);
+                }
                 double watched = config.earlyStopSplit.equals("holdout") && hold != null ? hold.total() : base.total();
                 double best = state.bestLoss();
                 int sinceBest = state.sinceBest();

@@ -58,8 +58,10 @@ public final class TrainingConfig {
     public int spsaResamplings = 1;
     /** Each point measured this many times; losses averaged (noisy rigs). */
     public int repeats = 1;
-    /** normalized, sgd, momentum or adam. */
+    /** normalized, sgd, momentum, adam or gauss_newton (needs central or forward differences). */
     public String optimizer = "normalized";
+    /** Levenberg–Marquardt damping for gauss_newton. */
+    public double gnLambda = 0.01;
     /** inverse, exponential, step or spall (step_size / (k + 1 + spall_a)^spall_alpha). */
     public String lrSchedule = "inverse";
     public int stepEvery = 10;
@@ -199,9 +201,14 @@ public final class TrainingConfig {
         if (!List.of("central", "forward", "spsa").contains(estimator)) {
             throw new RigConfigurationException(file + ": estimator: '" + estimator + "' is not one of central, forward, spsa");
         }
-        if (!List.of("normalized", "sgd", "momentum", "adam").contains(optimizer)) {
-            throw new RigConfigurationException(file + ": optimizer: '" + optimizer + "' is not one of normalized, sgd, momentum, adam");
+        if (!List.of("normalized", "sgd", "momentum", "adam", "gauss_newton").contains(optimizer)) {
+            throw new RigConfigurationException(file + ": optimizer: '" + optimizer
+                    + "' is not one of normalized, sgd, momentum, adam, gauss_newton");
         }
+        if (optimizer.equals("gauss_newton") && estimator.equals("spsa")) {
+            throw new RigConfigurationException(file + ": optimizer: gauss_newton needs estimator central or forward (a Jacobian), not spsa");
+        }
+        range(file, "gn_lambda", gnLambda, 0, 1e6);
         if (!List.of("inverse", "exponential", "step", "spall").contains(lrSchedule)) {
             throw new RigConfigurationException(file + ": lr_schedule: '" + lrSchedule + "' is not one of inverse, exponential, step, spall");
         }

@@ -43,10 +43,10 @@ class FiniteDifferenceTest {
     void forwardTurnsBackwardAtTheUpperBound() {
         FiniteDifference fd = new FiniteDifference(FiniteDifference.Scheme.FORWARD, 0.1);
         List<double[]> pts = fd.points(new double[] {1.0, 0.5});
-        assertArrayEquals(new double[] {1.0, 0.5}, pts.get(1), 1e-15);
-        assertArrayEquals(new double[] {0.9, 0.5}, pts.get(2), 1e-15);
-        assertArrayEquals(new double[] {1.0, 0.6}, pts.get(3), 1e-15);
-        assertArrayEquals(new double[] {1.0, 0.5}, pts.get(4), 1e-15);
+        assertEquals(3, pts.size(), "forward differences share the current point: n + 1 points");
+        assertArrayEquals(new double[] {0.9, 0.5}, pts.get(1), 1e-15);
+        assertArrayEquals(new double[] {1.0, 0.6}, pts.get(2), 1e-15);
+        assertArrayEquals(new int[] {1, 0}, fd.pair(0));
         double[] g = fd.gradient(pts, losses(pts));
         assertEquals(3, g[0], 1e-12);
         assertEquals(1.1, g[1], 1e-12);
@@ -54,7 +54,7 @@ class FiniteDifferenceTest {
 
     @Test
     void stepIsNormalisedCappedAndStaysInBounds() {
-        StepRule rule = new StepRule(0.1, 0.5, 0.08);
+        UpdateRule rule = new UpdateRule("normalized", "inverse", 0.1, 0.5, 10, 0.08, 0, 0, 0.9, 0.999, 1e-8);
         double[] step = new double[2];
         double[] next = rule.apply(new double[] {0.5, 0.03}, new double[] {3, 4}, 0, step);
         // normalised direction (-0.6, -0.8) * 0.1 -> (-0.06, -0.08); the second hits 0
