@@ -126,8 +126,8 @@ public final class Trainer {
         }
         ParameterVector initial = description.withOverrides(config.initial);
         ParameterSpace space = new ParameterSpace(trainable, initial);
-        List<Trace> train = traces(Trace.TRAIN, config.trainDelaysNs);
-        List<Trace> holdout = traces(Trace.HOLDOUT, config.holdoutDelaysNs);
+        List<Trace> train = config.patterns.isEmpty() ? traces(Trace.TRAIN, config.trainDelaysNs) : patterns(Trace.TRAIN, trainable);
+        List<Trace> holdout = config.patterns.isEmpty() ? traces(Trace.HOLDOUT, config.holdoutDelaysNs) : patterns(Trace.HOLDOUT, trainable);
         Files.createDirectories(outDir);
         Path itFile = outDir.resolve("iterations.csv");
         Path trFile = outDir.resolve("traces.csv");
@@ -140,7 +140,11 @@ public final class Trainer {
                     probe.addAll(holdout);
                 }
                 ParameterVector anchor = description.withOverrides(config.anchor);
-                List<StimulusResult> r = rig.measure(anchor, probe.stream().map(Trace::stimulus).toList());
+                if (!config.patterns.isEmpty() && !holdout.isEmpty() && config.anchorProbeSplit.equals("train")) {
+                    throw new RigConfigurationException("training config: measured_anchor_shift with holdout patterns needs"
+                            + " anchor_probe_split: all (a pattern's targets come from its own anchor measurement)");
+                }
+                List<StimulusResult> r = rig.measure(probe.stream().map(t -> new Probe(t.apply(anchor), t.stimulus())).toList());
                 measurements += r.size();
                 train = shifted(train, probe, r);
                 holdout = shifted(holdout, probe, r);
@@ -190,12 +194,12 @@ public final class Trainer {
                 for (double[] p : points) {
                     ParameterVector v = space.fromUnit(p);
                     for (int r = 0; r < reps; r++) {
-                        train.forEach(t -> batch.add(new Probe(v, t.stimulus(), window)));
+                        train.forEach(t -> batch.add(new Probe(t.apply(v), t.stimulus(), window)));
                     }
                 }
                 if (evalHoldout) {
                     ParameterVector v = space.fromUnit(u);
-                    holdout.forEach(t -> batch.add(new Probe(v, t.stimulus(), window)));
+                    holdout.forEach(t -> batch.add(new Probe(t.apply(v), t.stimulus(), window)));
                 }
                 List<StimulusResult> results = rig.measure(batch);
                 long measurements = state.measurements() + results.size();
@@ -347,7 +351,7 @@ public final class Trainer {
     }
 
     private static final String TRACES_HEADER = "iteration,split,delay_ns,channel,target_ns,first_spike_raw_ns,first_spike_ns,"
-            + "calibration_id,spike_count,expected_count,error_ns\n";
+            + "calibration_id,spike_count,expected_count,error_ns,pattern\n";
 
     /** Opens {@code file} for appending after cutting it to {@code length} (rows of an unfinished iteration go). */
     private static FileChannel append(Path file, long length) throws IOException {
@@ -380,7 +384,7 @@ public final class Trainer {
         for (int i = 0; i < traces.size(); i++) {
             Trace t = traces.get(i);
             List<OptionalDouble> v = targets.get(i).stream().map(x -> x == null ? OptionalDouble.empty() : OptionalDouble.of(x)).toList();
-            out.add(new Trace(t.split(), t.stimulus(), v, t.expectedCounts()));
+            out.add(new Trace(t.split(), t.stimulus(), v, t.expectedCounts(), t.pattern(), t.set()));
         }
         return out;
     }
@@ -405,6 +409,47 @@ public final class Trainer {
             }
         }
         throw new RigConfigurationException("training config: order_pairs: '" + name + "' is not a channel of rig " + description.id());
+    }
+
+    /** The task's patterns of one split, as traces. */
+    private List<Trace> patterns(String split, List<ParameterSpec> trainable) {
+        List<Trace> out = new ArrayList<>();
+        int channels = description.channels().size();
+        for (TrainingConfig.Pattern p : config.patterns) {
+            if (!p.split.equals(split)) {
+                continue;
+            }
+            for (String name : p.set.keySet()) {
+                if (trainable.stream().anyMatch(t -> t.name().equals(name))) {
+                    throw new RigConfigurationException("training config: pattern " + p.name + ": set: '" + name
+                            + "' is trained; a pattern may only set untrained parameters");
+                }
+                if (description.parameter(name).isEmpty()) {
+                    throw new RigConfigurationException("training config: pattern " + p.name + ": set: '" + name
+                            + "' is not a parameter of rig " + description.id());
+                }
+            }
+            description.validate(new Trace(split, new Stimulus(p.inputsNs), List.of(), List.of(), p.name, p.set)
+                    .apply(description.defaults()));
+            List<OptionalDouble> targets = new ArrayList<>();
+            if (config.targetMode.equals("absolute")) {
+                if (p.targetsNs.size() != channels) {
+                    throw new RigConfigurationException("training config: pattern " + p.name + ": targets_ns needs " + channels
+                            + " values (one per channel, null for none), got " + p.targetsNs.size());
+                }
+                p.targetsNs.forEach(v -> targets.add(v == null ? OptionalDouble.empty() : OptionalDouble.of(v)));
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    targets.add(OptionalDouble.empty());
+                }
+            }
+            List<OptionalInt> counts = new ArrayList<>();
+            for (int c = 0; c < channels; c++) {
+                counts.add(config.expectedCounts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(config.expectedCounts.get(c)));
+            }
+            out.add(new Trace(split, new Stimulus(p.inputsNs), targets, counts, p.name, p.set));
+        }
+        return out;
     }
 
     private List<Trace> traces(String split, List<Double> delays) {
@@ -470,7 +515,7 @@ public final class Trainer {
                 var first = ref.channels().get(c).firstSpike();
                 targets.add(first.isPresent() ? OptionalDouble.of(first.get().calibratedNs() + delayOffset + shift) : OptionalDouble.empty());
             }
-            out.add(new Trace(t.split(), t.stimulus(), targets, t.expectedCounts()));
+            out.add(new Trace(t.split(), t.stimulus(), targets, t.expectedCounts(), t.pattern(), t.set()));
         }
         return out;
     }
@@ -528,7 +573,7 @@ public final class Trainer {
                         + first.map(x -> x.calibrationId()).orElse("") + "," + (results.get(t).fullWindow() ? Integer.toString(ch.spikeCount()) : "") + ","
                         + (expected.isPresent() ? Integer.toString(expected.getAsInt()) : "") + ","
                         + (target.isPresent() && first.isPresent() ? f(first.get().calibratedNs() - target.getAsDouble()) : "")
-                        + "\n");
+                        + "," + trace.pattern() + "\n");
             }
         }
     }

@@ -27,6 +27,21 @@ public final class TrainingConfig {
     public Map<String, Double> initial = new LinkedHashMap<>();
     public List<Double> trainDelaysNs = List.of(4.5, 5.5, 7.5);
     public List<Double> holdoutDelaysNs = List.of(6.5, 9.0, 10.5);
+    /**
+     * A multi-pattern task: when present, these are the traces (the delay keys are not used).
+     * Each pattern fires {@code inputs_ns}, may set untrainable parameters ({@code set}, e.g. an
+     * input amplitude) and has one target per channel ({@code targets_ns}, null = none).
+     */
+    public List<Pattern> patterns = List.of();
+
+    public static final class Pattern {
+        public String name;
+        public String split = "train";
+        public Map<String, Double> inputsNs = new LinkedHashMap<>();
+        public Map<String, Double> set = new LinkedHashMap<>();
+        public List<Double> targetsNs = List.of();
+    }
+
     /** Inputs fired at the same delay in every trace (input name to ns), besides the rig's first input. */
     public Map<String, Double> fixedInputsNs = new LinkedHashMap<>();
     public String targetMode = "absolute";
@@ -229,6 +244,26 @@ public final class TrainingConfig {
         range(file, "epsilon", epsilon, 1e-12, 1);
         range(file, "patience", patience, 0, 100_000);
         range(file, "min_improvement", minImprovement, 0, 1e9);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < patterns.size(); i++) {
+            Pattern p = patterns.get(i);
+            String key = "patterns[" + i + "]";
+            if (p.name == null || !p.name.matches("[A-Za-z0-9_-]{1,32}") || !names.add(p.name)) {
+                throw new RigConfigurationException(file + ": " + key + ".name: a unique name of 1-32 letters, digits, _ or -");
+            }
+            if (!List.of("train", "holdout").contains(p.split)) {
+                throw new RigConfigurationException(file + ": " + key + ".split: '" + p.split + "' is not one of train, holdout");
+            }
+            if (p.inputsNs.isEmpty()) {
+                throw new RigConfigurationException(file + ": " + key + ".inputs_ns: at least one input fires");
+            }
+        }
+        if (!patterns.isEmpty() && patterns.stream().noneMatch(p -> p.split.equals("train"))) {
+            throw new RigConfigurationException(file + ": patterns: at least one train pattern is needed");
+        }
+        if (!patterns.isEmpty() && (!targetsNs.isEmpty() || targetsCsv != null)) {
+            throw new RigConfigurationException(file + ": patterns carry their own targets_ns; remove the top-level targets");
+        }
         if (trainDelaysNs.isEmpty()) {
             throw new RigConfigurationException(file + ": train_delays_ns: at least one trace is needed");
         }

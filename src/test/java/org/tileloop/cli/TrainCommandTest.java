@@ -225,4 +225,28 @@ class TrainCommandTest {
         assertTrue(m3.get("reason").asText().startsWith("early stop after iteration 1"), m3.get("reason").asText());
         assertEquals(3, Files.readAllLines(c.resolve("iterations.csv")).size(), "iterations 0 and 1, then stopped");
     }
+
+    @Test
+    void theMultiPatternTimingTaskTrainsAndItsHoldoutLossFalls() throws Exception {
+        CliTest.Run r = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-patterns.yaml",
+                "--iterations", "2", "--out", dir.resolve("p").toString());
+        assertEquals(0, r.exit(), r.err());
+        Path run = dir.resolve("p/latest").toRealPath();
+        List<String> rows = Files.readAllLines(run.resolve("iterations.csv"));
+        assertTrue(column(rows, 3, "loss_holdout") < 0.01 * column(rows, 1, "loss_holdout"), rows.toString());
+        List<String> traces = Files.readAllLines(run.resolve("traces.csv"));
+        assertTrue(traces.get(0).endsWith(",pattern"));
+        assertEquals(1 + 3 * 8 * 4, traces.size(), "iterations x 8 patterns x 4 channels");
+        assertTrue(traces.stream().anyMatch(l -> l.endsWith(",holdout,") || l.endsWith(",mid-in1")), "pattern names logged");
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(Path.of("rigs/training/sim-tile4-patterns.yaml")).replace("iin1_amp: 1.3", "iin_amp: 1.3"));
+        CliTest.Run refused = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", bad.toString(), "--out", dir.resolve("q").toString());
+        assertEquals(Main.EXIT_CONFIG, refused.exit());
+        assertTrue(refused.err().contains("pattern weak-in1: set: 'iin_amp' is trained"), refused.err());
+        Files.writeString(bad, Files.readString(Path.of("rigs/training/sim-tile4-patterns.yaml")).replace("iin1_amp: 1.75", "iin1_amp: 2.5"));
+        refused = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", bad.toString(), "--out", dir.resolve("q").toString());
+        assertEquals(Main.EXIT_CONFIG, refused.exit());
+        assertTrue(refused.err().contains("iin1_amp = 2.5 is outside the allowed range"), refused.err());
+    }
 }
