@@ -411,6 +411,14 @@ public final class Trainer {
         throw new RigConfigurationException("training config: order_pairs: '" + name + "' is not a channel of rig " + description.id());
     }
 
+    private List<OptionalInt> expectedCounts(int channels) {
+        List<OptionalInt> counts = new ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            counts.add(config.expectedCounts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(config.expectedCounts.get(c)));
+        }
+        return counts;
+    }
+
     /** The task's patterns of one split, as traces. */
     private List<Trace> patterns(String split, List<ParameterSpec> trainable) {
         List<Trace> out = new ArrayList<>();
@@ -439,14 +447,9 @@ public final class Trainer {
                 }
                 p.targetsNs.forEach(v -> targets.add(v == null ? OptionalDouble.empty() : OptionalDouble.of(v)));
             } else {
-                for (int c = 0; c < channels; c++) {
-                    targets.add(OptionalDouble.empty());
-                }
+                targets.addAll(java.util.Collections.nCopies(channels, OptionalDouble.empty()));
             }
-            List<OptionalInt> counts = new ArrayList<>();
-            for (int c = 0; c < channels; c++) {
-                counts.add(config.expectedCounts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(config.expectedCounts.get(c)));
-            }
+            List<OptionalInt> counts = expectedCounts(channels);
             out.add(new Trace(split, new Stimulus(p.inputsNs), targets, counts, p.name, p.set));
         }
         return out;
@@ -481,14 +484,9 @@ public final class Trainer {
                     targets.add(v == null ? OptionalDouble.empty() : OptionalDouble.of(v));
                 }
             } else {
-                for (int c = 0; c < channels; c++) {
-                    targets.add(OptionalDouble.empty());
-                }
+                targets.addAll(java.util.Collections.nCopies(channels, OptionalDouble.empty()));
             }
-            List<OptionalInt> counts = new ArrayList<>();
-            for (int c = 0; c < channels; c++) {
-                counts.add(config.expectedCounts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(config.expectedCounts.get(c)));
-            }
+            List<OptionalInt> counts = expectedCounts(channels);
             Map<String, Double> inputs = new LinkedHashMap<>();
             inputs.put(description.inputs().get(0).name(), d);
             config.fixedInputsNs.forEach((name, ns) -> {
