@@ -139,13 +139,14 @@ public final class TrainBenchmark {
     }
 
     private static int perIteration(TrainingConfig c) {
-        int traces = c.trainDelaysNs.size();
+        int traces = c.patterns.isEmpty() ? c.trainDelaysNs.size() : (int) c.patterns.stream().filter(p -> p.split.equals("train")).count();
+        int holdout = c.patterns.isEmpty() ? c.holdoutDelaysNs.size() : c.patterns.size() - traces;
         int points = switch (c.estimator) {
             case "spsa" -> 1 + 2 * c.spsaResamplings;
             case "forward" -> 1 + c.trainable.size();
             default -> 1 + 2 * c.trainable.size();
         };
-        return points * c.repeats * traces + c.holdoutDelaysNs.size() / Math.max(1, c.evalEvery);
+        return points * c.repeats * traces + holdout / Math.max(1, c.evalEvery);
     }
 
     private static double[] last(Run r) {

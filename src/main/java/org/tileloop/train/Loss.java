@@ -34,7 +34,7 @@ public final class Loss {
             throw new IllegalArgumentException(traces.size() + " traces but " + results.size() + " results");
         }
         if (traces.isEmpty()) {
-            return new LossTerms(0, 0, 0, 0, 0);
+            return new LossTerms(0, 0, 0, 0, 0, 0);
         }
         double sq = 0;
         int present = 0;
@@ -42,6 +42,7 @@ public final class Loss {
         double count = 0;
         double order = 0;
         double energy = 0;
+        double classification = 0;
         for (int t = 0; t < traces.size(); t++) {
             Trace trace = traces.get(t);
             List<ChannelResult> channels = results.get(t).channels();
@@ -73,6 +74,9 @@ public final class Loss {
                 }
             }
             energy += results.get(t).energyPj().orElse(0);
+            if (trace.label() >= 0) {
+                classification += classLoss(trace.label(), channels);
+            }
         }
         int n = traces.size();
         double timing = present == 0 ? 0 : sq / present;
@@ -82,6 +86,75 @@ public final class Loss {
                 settings.missingWeight() * settings.missingPenalty() * missing / n,
                 settings.countWeight() * count / n,
                 settings.orderWeight() * order / n,
-                energyWeight * energyNorm);
+                energyWeight * energyNorm,
+                settings.classWeight() * classification / n);
+    }
+
+    /**
+     * Time-to-first-spike classification of one trace: the label's channel should fire first.
+     * A channel that did not fire counts as firing 5 temperatures after the latest first spike.
+     * softmax: cross-entropy of softmax(−t/T); hinge: max(0, t_label − min others + margin)², ns².
+     */
+    double classLoss(int label, List<ChannelResult> channels) {
+        double[] t = firstTimes(channels, settings.temperatureNs());
+        if (settings.classLoss().equals("hinge")) {
+            double others = Double.MAX_VALUE;
+            for (int c = 0; c < t.length; c++) {
+                if (c != label) {
+                    others = Math.min(others, t[c]);
+                }
+            }
+            double v = t[label] - others + settings.classMarginNs();
+            return v > 0 ? v * v : 0;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (double x : t) {
+            max = Math.max(max, -x / settings.temperatureNs());
+        }
+        double sum = 0;
+        for (double x : t) {
+            sum += Math.exp(-x / settings.temperatureNs() - max);
+        }
+        return -(-t[label] / settings.temperatureNs() - max) + Math.log(sum);
+    }
+
+    static double[] firstTimes(List<ChannelResult> channels, double temperatureNs) {
+        double latest = 0;
+        boolean any = false;
+        for (ChannelResult c : channels) {
+            if (c.firstSpike().isPresent()) {
+                latest = any ? Math.max(latest, c.firstSpike().get().calibratedNs()) : c.firstSpike().get().calibratedNs();
+                any = true;
+            }
+        }
+        double[] t = new double[channels.size()];
+        for (int c = 0; c < t.length; c++) {
+            t[c] = channels.get(c).firstSpike().map(x -> x.calibratedNs()).orElse(latest + 5 * temperatureNs);
+        }
+        return t;
+    }
+
+    /** Fraction of labelled traces whose label channel fired strictly first; NaN when none is labelled. */
+    public static double accuracy(List<Trace> traces, List<StimulusResult> results) {
+        int labelled = 0;
+        int right = 0;
+        for (int i = 0; i < traces.size(); i++) {
+            int label = traces.get(i).label();
+            if (label < 0) {
+                continue;
+            }
+            labelled++;
+            List<ChannelResult> ch = results.get(i).channels();
+            var own = ch.get(label).firstSpike();
+            boolean first = own.isPresent();
+            for (int c = 0; c < ch.size() && first; c++) {
+                if (c != label && ch.get(c).firstSpike().isPresent()
+                        && ch.get(c).firstSpike().get().calibratedNs() <= own.get().calibratedNs()) {
+                    first = false;
+                }
+            }
+            right += first ? 1 : 0;
+        }
+        return labelled == 0 ? Double.NaN : (double) right / labelled;
     }
 }

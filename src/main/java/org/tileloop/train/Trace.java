@@ -14,9 +14,10 @@ import org.tileloop.rig.Stimulus;
  * @param expectedCounts per channel: expected spike count, or empty when counts do not matter
  * @param pattern the task pattern's name, empty for a delay trace
  * @param set parameters this trace sets itself (e.g. a pattern's input amplitude), never trainable ones
+ * @param label for classification, the channel (index) that should fire first; -1 for none
  */
 public record Trace(String split, Stimulus stimulus, List<OptionalDouble> targetsNs, List<OptionalInt> expectedCounts,
-                    String pattern, java.util.Map<String, Double> set) {
+                    String pattern, java.util.Map<String, Double> set, int label) {
 
     public static final String TRAIN = "train";
     public static final String HOLDOUT = "holdout";
@@ -29,7 +30,7 @@ public record Trace(String split, Stimulus stimulus, List<OptionalDouble> target
 
     /** A delay trace (no pattern name, no parameter settings of its own). */
     public Trace(String split, Stimulus stimulus, List<OptionalDouble> targetsNs, List<OptionalInt> expectedCounts) {
-        this(split, stimulus, targetsNs, expectedCounts, "", java.util.Map.of());
+        this(split, stimulus, targetsNs, expectedCounts, "", java.util.Map.of(), -1);
     }
 
     /** {@code v} with this trace's own parameter settings (a pattern's amplitudes). */

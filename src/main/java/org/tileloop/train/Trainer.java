@@ -220,7 +220,7 @@ public final class Trainer {
                             sum[i] += v[i] / reps;
                         }
                     }
-                    LossTerms terms = new LossTerms(sum[0], sum[1], sum[2], sum[3], sum[4]);
+                    LossTerms terms = LossTerms.of(sum);
                     losses[p] = terms.total();
                     if (p == 0) {
                         base = terms;
@@ -270,7 +270,9 @@ public final class Trainer {
                 }
                 StringBuilder rows = new StringBuilder();
                 write(it, iterationRow(k, measurements, base, hold, trainable, space.fromUnit(u), grad, step)
-                        .replace("\n", "," + (Double.isNaN(driftPs) ? "" : f(driftPs)) + "," + rig.calibration().id() + "\n"));
+                        .replace("\n", "," + acc(Loss.accuracy(train, results.subList(0, tsize))) + ","
+                                + acc(evalHoldout ? Loss.accuracy(holdout, holdResults) : Double.NaN) + ","
+                                + (Double.isNaN(driftPs) ? "" : f(driftPs)) + "," + rig.calibration().id() + "\n"));
                 writeTraces(rows, k, train, results.subList(0, train.size()));
                 writeTraces(rows, k, holdout, holdResults);
                 write(tr, rows.toString());
@@ -384,7 +386,7 @@ public final class Trainer {
         for (int i = 0; i < traces.size(); i++) {
             Trace t = traces.get(i);
             List<OptionalDouble> v = targets.get(i).stream().map(x -> x == null ? OptionalDouble.empty() : OptionalDouble.of(x)).toList();
-            out.add(new Trace(t.split(), t.stimulus(), v, t.expectedCounts(), t.pattern(), t.set()));
+            out.add(new Trace(t.split(), t.stimulus(), v, t.expectedCounts(), t.pattern(), t.set(), t.label()));
         }
         return out;
     }
@@ -398,7 +400,8 @@ public final class Trainer {
             pairs.add(new int[] {channelIndex(pair.get(0)), channelIndex(pair.get(1))});
         }
         return new LossSettings(config.timingWeight, config.missingWeight, config.missingPenaltyNs2, config.countWeight,
-                config.orderWeight, pairs, config.orderMarginNs, energyRef);
+                config.orderWeight, pairs, config.orderMarginNs, energyRef, config.classLoss, config.classWeight, config.temperatureNs,
+                config.classMarginNs);
     }
 
     private int channelIndex(String name) {
@@ -408,7 +411,7 @@ public final class Trainer {
                 return i;
             }
         }
-        throw new RigConfigurationException("training config: order_pairs: '" + name + "' is not a channel of rig " + description.id());
+        throw new RigConfigurationException("training config: '" + name + "' is not a channel of rig " + description.id() + " (order_pairs and class name channels)");
     }
 
     private List<OptionalInt> expectedCounts(int channels) {
@@ -437,10 +440,14 @@ public final class Trainer {
                             + "' is not a parameter of rig " + description.id());
                 }
             }
-            description.validate(new Trace(split, new Stimulus(p.inputsNs), List.of(), List.of(), p.name, p.set)
+            description.validate(new Trace(split, new Stimulus(p.inputsNs), List.of(), List.of(), p.name, p.set, -1)
                     .apply(description.defaults()));
+            int label = -1;
+            if (p.classLabel != null) {
+                label = channelIndex(p.classLabel);
+            }
             List<OptionalDouble> targets = new ArrayList<>();
-            if (config.targetMode.equals("absolute")) {
+            if (config.targetMode.equals("absolute") && !p.targetsNs.isEmpty()) {
                 if (p.targetsNs.size() != channels) {
                     throw new RigConfigurationException("training config: pattern " + p.name + ": targets_ns needs " + channels
                             + " values (one per channel, null for none), got " + p.targetsNs.size());
@@ -450,7 +457,7 @@ public final class Trainer {
                 targets.addAll(java.util.Collections.nCopies(channels, OptionalDouble.empty()));
             }
             List<OptionalInt> counts = expectedCounts(channels);
-            out.add(new Trace(split, new Stimulus(p.inputsNs), targets, counts, p.name, p.set));
+            out.add(new Trace(split, new Stimulus(p.inputsNs), targets, counts, p.name, p.set, label));
         }
         return out;
     }
@@ -513,7 +520,7 @@ public final class Trainer {
                 var first = ref.channels().get(c).firstSpike();
                 targets.add(first.isPresent() ? OptionalDouble.of(first.get().calibratedNs() + delayOffset + shift) : OptionalDouble.empty());
             }
-            out.add(new Trace(t.split(), t.stimulus(), targets, t.expectedCounts(), t.pattern(), t.set()));
+            out.add(new Trace(t.split(), t.stimulus(), targets, t.expectedCounts(), t.pattern(), t.set(), t.label()));
         }
         return out;
     }
@@ -531,7 +538,7 @@ public final class Trainer {
         for (String prefix : List.of("param_", "grad_", "step_")) {
             trainable.forEach(p -> h.append(',').append(prefix).append(p.name()));
         }
-        return h.append(",drift_ps,calibration_id\n").toString();
+        return h.append(",accuracy_train,accuracy_holdout,drift_ps,calibration_id\n").toString();
     }
 
     private static String iterationRow(int k, long measurements, LossTerms train, LossTerms hold, List<ParameterSpec> trainable,
@@ -574,6 +581,10 @@ public final class Trainer {
                         + "," + trace.pattern() + "\n");
             }
         }
+    }
+
+    private static String acc(double a) {
+        return Double.isNaN(a) ? "" : String.format(Locale.ROOT, "%.4f", a);
     }
 
     static String f(double v) {

@@ -40,7 +40,16 @@ public final class TrainingConfig {
         public Map<String, Double> inputsNs = new LinkedHashMap<>();
         public Map<String, Double> set = new LinkedHashMap<>();
         public List<Double> targetsNs = List.of();
+        /** Classification: the channel that should fire first for this pattern. */
+        @JsonProperty("class")
+        public String classLabel;
     }
+
+    /** Classification loss on labelled patterns: softmax (cross-entropy over −t/T) or hinge. */
+    public String classLoss = "softmax";
+    public double classWeight = 1;
+    public double temperatureNs = 0.5;
+    public double classMarginNs = 0.2;
 
     /** Inputs fired at the same delay in every trace (input name to ns), besides the rig's first input. */
     public Map<String, Double> fixedInputsNs = new LinkedHashMap<>();
@@ -230,6 +239,12 @@ public final class TrainingConfig {
         if (!List.of("train", "holdout").contains(earlyStopSplit)) {
             throw new RigConfigurationException(file + ": early_stop_split: '" + earlyStopSplit + "' is not one of train, holdout");
         }
+        if (!List.of("softmax", "hinge").contains(classLoss)) {
+            throw new RigConfigurationException(file + ": class_loss: '" + classLoss + "' is not one of softmax, hinge");
+        }
+        range(file, "class_weight", classWeight, 0, 1e9);
+        range(file, "temperature_ns", temperatureNs, 1e-6, 1e6);
+        range(file, "class_margin_ns", classMarginNs, 0, 1e6);
         range(file, "spsa_c", spsaC, 1e-6, 0.5);
         range(file, "spsa_gamma", spsaGamma, 0, 1);
         range(file, "spsa_resamplings", spsaResamplings, 1, 1000);

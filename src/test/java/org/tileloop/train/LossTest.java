@@ -81,7 +81,7 @@ class LossTest {
         Loss loss = new Loss(settings(List.of(), 0));
         LossTerms t = loss.evaluate(List.of(trace(5), trace(5)), List.of(result(12, 2, 5), result(8, 2, 5)), 0.03);
         assertEquals(0.03 * 1.0, t.energy(), 1e-12);
-        assertArrayEquals(new double[] {0, 0, 0, 0, 100}, t.percentages(), 1e-9);
+        assertArrayEquals(new double[] {0, 0, 0, 0, 100, 0}, t.percentages(), 1e-9);
     }
 
     @Test
@@ -96,5 +96,41 @@ class LossTest {
         for (double p : t.percentages()) {
             assertEquals(false, Double.isNaN(p));
         }
+    }
+
+    static Trace labelled(int label) {
+        List<OptionalDouble> none = List.of(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
+        List<OptionalInt> counts = List.of(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
+        return new Trace("train", S, none, counts, "p", Map.of(), label);
+    }
+
+    static LossSettings classification(String kind) {
+        return new LossSettings(1, 1, 25, 1, 1, List.of(), 0, 0, kind, 1, 0.5, 0.2);
+    }
+
+    @Test
+    void softmaxCrossEntropyOverNegativeFirstSpikeTimes() {
+        // times 5.0, 5.5, no spike (counts as 5.5 + 5 * 0.5 = 8.0); label channel 1
+        StimulusResult r = result(0, 1, 5.0, 5.5, Double.NaN);
+        double z0 = -5.0 / 0.5;
+        double z1 = -5.5 / 0.5;
+        double z2 = -8.0 / 0.5;
+        double expected = -z1 + Math.log(Math.exp(z0) + Math.exp(z1) + Math.exp(z2));
+        LossTerms t = new Loss(classification("softmax")).evaluate(List.of(labelled(1)), List.of(r), 0);
+        assertEquals(expected, t.classification(), 1e-12);
+        assertEquals(expected, t.total(), 1e-12, "no timing targets, no other terms");
+        assertEquals(0.0, Loss.accuracy(List.of(labelled(1)), List.of(r)));
+        assertEquals(1.0, Loss.accuracy(List.of(labelled(0)), List.of(r)));
+    }
+
+    @Test
+    void hingeOnTheLabelAgainstTheEarliestOtherChannel() {
+        StimulusResult r = result(0, 1, 5.0, 5.1, 6.0);
+        // label 1: t1 - min(t0, t2) + margin = 5.1 - 5.0 + 0.2 = 0.3 -> 0.09
+        assertEquals(0.09, new Loss(classification("hinge")).evaluate(List.of(labelled(1)), List.of(r), 0).classification(), 1e-12);
+        // label 0: 5.0 - 5.1 + 0.2 = 0.1 -> 0.01 (fires first, but inside the margin)
+        assertEquals(0.01, new Loss(classification("hinge")).evaluate(List.of(labelled(0)), List.of(r), 0).classification(), 1e-12);
+        assertEquals(0.5, Loss.accuracy(List.of(labelled(0), labelled(2)), List.of(r, r)), 1e-12);
+        assertEquals(Double.NaN, Loss.accuracy(List.of(trace(1, 2, 3)), List.of(r)));
     }
 }
