@@ -59,6 +59,9 @@ public final class TrainBenchmark {
                     c.optimizer = "gauss_newton";
                     c.maxStep = 0.5;
                 }),
+                new Method("bobyqa", c -> dfo(c, "bobyqa")),
+                new Method("cmaes", c -> dfo(c, "cmaes")),
+                new Method("nelder-mead", c -> dfo(c, "nelder_mead")),
                 new Method("spsa-normalized", c -> {
                     c.estimator = "spsa";
                     c.spsaC = 0.05;
@@ -83,6 +86,13 @@ public final class TrainBenchmark {
                     c.stepDecay = 0.97;
                     c.maxStep = 0.08;
                 }));
+    }
+
+    /** Derivative-free: every evaluation measures the train traces once (the holdout every 10th). */
+    private static void dfo(TrainingConfig c, String optimizer) {
+        c.optimizer = optimizer;
+        c.dfoStep = 0.15;
+        c.evalEvery = 10;
     }
 
     private record Run(String method, long seed, List<long[]> measurements, List<double[]> losses, double seconds) {
@@ -141,6 +151,9 @@ public final class TrainBenchmark {
     private static int perIteration(TrainingConfig c) {
         int traces = c.patterns.isEmpty() ? c.trainDelaysNs.size() : (int) c.patterns.stream().filter(p -> p.split.equals("train")).count();
         int holdout = c.patterns.isEmpty() ? c.holdoutDelaysNs.size() : c.patterns.size() - traces;
+        if (TrainingConfig.DERIVATIVE_FREE.contains(c.optimizer)) {
+            return traces;
+        }
         int points = switch (c.estimator) {
             case "spsa" -> 1 + 2 * c.spsaResamplings;
             case "forward" -> 1 + c.trainable.size();

@@ -164,6 +164,13 @@ public final class Trainer {
             train = withTargets(train, state.trainTargetsNs());
             holdout = withTargets(holdout, state.holdoutTargetsNs());
         }
+        if (TrainingConfig.DERIVATIVE_FREE.contains(config.optimizer)) {
+            if (state.nextIteration() > 0) {
+                throw new RigConfigurationException("optimizer " + config.optimizer + ": a derivative-free run cannot be resumed"
+                        + " (the optimizer's internal state is not saved); start a new run");
+            }
+            return derivativeFree(outDir, progress, stopRequested, trainable, space, initial, train, holdout, state);
+        }
         GradientEstimator fd = config.estimator.equals("spsa")
                 ? new Spsa(config.spsaC, config.spsaGamma, config.spsaResamplings, config.seed)
                 : new FiniteDifference(config.estimator.equals("forward") ? FiniteDifference.Scheme.FORWARD
@@ -307,6 +314,127 @@ public final class Trainer {
         ParameterVector at = space.fromUnit(state.unit());
         return new Outcome(state.train(), state.holdout(), initial, at, state.measurements(), state.nextIteration() > n,
                 state.stopReason());
+    }
+
+    /**
+     * CMA-ES, BOBYQA or Nelder–Mead (Apache Commons Math) on the same loss over the train traces,
+     * in unit coordinates; {@code iterations} is the evaluation budget. Every evaluation is a row of
+     * the artifacts (gradient and step columns zero), the holdout is measured at the evaluated point
+     * every {@code eval_every} evaluations and at the best point at the end.
+     */
+    private Outcome derivativeFree(Path outDir, Consumer<Progress> progress, BooleanSupplier stop, List<ParameterSpec> trainable,
+                                   ParameterSpace space, ParameterVector initial, List<Trace> train, List<Trace> holdout,
+                                   RunState start) throws IOException {
+        int n = config.iterations;
+        int dim = trainable.size();
+        Path itFile = outDir.resolve("iterations.csv");
+        Path trFile = outDir.resolve("traces.csv");
+        final RunState[] state = {start};
+        final double[] best = {Double.MAX_VALUE};
+        final double[][] bestU = {space.toUnit(initial)};
+        final Loss[] loss = {null};
+        class Stopped extends RuntimeException {
+        }
+        try (FileChannel it = append(itFile, start.iterationsBytes()); FileChannel tr = append(trFile, start.tracesBytes())) {
+            java.util.function.BiFunction<double[], Boolean, Double> evaluate = (uRaw, finalRow) -> {
+                if (!finalRow && stop.getAsBoolean()) {
+                    throw new Stopped();
+                }
+                double[] u = uRaw.clone();
+                for (int i = 0; i < dim; i++) {
+                    u[i] = Math.max(0, Math.min(1, u[i]));
+                }
+                int k = state[0].nextIteration();
+                boolean evalHoldout = finalRow || k % config.evalEvery == 0;
+                ParameterVector v = space.fromUnit(u);
+                List<Probe> batch = new ArrayList<>();
+                Probe.Window window = window();
+                train.forEach(t -> batch.add(new Probe(t.apply(v), t.stimulus(), window)));
+                if (evalHoldout) {
+                    holdout.forEach(t -> batch.add(new Probe(t.apply(v), t.stimulus(), window)));
+                }
+                List<StimulusResult> results = rig.measure(batch);
+                long measurements = state[0].measurements() + results.size();
+                double energyRef = state[0].energyReferencePj() > 0 ? state[0].energyReferencePj()
+                        : meanEnergy(results.subList(0, train.size()));
+                if (loss[0] == null) {
+                    loss[0] = new Loss(settings(energyRef));
+                }
+                LossTerms base = loss[0].evaluate(train, results.subList(0, train.size()), config.energyWeightStart);
+                List<StimulusResult> holdResults = evalHoldout ? results.subList(train.size(), results.size()) : List.of();
+                LossTerms hold = evalHoldout ? loss[0].evaluate(holdout, holdResults, config.energyWeightStart) : null;
+                try {
+                    write(it, iterationRow(k, measurements, base, hold, trainable, v, new double[dim], new double[dim])
+                            .replace("\n", "," + acc(Loss.accuracy(train, results.subList(0, train.size()))) + ","
+                                    + acc(evalHoldout ? Loss.accuracy(holdout, holdResults) : Double.NaN) + ",," + rig.calibration().id() + "\n"));
+                    StringBuilder rows = new StringBuilder();
+                    writeTraces(rows, k, train, results.subList(0, train.size()));
+                    writeTraces(rows, k, holdout, holdResults);
+                    write(tr, rows.toString());
+                    if (base.total() < best[0]) {
+                        best[0] = base.total();
+                        bestU[0] = u.clone();
+                    }
+                    List<LossTerms> trainTerms = new ArrayList<>(state[0].train());
+                    trainTerms.add(base);
+                    List<LossTerms> holdTerms = new ArrayList<>(state[0].holdout());
+                    holdTerms.add(hold);
+                    state[0] = new RunState(k + 1, bestU[0], measurements, energyRef, state[0].trainTargetsNs(), state[0].holdoutTargetsNs(),
+                            trainTerms, holdTerms, it.size(), tr.size(), null, best[0], 0, null);
+                    state[0].save(outDir);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                progress.accept(new Progress(k, n, base.total(), hold == null ? Double.NaN : hold.total(), measurements));
+                return base.total();
+            };
+            double[] lower = new double[dim];
+            double[] upper = new double[dim];
+            java.util.Arrays.fill(upper, 1);
+            var objective = new org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction(u -> evaluate.apply(u, false));
+            var budget = new org.apache.commons.math3.optim.MaxEval(Math.max(1, n));
+            var guess = new org.apache.commons.math3.optim.InitialGuess(bestU[0].clone());
+            var goal = org.apache.commons.math3.optim.nonlinear.scalar.GoalType.MINIMIZE;
+            boolean stopped = false;
+            try {
+                switch (config.optimizer) {
+                    case "bobyqa" -> new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer(2 * dim + 1,
+                            config.dfoStep, 1e-4).optimize(budget, objective, goal, guess,
+                            new org.apache.commons.math3.optim.SimpleBounds(lower, upper));
+                    case "cmaes" -> {
+                        double[] sigma = new double[dim];
+                        java.util.Arrays.fill(sigma, config.dfoStep);
+                        new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.CMAESOptimizer(n, 0, true, 0, 0,
+                                new org.apache.commons.math3.random.MersenneTwister(config.seed), false, null)
+                                .optimize(budget, objective, goal, guess, new org.apache.commons.math3.optim.SimpleBounds(lower, upper),
+                                        new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.CMAESOptimizer.Sigma(sigma),
+                                        new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.CMAESOptimizer.PopulationSize(
+                                                4 + (int) (3 * Math.log(dim))));
+                    }
+                    default -> new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer(1e-6, 1e-9)
+                            .optimize(budget, objective, goal, guess,
+                                    new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex(dim, config.dfoStep));
+                }
+            } catch (org.apache.commons.math3.exception.TooManyEvaluationsException e) {
+                // the budget is spent: the best point so far stands
+            } catch (Stopped e) {
+                stopped = true;
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            if (!stopped) {
+                evaluate.apply(bestU[0], true);
+                RunState s = state[0];
+                state[0] = new RunState(n + 1, s.unit(), s.measurements(), s.energyReferencePj(), s.trainTargetsNs(),
+                        s.holdoutTargetsNs(), s.train(), s.holdout(), s.iterationsBytes(), s.tracesBytes(), null, s.bestLoss(), 0,
+                        config.optimizer + " finished: " + s.train().size() + " evaluations (budget " + n + "), best train loss at the final row");
+                state[0].save(outDir);
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        RunState s = state[0];
+        return new Outcome(s.train(), s.holdout(), initial, space.fromUnit(s.unit()), s.measurements(), s.nextIteration() > n, s.stopReason());
     }
 
     /**

@@ -84,6 +84,10 @@ public final class TrainingConfig {
     public int repeats = 1;
     /** normalized, sgd, momentum, adam or gauss_newton (needs central or forward differences). */
     public String optimizer = "normalized";
+    /** Derivative-free optimizers (Commons Math); with these, iterations is the evaluation budget. */
+    public static final List<String> DERIVATIVE_FREE = List.of("cmaes", "bobyqa", "nelder_mead");
+    /** Initial step / trust radius / sigma of the derivative-free optimizers, unit coordinates. */
+    public double dfoStep = 0.1;
     /** Levenberg–Marquardt damping for gauss_newton. */
     public double gnLambda = 0.01;
     /** inverse, exponential, step or spall (step_size / (k + 1 + spall_a)^spall_alpha). */
@@ -225,10 +229,11 @@ public final class TrainingConfig {
         if (!List.of("central", "forward", "spsa").contains(estimator)) {
             throw new RigConfigurationException(file + ": estimator: '" + estimator + "' is not one of central, forward, spsa");
         }
-        if (!List.of("normalized", "sgd", "momentum", "adam", "gauss_newton").contains(optimizer)) {
+        if (!List.of("normalized", "sgd", "momentum", "adam", "gauss_newton", "cmaes", "bobyqa", "nelder_mead").contains(optimizer)) {
             throw new RigConfigurationException(file + ": optimizer: '" + optimizer
-                    + "' is not one of normalized, sgd, momentum, adam, gauss_newton");
+                    + "' is not one of normalized, sgd, momentum, adam, gauss_newton, cmaes, bobyqa, nelder_mead");
         }
+        range(file, "dfo_step", dfoStep, 1e-4, 0.5);
         if (optimizer.equals("gauss_newton") && estimator.equals("spsa")) {
             throw new RigConfigurationException(file + ": optimizer: gauss_newton needs estimator central or forward (a Jacobian), not spsa");
         }

@@ -249,4 +249,28 @@ class TrainCommandTest {
         assertEquals(Main.EXIT_CONFIG, refused.exit());
         assertTrue(refused.err().contains("iin1_amp = 2.5 is outside the allowed range"), refused.err());
     }
+
+    @Test
+    void derivativeFreeOptimizersDriveTheSameRigLossAndArtifacts() throws Exception {
+        Path cfg = dir.resolve("bobyqa.yaml");
+        Files.writeString(cfg, Files.readString(Path.of("rigs/training/sim-tile4.yaml")).lines()
+                .filter(l -> !l.startsWith("estimator:") && !l.startsWith("optimizer:") && !l.startsWith("max_step:")
+                        && !l.startsWith("eval_every:") && !l.startsWith("iterations:"))
+                .reduce("", (a, b) -> a + b + "\n") + "optimizer: bobyqa\ndfo_step: 0.15\niterations: 12\neval_every: 6\n");
+        CliTest.Run r = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", cfg.toString(), "--out", dir.resolve("b").toString());
+        assertEquals(0, r.exit(), r.err());
+        Path run = dir.resolve("b/latest").toRealPath();
+        List<String> rows = Files.readAllLines(run.resolve("iterations.csv"));
+        assertEquals(1 + 13, rows.size(), "12 evaluations + the best point with its holdout");
+        assertTrue(column(rows, 13, "loss_train") < 0.1 * column(rows, 1, "loss_train"), rows.toString());
+        assertTrue(column(rows, 13, "loss_holdout") < column(rows, 1, "loss_holdout"));
+        JsonNode m = Json.MAPPER.readTree(run.resolve("manifest.json").toFile());
+        assertEquals(12 * 3 + 2 * 3 + 3 + 3, m.get("measurements").asInt(), "3 train traces per evaluation, holdout at 0, 6 and the end");
+        assertTrue(m.get("reason").asText().startsWith("bobyqa finished"), m.toString());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) m).put("status", "aborted");
+        Files.write(run.resolve("manifest.json"), Json.MAPPER.writeValueAsBytes(m));
+        CliTest.Run resumed = CliTest.run("train", "--resume", run.toString());
+        assertEquals(Main.EXIT_CONFIG, resumed.exit());
+        assertTrue(resumed.err().contains("cannot be resumed"), resumed.err());
+    }
 }
