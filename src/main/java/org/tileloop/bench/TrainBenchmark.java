@@ -32,8 +32,9 @@ import org.tileloop.train.TrainingConfig;
 /**
  * {@code tileloop bench train}: every method on the same task, rig and seeds; per method the
  * measurements needed to reach the loss central finite differences reach within their budget
- * (mean over seeds), final train and holdout losses, wall time. Each seed also reseeds the rig's
- * timing jitter. Writes {@code runs.csv}, {@code summary.md} and {@code loss.svg}.
+ * (mean over seeds), final train and holdout losses, wall time, with the timing jitter off and on.
+ * Each seed also reseeds the jitter. Writes {@code runs.csv}, {@code summary.md} and {@code loss.svg}
+ * per noise setting.
  */
 public final class TrainBenchmark {
 
@@ -108,7 +109,19 @@ public final class TrainBenchmark {
         this.out = out;
     }
 
-    public void run(int seeds, int fdIterations, Path dir) throws IOException {
+    /**
+     * Runs the benchmark with the timing jitter off (0 ps) and/or on ({@code jitterPs}), each in its
+     * own subdirectory of {@code dir}.
+     */
+    public void run(int seeds, int fdIterations, Path dir, String noise, double jitterPs) throws IOException {
+        for (String mode : noise.equals("both") ? List.of("off", "on") : List.of(noise)) {
+            out.printf(Locale.ROOT, "noise %s (%s ps rms timing jitter)%n", mode, mode.equals("on") ? jitterPs : 0.0);
+            double jitter = mode.equals("on") ? jitterPs : 0;
+            run(seeds, fdIterations, dir.resolve("noise-" + mode), jitter);
+        }
+    }
+
+    private void run(int seeds, int fdIterations, Path dir, double jitterPs) throws IOException {
         Files.createDirectories(dir);
         Ngspice ngspice = Ngspice.locate();
         List<Run> runs = new ArrayList<>();
@@ -123,8 +136,12 @@ public final class TrainBenchmark {
                 c.check(configFile + " (" + m.name() + ")");
                 SpiceSettings s = file.simulator().orElseThrow();
                 long noiseSeed = seed;
+                int channels = file.description().channels().size();
+                TimingChain chain = s.timingChain().orElse(new TimingChain(java.util.Collections.nCopies(channels, 0.0),
+                        java.util.Collections.nCopies(channels, 0.0), 0, 1));
                 SpiceSettings seeded = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(),
-                        s.timeoutS(), s.workers(), s.timingChain().map(t -> new TimingChain(t.offsetsNs(), t.gainPpm(), t.jitterPs(), noiseSeed)));
+                        s.timeoutS(), s.workers(), java.util.Optional.of(new TimingChain(chain.offsetsNs(), chain.gainPpm(), jitterPs, noiseSeed)),
+                        s.mismatch());
                 List<long[]> meas = new ArrayList<>();
                 List<double[]> losses = new ArrayList<>();
                 long t0 = System.nanoTime();
@@ -145,7 +162,7 @@ public final class TrainBenchmark {
             }
         }
         double target = runs.stream().filter(r -> r.method().equals("fd-central")).mapToDouble(r -> last(r)[0]).average().orElse(0);
-        report(runs, target, budget, seeds, dir);
+        report(runs, target, budget, seeds, dir, jitterPs);
     }
 
     private static int perIteration(TrainingConfig c) {
@@ -176,7 +193,7 @@ public final class TrainBenchmark {
         return -1;
     }
 
-    private void report(List<Run> runs, double target, long budget, int seeds, Path dir) throws IOException {
+    private void report(List<Run> runs, double target, long budget, int seeds, Path dir, double jitterPs) throws IOException {
         StringBuilder csv = new StringBuilder("method,seed,iteration,measurements,loss_train,loss_holdout\n");
         for (Run r : runs) {
             for (int i = 0; i < r.losses().size(); i++) {
@@ -186,8 +203,9 @@ public final class TrainBenchmark {
         }
         Files.writeString(dir.resolve("runs.csv"), csv.toString(), StandardCharsets.UTF_8);
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "# tileloop bench train%n%nRig %s, config %s, %d seeds, measurement budget %d "
-                + "(central FD's). Target: central FD's mean final train loss %.4g.%n%n", file.description().id(), configFile, seeds, budget, target));
+        md.append(String.format(Locale.ROOT, "# tileloop bench train%n%nRig %s, config %s, %d seeds, timing jitter %s ps rms, measurement budget %d "
+                + "(central FD's). Target: central FD's mean final train loss %.4g.%n%n", file.description().id(), configFile, seeds,
+                org.tileloop.rig.Numbers.plain(jitterPs), budget, target));
         md.append("| method | reached target | measurements to target (mean) | vs FD | final train (mean ± sd) | final holdout (mean ± sd) | wall s (mean) |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         Map<String, List<Run>> by = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package org.tileloop.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tileloop.bench.SimBenchmark;
 import org.tileloop.rig.file.RigFileLoader;
@@ -48,9 +49,15 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--rig", defaultValue = "rigs/sim-tile4-noisy.yaml", paramLabel = "FILE",
-                description = "Simulated rig (default ${DEFAULT-VALUE}: 10 ps jitter; rigs/sim-tile4.yaml for no noise).")
+        @Option(names = "--rig", defaultValue = "rigs/sim-tile4.yaml", paramLabel = "FILE", description = "Simulated rig (default ${DEFAULT-VALUE}).")
         Path rig;
+
+        @Option(names = "--noise", defaultValue = "both", paramLabel = "off|on|both",
+                description = "Timing jitter off, on (--jitter-ps) or both (default ${DEFAULT-VALUE}).")
+        String noise;
+
+        @Option(names = "--jitter-ps", defaultValue = "10", paramLabel = "PS", description = "Jitter when noise is on (default ${DEFAULT-VALUE}).")
+        double jitterPs;
 
         @Option(names = "--config", paramLabel = "FILE", description = "Training config (default: training/<rig id>.yaml).")
         Path config;
@@ -65,14 +72,16 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (seeds < 1 || seeds > 100 || fdIterations < 1 || fdIterations > 1000) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seeds in [1, 100], --fd-iterations in [1, 1000]");
+            if (seeds < 1 || seeds > 100 || fdIterations < 1 || fdIterations > 1000 || !List.of("off", "on", "both").contains(noise)
+                    || !(jitterPs >= 0 && jitterPs <= 1000)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--seeds in [1, 100], --fd-iterations in [1, 1000], --noise off|on|both, --jitter-ps in [0, 1000]");
             }
             var file = RigFileLoader.load(rig);
             Path cfg = config != null ? config : rig.toAbsolutePath().getParent().resolve("training").resolve(file.description().id() + ".yaml");
             Path dir = out != null ? out : Path.of("runs", "bench-train-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
-            new org.tileloop.bench.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir);
+            new org.tileloop.bench.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs);
             return 0;
         }
     }

@@ -30,15 +30,16 @@ class BenchCommandTest {
     @Test
     void benchTrainCoversEveryMethodAndWritesItsArtifacts() throws Exception {
         CliTest.Run r = CliTest.run("bench", "train", "--rig", "rigs/sim-tile4.yaml", "--seeds", "1", "--fd-iterations", "1",
-                "--out", dir.toString());
+                "--noise", "on", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
-        String summary = Files.readString(dir.resolve("summary.md"));
-        for (String method : List.of("fd-central", "spsa-normalized", "spsa-momentum", "spsa-adam")) {
+        String summary = Files.readString(dir.resolve("noise-on/summary.md"));
+        assertTrue(summary.contains("timing jitter 10 ps rms"), summary);
+        for (String method : List.of("fd-central", "forward-gauss-newton", "bobyqa", "cmaes", "nelder-mead", "spsa-normalized", "spsa-momentum", "spsa-adam")) {
             assertTrue(summary.contains("| " + method + " |"), summary);
         }
-        List<String> csv = Files.readAllLines(dir.resolve("runs.csv"));
+        List<String> csv = Files.readAllLines(dir.resolve("noise-on/runs.csv"));
         assertEquals("method,seed,iteration,measurements,loss_train,loss_holdout", csv.get(0));
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("spsa-adam,1,")), csv.toString());
-        assertTrue(Files.readString(dir.resolve("loss.svg")).contains("<svg"));
+        assertTrue(Files.readString(dir.resolve("noise-on/loss.svg")).contains("<svg"));
     }
 }

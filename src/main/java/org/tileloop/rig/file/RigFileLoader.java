@@ -34,6 +34,7 @@ import org.tileloop.rig.RigKind;
 import org.tileloop.rig.bench.BenchSettings;
 import org.tileloop.rig.spice.SpiceSettings;
 import org.tileloop.rig.spice.TimingChain;
+import org.tileloop.rig.spice.Mismatch;
 import org.tileloop.calibration.CalibrationSettings;
 
 /**
@@ -185,9 +186,21 @@ public final class RigFileLoader {
                 tc.get("gain_ppm").forEach(x -> gains.add(x.asDouble()));
                 chain = Optional.of(new TimingChain(offsets, gains, tc.path("jitter_ps").asDouble(0), tc.path("seed").asLong(1)));
             }
+            Optional<Mismatch> mismatch = Optional.empty();
+            JsonNode mm = sim.get("mismatch");
+            if (mm != null) {
+                List<String> varied = new ArrayList<>();
+                mm.get("parameters").forEach(x -> varied.add(x.asText()));
+                for (String name : varied) {
+                    if (params.stream().noneMatch(p -> p.name().equals(name))) {
+                        fail(path, "simulator.mismatch.parameters", "'" + name + "' is not a parameter of this rig");
+                    }
+                }
+                mismatch = Optional.of(new Mismatch(mm.path("seed").asLong(1), mm.get("spread").asDouble(), varied));
+            }
             simulator = Optional.of(new SpiceSettings(netlist, tstop, step, sim.get("supply_source").asText(),
                     sim.get("supply_node").asText(), sim.path("timeout_s").asDouble(60),
-                    sim.path("workers").asInt(0), chain));
+                    sim.path("workers").asInt(0), chain, mismatch));
         }
         Optional<BenchSettings> bench = Optional.empty();
         if (kind == RigKind.BENCH) {

@@ -52,6 +52,7 @@ public final class SpiceRig implements Rig {
         this.description = description;
         this.settings = settings;
         this.renderer = NetlistRenderer.of(description, settings);
+        this.mismatchFactors = settings.mismatch().map(Mismatch::factors).orElse(java.util.Map.of());
         this.channelVectors = String.join(" ", description.channels().stream().map(c -> "v(" + c.node() + ")").toList());
         this.calibration = calibration;
         this.ngspice = ngspice;
@@ -119,11 +120,29 @@ public final class SpiceRig implements Rig {
         return ngspice;
     }
 
-    /** The exact netlist {@link #measure} simulates for this vector and stimulus. */
+    /** The exact netlist {@link #measure} simulates for this vector and stimulus (full window). */
     public String netlist(ParameterVector parameters, Stimulus stimulus) {
         description.validate(parameters);
         description.validate(stimulus, settings.tstopNs());
-        return renderer.render(parameters, stimulus);
+        return renderer.render(instance(parameters), stimulus);
+    }
+
+    /** This instance's values: the requested ones times the mismatch factors, still inside the safety limits. */
+    private ParameterVector instance(ParameterVector v) {
+        if (mismatchFactors.isEmpty()) {
+            return v;
+        }
+        ParameterVector m = settings.mismatch().orElseThrow().apply(v, mismatchFactors);
+        for (String name : mismatchFactors.keySet()) {
+            var spec = description.parameter(name).orElseThrow();
+            double x = m.get(name);
+            if (!(x >= spec.safetyMin() && x <= spec.safetyMax())) {
+                throw new org.tileloop.rig.RigConfigurationException("rig " + description.id() + ": mismatch takes " + name + " to "
+                        + org.tileloop.rig.Numbers.plain(x) + ", outside the safety limits [" + org.tileloop.rig.Numbers.plain(spec.safetyMin())
+                        + ", " + org.tileloop.rig.Numbers.plain(spec.safetyMax()) + "]");
+            }
+        }
+        return m;
     }
 
     /**
@@ -138,7 +157,7 @@ public final class SpiceRig implements Rig {
         for (Probe p : batch) {
             description.validate(p.parameters());
             description.validate(p.stimulus(), settings.tstopNs());
-            netlists.add(renderer.render(p.parameters(), p.stimulus(), p.window() == Probe.Window.FIRST_SPIKES));
+            netlists.add(renderer.render(instance(p.parameters()), p.stimulus(), p.window() == Probe.Window.FIRST_SPIKES));
         }
         StimulusResult[] results = new StimulusResult[batch.size()];
         int[] occurrence = new int[batch.size()];
@@ -280,6 +299,7 @@ public final class SpiceRig implements Rig {
         return worker();
     }
 
+    private final java.util.Map<String, Double> mismatchFactors;
     private final ThreadLocal<Path> scratch = new ThreadLocal<>();
     /** First-spike runs write only the channel voltages. */
     private final String channelVectors;
