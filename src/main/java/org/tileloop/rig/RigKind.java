@@ -1,8 +1,8 @@
 package org.tileloop.rig;
 
-/** Whether a rig is simulated or a physical bench. */
+/** Whether a rig is simulated (transistor level), a physical bench, or a clocked digital model. */
 public enum RigKind {
-    SIMULATED, BENCH;
+    SIMULATED, BENCH, DIGITAL;
 
     public String key() {
         return name().toLowerCase(java.util.Locale.ROOT);

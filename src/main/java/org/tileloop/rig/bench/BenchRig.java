@@ -39,7 +39,7 @@ import org.tileloop.rig.Timing;
  * reopened, handshaken and the unfinished batch fired again. An interlock trip switches the drive
  * off and throws {@link InterlockException}. Calls are serialised.
  */
-public final class BenchRig implements Rig {
+public final class BenchRig extends org.tileloop.rig.AbstractRig {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchRig.class);
 
@@ -47,7 +47,6 @@ public final class BenchRig implements Rig {
     private final BenchSettings settings;
     private final SerialLink.Factory links;
     private final GpioLines gpio;
-    private volatile Calibration calibration;
     private final Handshake handshake;
     private final int[] paramIndex;
     private final int[] channelIndex;
@@ -61,11 +60,11 @@ public final class BenchRig implements Rig {
 
     public BenchRig(RigDescription description, BenchSettings settings, SerialLink.Factory links, GpioLines gpio,
                     Calibration calibration) {
+        super(calibration);
         this.description = description;
         this.settings = settings;
         this.links = links;
         this.gpio = gpio;
-        this.calibration = calibration;
         gpio.setEnable(false);
         try {
             this.handshake = connect(true);
@@ -187,15 +186,7 @@ public final class BenchRig implements Rig {
         return p;
     }
 
-    @Override
-    public Calibration calibration() {
-        return calibration;
-    }
 
-    @Override
-    public void useCalibration(Calibration calibration) {
-        this.calibration = calibration;
-    }
 
     /** REF_PULSE on every rig channel; raw ns in rig channel order. */
     @Override
@@ -360,7 +351,7 @@ public final class BenchRig implements Rig {
                 List<Timing> spikes = new ArrayList<>();
                 for (int k = 0; k < stored; k++) {
                     double rawNs = (r.getInt() & 0xFFFFFFFFL) * handshake.timingLsbPs() / 1000.0;
-                    spikes.add(calibration.apply(handshake.channels().get(c), rawNs));
+                    spikes.add(calibration().apply(handshake.channels().get(c), rawNs));
                 }
                 if (count > stored) {
                     LOG.warn("bench {}: channel {} spiked {} times, the controller keeps the first {}", handshake.boardId(),

@@ -9,5 +9,6 @@ import org.tileloop.rig.spice.SpiceSettings;
 
 /** A loaded, validated rig file. */
 public record RigFile(Path path, String sha256, RigDescription description, Optional<SpiceSettings> simulator,
-                      Optional<BenchSettings> bench, CalibrationSettings calibration) {
+                      Optional<BenchSettings> bench, CalibrationSettings calibration,
+                      Optional<org.tileloop.rig.digital.DigitalSettings> digital) {
 }

@@ -238,7 +238,24 @@ public final class RigFileLoader {
                 cal.path("repeats").asInt(CalibrationSettings.DEFAULT.repeats()),
                 cal.path("max_residual_ps").asDouble(CalibrationSettings.DEFAULT.maxResidualPs()),
                 cal.path("max_age_hours").asDouble(CalibrationSettings.DEFAULT.maxAgeHours()));
-        return new RigFile(path, sha, description, simulator, bench, calibration);
+        Optional<org.tileloop.rig.digital.DigitalSettings> digital = Optional.empty();
+        if (kind == RigKind.DIGITAL) {
+            JsonNode d = root.get("digital");
+            if (d == null) {
+                fail(path, "digital", "missing (required when kind is digital)");
+            }
+            for (String needed : List.of("r_fb", "rleak")) {
+                if (params.stream().noneMatch(p -> p.name().equals(needed))) {
+                    fail(path, "parameters", "a digital detector needs a parameter '" + needed + "' (coupling and leak)");
+                }
+            }
+            digital = Optional.of(new org.tileloop.rig.digital.DigitalSettings(d.get("clock_ghz").asDouble(), d.get("bits").asInt(),
+                    d.get("tstop_ns").asDouble(), d.path("add_pj_32").asDouble(0.1), d.path("mult_pj_32").asDouble(3.1),
+                    d.path("reg_fj_per_bit").asDouble(1.5)));
+        } else if (root.has("digital")) {
+            fail(path, "digital", "only allowed when kind is digital");
+        }
+        return new RigFile(path, sha, description, simulator, bench, calibration, digital);
     }
 
     private static void unique(Path path, Set<String> seen, String key, String name) {

@@ -35,6 +35,7 @@ public final class Rigs {
         Rig rig = switch (file.description().kind()) {
             case SIMULATED -> new SpiceRig(file.description(), file.simulator().orElseThrow(),
                     IdentityCalibration.INSTANCE, Ngspice.locate());
+            case DIGITAL -> new org.tileloop.rig.digital.DigitalDetectorRig(file.description(), file.digital().orElseThrow());
             case BENCH -> {
                 BenchSettings b = file.bench().orElseThrow();
                 GpioLines gpio = b.gpio().platform().equals("none") ? GpioLines.NONE : Pi4jGpioLines.open(b.gpio());

@@ -37,24 +37,23 @@ import org.tileloop.rig.file.RigFileLoader;
  * The simulated tile: each stimulus is one ngspice batch run of the rendered netlist; a batch
  * is spread over {@link SpiceSettings#effectiveWorkers()} processes and returned in order.
  */
-public final class SpiceRig implements Rig {
+public final class SpiceRig extends org.tileloop.rig.AbstractRig {
 
     private final RigDescription description;
     private final SpiceSettings settings;
     private final NetlistRenderer renderer;
-    private volatile Calibration calibration;
     private final AtomicLong referenceCount = new AtomicLong();
     private final Ngspice ngspice;
     private final ExecutorService pool;
     private final Path workDir;
 
     public SpiceRig(RigDescription description, SpiceSettings settings, Calibration calibration, Ngspice ngspice) {
+        super(calibration);
         this.description = description;
         this.settings = settings;
         this.renderer = NetlistRenderer.of(description, settings);
         this.mismatchFactors = settings.mismatch().map(Mismatch::factors).orElse(java.util.Map.of());
         this.channelVectors = String.join(" ", description.channels().stream().map(c -> "v(" + c.node() + ")").toList());
-        this.calibration = calibration;
         this.ngspice = ngspice;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.effectiveWorkers(), r -> {
@@ -106,15 +105,7 @@ public final class SpiceRig implements Rig {
         return raw;
     }
 
-    @Override
-    public Calibration calibration() {
-        return calibration;
-    }
 
-    @Override
-    public void useCalibration(Calibration calibration) {
-        this.calibration = calibration;
-    }
 
     public Ngspice ngspice() {
         return ngspice;
@@ -377,7 +368,7 @@ public final class SpiceRig implements Rig {
             timeNs[i] = time[i] * 1e9 + shift;
         }
         List<ChannelResult> channels = new ArrayList<>();
-        Calibration cal = calibration;
+        Calibration cal = calibration();
         for (int ci = 0; ci < description.channels().size(); ci++) {
             ChannelSpec c = description.channels().get(ci);
             double[] v = data.vector("v(" + c.node() + ")");

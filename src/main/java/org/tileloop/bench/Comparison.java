@@ -1,0 +1,175 @@
+package org.tileloop.bench;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+import org.tileloop.rig.Probe;
+import org.tileloop.rig.Rig;
+import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.digital.DigitalDetectorRig;
+import org.tileloop.rig.digital.DigitalSettings;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.file.Rigs;
+import org.tileloop.calibration.CalibrationStore;
+import org.tileloop.train.LossTerms;
+import org.tileloop.train.Trainer;
+import org.tileloop.train.TrainingConfig;
+
+/**
+ * {@code tileloop compare}: the same training config and seed on each rig (digital ones at every
+ * requested clock and width), side by side: timing error (RMS, ns) on train and holdout,
+ * penalties, latency to the decision (last first spike after the first input), energy per
+ * inference, measurements used. Writes {@code compare.md}, {@code compare.csv}, {@code compare.svg}.
+ */
+public final class Comparison {
+
+    record Row(String rig, String variant, double rmsTrainNs, double rmsHoldoutNs, double missing, double order, double latencyNs,
+               double energyPj, long measurements) {
+    }
+
+    private final PrintWriter out;
+
+    public Comparison(PrintWriter out) {
+        this.out = out;
+    }
+
+    public void run(List<RigFile> rigs, Path config, List<Double> clocksGhz, List<Integer> bits, long seed, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Row> rows = new ArrayList<>();
+        for (RigFile f : rigs) {
+            if (f.digital().isPresent()) {
+                DigitalSettings base = f.digital().get();
+                for (double ghz : clocksGhz) {
+                    for (int b : bits) {
+                        DigitalSettings s = new DigitalSettings(ghz, b, base.tstopNs(), base.addPj32(), base.multPj32(), base.regFjPerBit());
+                        rows.add(train(new DigitalDetectorRig(f.description(), s), f.description().id(),
+                                String.format(Locale.ROOT, "%s GHz, %d bit", org.tileloop.rig.Numbers.plain(ghz), b), config, seed, dir));
+                    }
+                }
+            } else {
+                try (Rig rig = Rigs.open(f, CalibrationStore.defaultStore())) {
+                    rows.add(train(rig, f.description().id(), f.description().kind().key(), config, seed, dir));
+                }
+            }
+        }
+        report(rows, config, dir);
+    }
+
+    private Row train(Rig rig, String id, String variant, Path configFile, long seed, Path dir) throws IOException {
+        TrainingConfig c = TrainingConfig.load(configFile);
+        c.seed = seed;
+        Path runDir = dir.resolve("runs").resolve((id + "-" + variant).replaceAll("[^A-Za-z0-9.-]+", "_"));
+        Trainer.Outcome o = new Trainer(rig, c).run(runDir, p -> { }, () -> false);
+        LossTerms train = o.train().get(o.lastIteration());
+        LossTerms hold = o.holdout().get(o.lastIteration());
+        double timingWeight = c.timingWeight > 0 ? c.timingWeight : 1;
+        List<Probe> probes = new ArrayList<>();
+        if (c.patterns.isEmpty()) {
+            for (double d : c.holdoutDelaysNs) {
+                java.util.Map<String, Double> inputs = new java.util.LinkedHashMap<>();
+                inputs.put(rig.description().inputs().get(0).name(), d);
+                inputs.putAll(c.fixedInputsNs);
+                probes.add(new Probe(o.last(), new org.tileloop.rig.Stimulus(inputs), Probe.Window.FULL));
+            }
+        } else {
+            for (TrainingConfig.Pattern p : c.patterns) {
+                if (p.split.equals("holdout")) {
+                    org.tileloop.rig.ParameterVector v = o.last();
+                    for (var e : p.set.entrySet()) {
+                        v = v.with(e.getKey(), e.getValue());
+                    }
+                    probes.add(new Probe(v, new org.tileloop.rig.Stimulus(p.inputsNs), Probe.Window.FULL));
+                }
+            }
+        }
+        List<StimulusResult> r = rig.measure(probes);
+        double latency = 0;
+        double energy = 0;
+        int decided = 0;
+        for (StimulusResult s : r) {
+            double earliest = s.stimulus().inputDelaysNs().values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            OptionalDouble last = s.channels().stream().filter(ch -> ch.firstSpike().isPresent())
+                    .mapToDouble(ch -> ch.firstSpike().get().calibratedNs()).max();
+            if (last.isPresent() && s.channels().stream().allMatch(ch -> ch.firstSpike().isPresent())) {
+                latency += last.getAsDouble() - earliest;
+                decided++;
+            }
+            energy += s.energyPj().orElse(Double.NaN);
+        }
+        Row row = new Row(id, variant, Math.sqrt(train.timing() / timingWeight), Math.sqrt(hold.timing() / timingWeight), train.missing(),
+                train.order(), decided == 0 ? Double.NaN : latency / decided, energy / r.size(), o.measurements());
+        out.printf(Locale.ROOT, "  %-18s %-16s timing RMS %.4f / %.4f ns, latency %.3f ns, energy %.3f pJ%n", id, variant, row.rmsTrainNs(),
+                row.rmsHoldoutNs(), row.latencyNs(), row.energyPj());
+        out.flush();
+        return row;
+    }
+
+    private void report(List<Row> rows, Path config, Path dir) throws IOException {
+        StringBuilder csv = new StringBuilder("rig,variant,timing_rms_train_ns,timing_rms_holdout_ns,missing_train,order_train,latency_ns,"
+                + "energy_pj_per_inference,measurements\n");
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# tileloop compare%n%nSame training config (%s), same seed, same "
+                + "trainer, on each rig. Latency: last first spike after the earliest input (holdout traces, final parameters); energy: "
+                + "per inference over the rig's window.%n%n| rig | variant | timing RMS train (ns) | timing RMS holdout (ns) | missing | order | "
+                + "latency (ns) | energy / inference (pJ) | measurements |%n|---|---|---|---|---|---|---|---|---|%n", config));
+        for (Row r : rows) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d%n", r.rig(), r.variant(), r.rmsTrainNs(), r.rmsHoldoutNs(),
+                    r.missing(), r.order(), r.latencyNs(), r.energyPj(), r.measurements()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.3g | %.3g | %.3f | %.3f | %d |%n", r.rig(), r.variant(), r.rmsTrainNs(),
+                    r.rmsHoldoutNs(), r.missing(), r.order(), r.latencyNs(), r.energyPj(), r.measurements()));
+        }
+        Row analog = rows.stream().filter(r -> !r.variant().contains("GHz")).findFirst().orElse(null);
+        if (analog != null) {
+            md.append("\n**Where each wins.** Against the analog tile (").append(analog.rig()).append(String.format(Locale.ROOT,
+                    ": holdout timing RMS %.4f ns, latency %.3f ns, %.3f pJ per inference):%n%n", analog.rmsHoldoutNs(), analog.latencyNs(),
+                    analog.energyPj()));
+            for (Row r : rows) {
+                if (r == analog || !r.variant().contains("GHz")) {
+                    continue;
+                }
+                List<String> wins = new ArrayList<>();
+                List<String> loses = new ArrayList<>();
+                (r.rmsHoldoutNs() < analog.rmsHoldoutNs() ? wins : loses).add(String.format(Locale.ROOT, "timing error %.4f vs %.4f ns",
+                        r.rmsHoldoutNs(), analog.rmsHoldoutNs()));
+                (r.energyPj() < analog.energyPj() ? wins : loses).add(String.format(Locale.ROOT, "energy %.3f vs %.3f pJ", r.energyPj(),
+                        analog.energyPj()));
+                (r.latencyNs() < analog.latencyNs() ? wins : loses).add(String.format(Locale.ROOT, "latency %.3f vs %.3f ns", r.latencyNs(),
+                        analog.latencyNs()));
+                md.append("- ").append(r.variant()).append(": digital better in ").append(wins.isEmpty() ? "nothing" : String.join(", ", wins))
+                        .append("; analog better in ").append(loses.isEmpty() ? "nothing" : String.join(", ", loses)).append(".\n");
+            }
+        }
+        Files.writeString(dir.resolve("compare.csv"), csv.toString(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("compare.md"), md.toString(), StandardCharsets.UTF_8);
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Row r : rows) {
+            XYSeries s = new XYSeries(r.rig() + " " + r.variant());
+            s.add(Math.max(1e-6, r.energyPj()), Math.max(1e-6, r.rmsHoldoutNs()));
+            data.addSeries(s);
+        }
+        LogarithmicAxis x = new LogarithmicAxis("energy per inference (pJ)");
+        LogarithmicAxis y = new LogarithmicAxis("holdout timing RMS (ns)");
+        XYPlot plot = new XYPlot(data, x, y, new XYLineAndShapeRenderer(false, true));
+        JFreeChart chart = new JFreeChart("Timing error against energy", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        SVGGraphics2D g = new SVGGraphics2D(900, 600);
+        g.setDefsKeyPrefix("cmp");
+        chart.draw(g, new java.awt.Rectangle(0, 0, 900, 600));
+        Files.writeString(dir.resolve("compare.svg"), g.getSVGDocument(), StandardCharsets.UTF_8);
+        out.print(md);
+        out.println("written: " + dir.resolve("compare.md") + ", compare.csv, compare.svg");
+    }
+}
