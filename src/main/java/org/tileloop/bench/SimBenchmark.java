@@ -144,7 +144,7 @@ public final class SimBenchmark {
             List<Probe> probes = probes(Math.min(batch, total - done), 1000 + b);
             rig.measure(probes);
             done += probes.size();
-            samples.add(new long[] {done, selfRssKb(), rig.workersRssKb()});
+            samples.add(new long[] {done, Ngspice.rssKb(ProcessHandle.current().pid()), rig.workersRssKb()});
         }
         double rate = total / seconds(t0);
         int warm = Math.max(1, samples.size() / 10);
@@ -178,19 +178,6 @@ public final class SimBenchmark {
         double perIterationMs = seconds(t0) * 1000 / 201;
         out.printf(Locale.ROOT, "  trainer overhead with the rig excluded: %.2f ms per iteration (%d probes each, artifacts fsynced)%n",
                 perIterationMs, rig.probesPerCall());
-    }
-
-    static long selfRssKb() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmRSS:")) {
-                    return Long.parseLong(l.replaceAll("\\D", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 
     private static double seconds(long t0) {

@@ -1,6 +1,5 @@
 package org.tileloop.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -174,14 +173,6 @@ public final class TrainingRun {
         return runDir;
     }
 
-    public String rigId() {
-        return rig.description().id();
-    }
-
-    public int iterations() {
-        return config.iterations;
-    }
-
     /**
      * Runs until completion, {@code stop} (ABORTED), an interlock trip or timing drift (PAUSED).
      * Any other failure is recorded as {@code failed} in the manifest and rethrown.
@@ -271,10 +262,5 @@ public final class TrainingRun {
         Path tmp = runDir.resolve("manifest.json.tmp");
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         Files.move(tmp, runDir.resolve("manifest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** The manifest as recorded so far. */
-    public JsonNode manifest() {
-        return manifest.deepCopy();
     }
 }

@@ -18,9 +18,6 @@ public interface TelemetryPublisher extends AutoCloseable {
      */
     void publish(String stream, ObjectNode payload, boolean retained);
 
-    /** Messages queued but not yet handed to the MQTT client (for tests and the benchmark). */
-    int backlog();
-
     /** Publishes nothing more; {@code deathReason} non-null sends a final death message first. */
     void close(String deathReason);
 
@@ -28,20 +25,4 @@ public interface TelemetryPublisher extends AutoCloseable {
     default void close() {
         close("shutdown");
     }
-
-    /** Drops everything: for runs without a broker. */
-    TelemetryPublisher NONE = new TelemetryPublisher() {
-        @Override
-        public void publish(String stream, ObjectNode payload, boolean retained) {
-        }
-
-        @Override
-        public int backlog() {
-            return 0;
-        }
-
-        @Override
-        public void close(String deathReason) {
-        }
-    };
 }

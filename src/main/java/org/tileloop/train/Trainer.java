@@ -275,14 +275,8 @@ public final class Trainer {
                     next = u;
                     java.util.Arrays.fill(step, 0);
                 }
-                StringBuilder rows = new StringBuilder();
-                write(it, iterationRow(k, measurements, base, hold, trainable, space.fromUnit(u), grad, step)
-                        .replace("\n", "," + acc(Loss.accuracy(train, results.subList(0, tsize))) + ","
-                                + acc(evalHoldout ? Loss.accuracy(holdout, holdResults) : Double.NaN) + ","
-                                + (Double.isNaN(driftPs) ? "" : f(driftPs)) + "," + rig.calibration().id() + "\n"));
-                writeTraces(rows, k, train, results.subList(0, train.size()));
-                writeTraces(rows, k, holdout, holdResults);
-                write(tr, rows.toString());
+                writeIteration(it, tr, k, measurements, base, hold, trainable, space.fromUnit(u), grad, step, train,
+                        results.subList(0, tsize), holdout, holdResults, driftPs);
                 List<LossTerms> trainTerms = new ArrayList<>(state.train());
                 trainTerms.add(base);
                 List<LossTerms> holdTerms = new ArrayList<>(state.holdout());
@@ -364,13 +358,8 @@ public final class Trainer {
                 List<StimulusResult> holdResults = evalHoldout ? results.subList(train.size(), results.size()) : List.of();
                 LossTerms hold = evalHoldout ? loss[0].evaluate(holdout, holdResults, config.energyWeightStart) : null;
                 try {
-                    write(it, iterationRow(k, measurements, base, hold, trainable, v, new double[dim], new double[dim])
-                            .replace("\n", "," + acc(Loss.accuracy(train, results.subList(0, train.size()))) + ","
-                                    + acc(evalHoldout ? Loss.accuracy(holdout, holdResults) : Double.NaN) + ",," + rig.calibration().id() + "\n"));
-                    StringBuilder rows = new StringBuilder();
-                    writeTraces(rows, k, train, results.subList(0, train.size()));
-                    writeTraces(rows, k, holdout, holdResults);
-                    write(tr, rows.toString());
+                    writeIteration(it, tr, k, measurements, base, hold, trainable, v, new double[dim], new double[dim], train,
+                            results.subList(0, train.size()), holdout, holdResults, Double.NaN);
                     if (base.total() < best[0]) {
                         best[0] = base.total();
                         bestU[0] = u.clone();
@@ -669,6 +658,24 @@ public final class Trainer {
         return h.append(",accuracy_train,accuracy_holdout,drift_ps,calibration_id\n").toString();
     }
 
+    /**
+     * Appends one iteration to the artifacts: its {@code iterations.csv} row (ending with the
+     * accuracies, the drift check and the calibration in use) and its {@code traces.csv} rows.
+     */
+    private void writeIteration(FileChannel it, FileChannel tr, int k, long measurements, LossTerms base, LossTerms hold,
+                                List<ParameterSpec> trainable, ParameterVector at, double[] grad, double[] step, List<Trace> train,
+                                List<StimulusResult> trainResults, List<Trace> holdout, List<StimulusResult> holdResults,
+                                double driftPs) throws IOException {
+        write(it, iterationRow(k, measurements, base, hold, trainable, at, grad, step) + "," + acc(Loss.accuracy(train, trainResults))
+                + "," + acc(hold == null ? Double.NaN : Loss.accuracy(holdout, holdResults)) + ","
+                + (Double.isNaN(driftPs) ? "" : f(driftPs)) + "," + rig.calibration().id() + "\n");
+        StringBuilder rows = new StringBuilder();
+        writeTraces(rows, k, train, trainResults);
+        writeTraces(rows, k, holdout, holdResults);
+        write(tr, rows.toString());
+    }
+
+    /** The row's loss, term, share, parameter, gradient and step columns (no line end). */
     private static String iterationRow(int k, long measurements, LossTerms train, LossTerms hold, List<ParameterSpec> trainable,
                                        ParameterVector params, double[] grad, double[] step) {
         StringBuilder r = new StringBuilder().append(k).append(',').append(measurements).append(',').append(f(train.total()))
@@ -689,7 +696,7 @@ public final class Trainer {
         for (int i = 0; i < step.length; i++) {
             r.append(',').append(f(step[i] * trainable.get(i).range()));
         }
-        return r.append('\n').toString();
+        return r.toString();
     }
 
     private static void writeTraces(StringBuilder out, int k, List<Trace> traces, List<StimulusResult> results) {

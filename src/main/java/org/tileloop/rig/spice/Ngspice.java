@@ -79,6 +79,20 @@ public final class Ngspice {
      */
     static final Path SETSID = Path.of("/usr/bin/setsid");
 
+    /** Resident memory of process {@code pid} from /proc, kB (0 when unknown): for ngspice workers and the benchmark's JVM. */
+    public static long rssKb(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** The version string ngspice reports, e.g. {@code 39}. */
     public String version() {
         try {

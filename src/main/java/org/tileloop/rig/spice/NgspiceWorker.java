@@ -72,16 +72,7 @@ final class NgspiceWorker implements AutoCloseable {
 
     /** Resident memory of the ngspice process, kB (0 when unknown). */
     long rssKb() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (l.startsWith("VmRSS:")) {
-                    return Long.parseLong(l.replaceAll("\\D", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
+        return Ngspice.rssKb(process.pid());
     }
 
     /**

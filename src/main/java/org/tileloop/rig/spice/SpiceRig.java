@@ -107,10 +107,6 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
 
 
 
-    public Ngspice ngspice() {
-        return ngspice;
-    }
-
     /** The exact netlist {@link #measure} simulates for this vector and stimulus (full window). */
     public String netlist(ParameterVector parameters, Stimulus stimulus) {
         description.validate(parameters);

@@ -69,10 +69,6 @@ public final class MqttSubscriber implements AutoCloseable {
         }
     }
 
-    public boolean connected() {
-        return client.isConnected();
-    }
-
     @Override
     public void close() {
         try {

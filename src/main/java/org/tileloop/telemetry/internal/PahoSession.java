@@ -302,17 +302,6 @@ public final class PahoSession implements TelemetryPublisher {
     }
 
     @Override
-    public int backlog() {
-        synchronized (unacked) {
-            return queue.size() + unacked.size();
-        }
-    }
-
-    public boolean connected() {
-        return client.isConnected();
-    }
-
-    @Override
     public void close(String deathReason) {
         if (deathReason != null) {
             ObjectNode death = JSON.createObjectNode();
