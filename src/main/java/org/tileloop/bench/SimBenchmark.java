@@ -96,7 +96,7 @@ public final class SimBenchmark {
         double floorBest = Double.MAX_VALUE;
         for (int rep = 0; rep < REPEATS; rep++) {
             t0 = System.nanoTime();
-            Process p = new ProcessBuilder(ngspice.executable().toString(), "-b", script.toString())
+            Process p = ngspice.process(dir, "-b", script.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("floor.log").toFile()).start();
             try {
                 if (!p.waitFor(600, TimeUnit.SECONDS)) {

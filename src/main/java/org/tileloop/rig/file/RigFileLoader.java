@@ -1,10 +1,6 @@
 package org.tileloop.rig.file;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -12,7 +8,6 @@ import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +19,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.StrictInput;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.InputSpec;
 import org.tileloop.rig.Numbers;
@@ -31,6 +28,7 @@ import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigKind;
+import org.tileloop.rig.Unit;
 import org.tileloop.rig.bench.BenchSettings;
 import org.tileloop.rig.spice.SpiceSettings;
 import org.tileloop.rig.spice.TimingChain;
@@ -44,8 +42,6 @@ import org.tileloop.calibration.CalibrationSettings;
  */
 public final class RigFileLoader {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final JsonSchema SCHEMA = loadSchema();
 
     private RigFileLoader() {
@@ -53,21 +49,12 @@ public final class RigFileLoader {
 
     public static RigFile load(Path path) {
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new RigConfigurationException(path + ": rig file not found");
-        } catch (IOException e) {
-            throw new RigConfigurationException(path + ": cannot read rig file: " + e.getMessage(), e);
-        }
         JsonNode root;
         try {
-            root = YAML.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new RigConfigurationException(path + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
-        } catch (IOException e) {
-            throw new RigConfigurationException(path + ": cannot parse: " + e.getMessage(), e);
+            bytes = StrictInput.read(path, "rig file");
+            root = StrictInput.yaml(bytes, path.toString(), "rig file");
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new RigConfigurationException(path + ": a rig file is a YAML mapping with keys schema_version, id, kind, parameters, channels, inputs");
@@ -107,6 +94,14 @@ public final class RigFileLoader {
                     p.get("safety_min").asDouble(), p.get("safety_max").asDouble(),
                     p.path("trainable").asBoolean(false));
             unique(path, names, key + ".name", spec.name());
+            Unit unit = Unit.of(spec.unit()).orElseThrow();
+            for (String field : List.of("min", "max", "default", "safety_min", "safety_max")) {
+                double v = p.get(field).asDouble();
+                if (!unit.plausible(v)) {
+                    fail(path, key + "." + field, Numbers.plain(v) + " is not plausible for a value in " + unit.symbol()
+                            + " (must be " + unit.rule() + ")");
+                }
+            }
             if (!(spec.min() < spec.max())) {
                 fail(path, key + ".min", "must be below max (" + Numbers.plain(spec.max()) + ")");
             }

@@ -113,7 +113,9 @@ public final class NetlistRenderer {
             out.append(".meas tran supply_charge_c INTEG i(").append(settings.supplySource()).append(")\n");
         }
         out.append(".end\n");
-        return out.toString();
+        String netlist = out.toString();
+        NetlistGuard.checkRendered(netlist);
+        return netlist;
     }
 
     static String num(double v) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,6 +38,29 @@ public final class Ngspice {
 
     private Ngspice(Path executable) {
         this.executable = executable;
+    }
+
+    /**
+     * A process running this ngspice with {@code args} in {@code dir}: in its own session (see
+     * {@link #SETSID}), with {@code -n} so no {@code spinit}/{@code .spiceinit} is read, and with an
+     * environment of only {@code PATH}, {@code HOME=dir} and {@code LC_ALL=C}, so nothing outside
+     * tileloop's own netlists can reach the simulator.
+     */
+    public ProcessBuilder process(Path dir, String... args) {
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            cmd.add(SETSID.toString());
+        }
+        cmd.add(executable.toString());
+        cmd.add("-n");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", dir.toAbsolutePath().toString());
+        env.put("LC_ALL", "C");
+        return pb;
     }
 
     /** @throws RigUnavailableException naming what was looked for and the install command */
@@ -96,7 +120,7 @@ public final class Ngspice {
     /** The version string ngspice reports, e.g. {@code 39}. */
     public String version() {
         try {
-            Process p = new ProcessBuilder(executable.toString(), "-v").redirectErrorStream(true).start();
+            Process p = process(Path.of(System.getProperty("java.io.tmpdir")), "-v").redirectErrorStream(true).start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(10, TimeUnit.SECONDS);
@@ -120,13 +144,7 @@ public final class Ngspice {
         Path log = raw.resolveSibling(raw.getFileName() + ".log");
         Process p;
         try {
-            List<String> cmd = new ArrayList<>();
-            if (Files.isExecutable(SETSID)) {
-                cmd.add(SETSID.toString());
-            }
-            cmd.addAll(List.of(executable.toString(), "-b", "-r", raw.toString(), netlist.toString()));
-            p = new ProcessBuilder(cmd)
-                    .directory(netlist.getParent().toFile())
+            p = process(netlist.getParent(), "-b", "-r", raw.toString(), netlist.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,16 +33,12 @@ final class NgspiceWorker implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private long runs;
 
-    NgspiceWorker(Path executable) {
-        List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(Ngspice.SETSID)) {
-            cmd.add(Ngspice.SETSID.toString());
-        }
-        cmd.addAll(List.of(executable.toString(), "-p"));
+    /** Starts {@code ngspice -n -p} in the private scratch directory {@code dir} (see {@link Ngspice#process}). */
+    NgspiceWorker(Ngspice ngspice, Path dir) {
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            process = ngspice.process(dir, "-p").redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new RigUnavailableException("cannot start " + executable + ": " + e.getMessage() + "; " + Ngspice.INSTALL_HINT, e);
+            throw new RigUnavailableException("cannot start " + ngspice.executable() + ": " + e.getMessage() + "; " + Ngspice.INSTALL_HINT, e);
         }
         in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {

@@ -192,11 +192,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
     private void drain(List<Probe> batch, List<String> netlists, int[] occurrence, StimulusResult[] results,
                        java.util.concurrent.atomic.AtomicInteger next, java.util.concurrent.atomic.AtomicBoolean failed)
             throws IOException {
-        Path dir = scratch.get();
-        if (dir == null) {
-            dir = Files.createTempDirectory(workDir, "worker-");
-            scratch.set(dir);
-        }
+        Path dir = scratchDir();
         java.util.ArrayDeque<InFlight> inflight = new java.util.ArrayDeque<>();
         java.util.ArrayDeque<int[]> retry = new java.util.ArrayDeque<>();
         MeasurementException error = null;
@@ -295,6 +291,20 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
     private final List<NgspiceWorker> workers = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
 
+    /** The calling pool thread's private scratch directory, where its worker runs and its netlists are written. */
+    private Path scratchDir() {
+        Path dir = scratch.get();
+        if (dir == null) {
+            try {
+                dir = Files.createTempDirectory(workDir, "worker-");
+            } catch (IOException e) {
+                throw new RigUnavailableException("cannot create a working directory for ngspice: " + e.getMessage(), e);
+            }
+            scratch.set(dir);
+        }
+        return dir;
+    }
+
     /** The calling pool thread's worker, started on first use. */
     private NgspiceWorker worker() {
         NgspiceWorker w = own.get();
@@ -302,7 +312,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
             if (closed) {
                 throw new MeasurementException("rig " + description.id() + " is closed");
             }
-            w = new NgspiceWorker(ngspice.executable());
+            w = new NgspiceWorker(ngspice, scratchDir());
             workers.add(w);
             own.set(w);
         }
