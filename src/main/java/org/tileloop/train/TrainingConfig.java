@@ -3,6 +3,7 @@ package org.tileloop.train;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -16,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.SchemaCheck;
+import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
 
 /**
@@ -122,17 +126,19 @@ public final class TrainingConfig {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final SchemaCheck SCHEMA = SchemaCheck.of("training");
 
+    /** Reads, schema-checks and cross-checks a training config file (at most 1 MiB, YAML). */
     public static TrainingConfig load(Path file) {
         TrainingConfig c;
         try {
-            c = YAML.readValue(file.toFile(), TrainingConfig.class);
-        } catch (JsonMappingException e) {
-            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            throw new RigConfigurationException(file + ": " + (key.isEmpty() ? "" : key + ": ") + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new RigConfigurationException(file + ": cannot read training config: " + e.getMessage(), e);
+            JsonNode root = StrictInput.yamlFile(file, "training config");
+            if (!root.isObject()) {
+                throw new BadInputException(file + ": a training config is a YAML mapping of keys (see README, Training)");
+            }
+            c = bind(root, file.toString());
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
         }
         if (c.targetsCsv != null) {
             if (!c.targetsNs.isEmpty() || !c.targetChannels.isEmpty()) {
@@ -148,12 +154,29 @@ public final class TrainingConfig {
     public static TrainingConfig fromMap(Map<String, Object> recorded, String source) {
         TrainingConfig c;
         try {
-            c = YAML.convertValue(recorded, TrainingConfig.class);
+            JsonNode tree = YAML.valueToTree(recorded);
+            dropNullFields(tree);
+            c = bind(tree, source);
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new RigConfigurationException(source + ": recorded training config is unreadable: " + e.getMessage(), e);
+            throw new RigConfigurationException(source + ": recorded training config is unreadable: " + StrictInput.oneLine(e.getMessage()), e);
         }
         c.check(source);
         return c;
+    }
+
+    private static TrainingConfig bind(JsonNode root, String source) {
+        SCHEMA.validate(root, source, "training config");
+        try {
+            return YAML.treeToValue(root, TrainingConfig.class);
+        } catch (JsonMappingException e) {
+            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            throw new BadInputException(source + ": " + (key.isEmpty() ? "" : key + ": ") + "value of the wrong type");
+        } catch (IOException e) {
+            throw new BadInputException(source + ": cannot read training config: " + StrictInput.oneLine(e.getMessage()));
+        }
     }
 
     private void readTargetsCsv(Path configFile, Path csv) {
@@ -199,71 +222,21 @@ public final class TrainingConfig {
         throw new RigConfigurationException(csv + ": line " + (r + 1) + ": " + column + ": '" + text + "' is not a number (ns)");
     }
 
+    /**
+     * Checks this config as it stands (after CLI overrides): the schema's types, ranges and enums,
+     * then what a schema cannot say.
+     */
     public void check(String file) {
-        range(file, "iterations", iterations, 1, 100_000);
-        range(file, "eval_every", evalEvery, 1, 100_000);
-        range(file, "fd_step", fdStep, 1e-6, 0.5);
-        range(file, "step_size", stepSize, 0, 1);
-        range(file, "step_decay", stepDecay, 0, 100);
-        range(file, "max_step", maxStep, 1e-9, 1);
-        range(file, "order_margin_ns", orderMarginNs, 0, 1000);
-        for (Map.Entry<String, Double> w : List.of(Map.entry("timing_weight", timingWeight),
-                Map.entry("missing_weight", missingWeight), Map.entry("missing_penalty_ns2", missingPenaltyNs2),
-                Map.entry("count_weight", countWeight), Map.entry("order_weight", orderWeight),
-                Map.entry("energy_weight_start", energyWeightStart), Map.entry("energy_weight_end", energyWeightEnd),
-                Map.entry("energy_reference_pj", energyReferencePj))) {
-            range(file, w.getKey(), w.getValue(), 0, 1e9);
+        try {
+            JsonNode tree = YAML.valueToTree(asMap());
+            dropNullFields(tree);
+            SCHEMA.validate(tree, file, "training config");
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
         }
-        if (!List.of("absolute", "measured_anchor_shift").contains(targetMode)) {
-            throw new RigConfigurationException(file + ": target_mode: '" + targetMode + "' is not one of absolute, measured_anchor_shift");
-        }
-        if (!List.of("train", "all").contains(anchorProbeSplit)) {
-            throw new RigConfigurationException(file + ": anchor_probe_split: '" + anchorProbeSplit + "' is not one of train, all");
-        }
-        range(file, "drift_check_every", driftCheckEvery, 0, 100_000);
-        range(file, "drift_reference_delay_ns", driftReferenceDelayNs, 0, 10_000);
-        range(file, "drift_threshold_ps", driftThresholdPs, 0.001, 1e6);
-        if (!List.of("pause", "recalibrate").contains(driftAction)) {
-            throw new RigConfigurationException(file + ": drift_action: '" + driftAction + "' is not one of pause, recalibrate");
-        }
-        if (!List.of("central", "forward", "spsa").contains(estimator)) {
-            throw new RigConfigurationException(file + ": estimator: '" + estimator + "' is not one of central, forward, spsa");
-        }
-        if (!List.of("normalized", "sgd", "momentum", "adam", "gauss_newton", "cmaes", "bobyqa", "nelder_mead").contains(optimizer)) {
-            throw new RigConfigurationException(file + ": optimizer: '" + optimizer
-                    + "' is not one of normalized, sgd, momentum, adam, gauss_newton, cmaes, bobyqa, nelder_mead");
-        }
-        range(file, "dfo_step", dfoStep, 1e-4, 0.5);
         if (optimizer.equals("gauss_newton") && estimator.equals("spsa")) {
             throw new RigConfigurationException(file + ": optimizer: gauss_newton needs estimator central or forward (a Jacobian), not spsa");
         }
-        range(file, "gn_lambda", gnLambda, 0, 1e6);
-        if (!List.of("inverse", "exponential", "step", "spall").contains(lrSchedule)) {
-            throw new RigConfigurationException(file + ": lr_schedule: '" + lrSchedule + "' is not one of inverse, exponential, step, spall");
-        }
-        if (!List.of("train", "holdout").contains(earlyStopSplit)) {
-            throw new RigConfigurationException(file + ": early_stop_split: '" + earlyStopSplit + "' is not one of train, holdout");
-        }
-        if (!List.of("softmax", "hinge").contains(classLoss)) {
-            throw new RigConfigurationException(file + ": class_loss: '" + classLoss + "' is not one of softmax, hinge");
-        }
-        range(file, "class_weight", classWeight, 0, 1e9);
-        range(file, "temperature_ns", temperatureNs, 1e-6, 1e6);
-        range(file, "class_margin_ns", classMarginNs, 0, 1e6);
-        range(file, "spsa_c", spsaC, 1e-6, 0.5);
-        range(file, "spsa_gamma", spsaGamma, 0, 1);
-        range(file, "spsa_resamplings", spsaResamplings, 1, 1000);
-        range(file, "repeats", repeats, 1, 1000);
-        range(file, "step_every", stepEvery, 1, 100_000);
-        range(file, "spall_a", spallA, 0, 1e6);
-        range(file, "spall_alpha", spallAlpha, 0, 2);
-        range(file, "clip_value", clipValue, 0, 1e9);
-        range(file, "clip_norm", clipNorm, 0, 1e9);
-        range(file, "beta1", beta1, 0, 0.9999);
-        range(file, "beta2", beta2, 0, 0.999999);
-        range(file, "epsilon", epsilon, 1e-12, 1);
-        range(file, "patience", patience, 0, 100_000);
-        range(file, "min_improvement", minImprovement, 0, 1e9);
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < patterns.size(); i++) {
             Pattern p = patterns.get(i);
@@ -287,14 +260,31 @@ public final class TrainingConfig {
         if (trainDelaysNs.isEmpty()) {
             throw new RigConfigurationException(file + ": train_delays_ns: at least one trace is needed");
         }
+        if (patterns.isEmpty() && targetMode.equals("absolute")) {
+            java.util.Set<String> delays = new java.util.LinkedHashSet<>();
+            trainDelaysNs.forEach(d -> delays.add(key(d)));
+            holdoutDelaysNs.forEach(d -> delays.add(key(d)));
+            for (String k : targetsNs.keySet()) {
+                if (!delays.contains(key(Double.parseDouble(k)))) {
+                    throw new RigConfigurationException(file + ": targets_ns: '" + k + "' is not one of the train or holdout delays "
+                            + delays + " (ns)");
+                }
+            }
+        }
     }
 
-    private static void range(String file, String key, double v, double min, double max) {
-        if (!(v >= min && v <= max)) {
-            throw new RigConfigurationException(file + ": " + key + ": " + org.tileloop.rig.Numbers.plain(v)
-                    + " is outside the allowed range [" + org.tileloop.rig.Numbers.plain(min) + ", "
-                    + org.tileloop.rig.Numbers.plain(max) + "]");
+    /** Unset optional keys ({@code targets_csv}, a pattern's {@code class}) serialize as null; the schema wants them absent. */
+    private static void dropNullFields(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            List<String> nulls = new ArrayList<>();
+            o.fields().forEachRemaining(e -> {
+                if (e.getValue().isNull()) {
+                    nulls.add(e.getKey());
+                }
+            });
+            o.remove(nulls);
         }
+        node.elements().forEachRemaining(TrainingConfig::dropNullFields);
     }
 
     public Map<String, Object> asMap() {

@@ -47,10 +47,23 @@ class TrainingConfigTest {
 
         Files.writeString(dir.resolve("c.yaml"), "iterations: 0\n");
         e = assertThrows(RigConfigurationException.class, () -> TrainingConfig.load(dir.resolve("c.yaml")));
-        assertTrue(e.getMessage().endsWith("c.yaml: iterations: 0 is outside the allowed range [1, 100000]"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("c.yaml: invalid training config: iterations: 0 is outside the allowed range [1, 100000]"), e.getMessage());
 
         Files.writeString(dir.resolve("c.yaml"), "iteratons: 3\n");
         e = assertThrows(RigConfigurationException.class, () -> TrainingConfig.load(dir.resolve("c.yaml")));
-        assertTrue(e.getMessage().contains("iteratons"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("c.yaml: invalid training config: iteratons: unknown key (did you mean `iterations`?)"),
+                e.getMessage());
+    }
+
+    @Test
+    void everyShippedConfigPassesTheSchemaAndItsRecordedCopyToo() throws Exception {
+        try (var files = Files.list(Path.of("rigs/training"))) {
+            List<Path> configs = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            assertTrue(configs.size() >= 10, configs.toString());
+            for (Path f : configs) {
+                TrainingConfig c = TrainingConfig.load(f);
+                assertEquals(c.asMap(), TrainingConfig.fromMap(c.asMap(), f + " (recorded)").asMap(), f.toString());
+            }
+        }
     }
 }

@@ -1,12 +1,7 @@
 package org.tileloop.rig.file;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -20,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.tileloop.input.BadInputException;
+import org.tileloop.input.SchemaCheck;
 import org.tileloop.input.StrictInput;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.InputSpec;
@@ -42,7 +38,7 @@ import org.tileloop.calibration.CalibrationSettings;
  */
 public final class RigFileLoader {
 
-    private static final JsonSchema SCHEMA = loadSchema();
+    private static final SchemaCheck SCHEMA = SchemaCheck.of("rig");
 
     private RigFileLoader() {
     }
@@ -59,26 +55,12 @@ public final class RigFileLoader {
         if (root == null || !root.isObject()) {
             throw new RigConfigurationException(path + ": a rig file is a YAML mapping with keys schema_version, id, kind, parameters, channels, inputs");
         }
-        Set<ValidationMessage> problems = SCHEMA.validate(root);
-        if (!problems.isEmpty()) {
-            String list = problems.stream().map(m -> "  " + describe(m)).sorted().collect(Collectors.joining("\n"));
-            throw new RigConfigurationException(path + ": invalid rig file:\n" + list);
+        try {
+            SCHEMA.validate(root, path.toString(), "rig file");
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
         }
         return build(path, sha256(bytes), root);
-    }
-
-    private static String describe(ValidationMessage m) {
-        String key = m.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
-        if ("required".equals(m.getType()) || "additionalProperties".equals(m.getType())) {
-            String prop = m.getProperty();
-            String where = key.isEmpty() ? "" : key + ".";
-            return "required".equals(m.getType())
-                    ? where + prop + ": missing (required)"
-                    : where + prop + ": unknown key";
-        }
-        String msg = m.getMessage();
-        int colon = msg.indexOf(": ");
-        return (key.isEmpty() ? "(top level)" : key) + ": " + (colon >= 0 ? msg.substring(colon + 2) : msg);
     }
 
     private static RigFile build(Path path, String sha, JsonNode root) {
@@ -260,7 +242,7 @@ public final class RigFileLoader {
     }
 
     private static void fail(Path path, String key, String message) {
-        throw new RigConfigurationException(path + ": invalid rig file:\n  " + key + ": " + message);
+        throw new RigConfigurationException(path + ": invalid rig file: " + key + ": " + message);
     }
 
     public static String sha256(byte[] bytes) {
@@ -268,14 +250,6 @@ public final class RigFileLoader {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonSchema loadSchema() {
-        try (InputStream in = RigFileLoader.class.getResourceAsStream("/schema/rig.schema.json")) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("rig schema missing from the jar", e);
         }
     }
 }
