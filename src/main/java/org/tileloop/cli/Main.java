@@ -1,5 +1,12 @@
 package org.tileloop.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.RigException;
 import org.tileloop.rig.RigUnavailableException;
@@ -18,24 +25,74 @@ public final class Main {
     public static final int EXIT_UNAVAILABLE = 3;
     public static final int EXIT_MEASUREMENT = 4;
 
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_IO = 6;
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean debug = rest.remove("--debug") | "1".equals(System.getenv("TILELOOP_DEBUG"));
+        System.exit(commandLine(debug).execute(rest.toArray(String[]::new)));
     }
 
     public static CommandLine commandLine() {
+        return commandLine(false);
+    }
+
+    /**
+     * The command line with tileloop's one top-level failure handler: every failure becomes one
+     * line on stderr ({@code error: ...}) and its documented exit code; {@code debug} (the
+     * {@code --debug} flag anywhere, or {@code TILELOOP_DEBUG=1}) adds the stack trace.
+     */
+    public static CommandLine commandLine(boolean debug) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
-            if (ex instanceof RigException) {
-                line.getErr().println("error: " + ex.getMessage());
-                line.getErr().flush();
-                if (ex instanceof RigConfigurationException) {
-                    return EXIT_CONFIG;
-                }
-                return ex instanceof RigUnavailableException ? EXIT_UNAVAILABLE : EXIT_MEASUREMENT;
+            int code = exitCode(ex);
+            String message = describe(ex);
+            PrintWriter err = line.getErr();
+            err.println("error: " + (code == EXIT_INTERNAL ? "internal error: " : code == EXIT_IO ? "I/O failure: " : "")
+                    + StrictInput.oneLine(message.replace('\n', ' ')) + (debug || code != EXIT_INTERNAL ? "" : " (run with --debug for details)"));
+            if (debug) {
+                ex.printStackTrace(err);
             }
-            throw ex;
+            err.flush();
+            return code;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("error: " + StrictInput.oneLine(ex.getMessage()) + " (see: "
+                    + ex.getCommandLine().getCommandSpec().qualifiedName(" ") + " --help)");
+            err.flush();
+            return EXIT_CONFIG;
         });
         return cl;
+    }
+
+    private static String describe(Throwable ex) {
+        Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+        if (t instanceof java.nio.file.FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason()
+                    : t instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : t instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists" : t.getClass().getSimpleName();
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + reason;
+        }
+        return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    static int exitCode(Throwable ex) {
+        if (ex instanceof RigConfigurationException || ex instanceof BadInputException) {
+            return EXIT_CONFIG;
+        }
+        if (ex instanceof RigUnavailableException) {
+            return EXIT_UNAVAILABLE;
+        }
+        if (ex instanceof RigException) {
+            return EXIT_MEASUREMENT;
+        }
+        if (ex instanceof IOException || ex instanceof UncheckedIOException) {
+            return EXIT_IO;
+        }
+        return EXIT_INTERNAL;
     }
 
     public static String version() {

@@ -35,6 +35,8 @@ import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Rig;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
@@ -127,7 +129,14 @@ public final class Daemon implements AutoCloseable {
             localBroker = null;
             Optional<char[]> password = Optional.empty();
             if (cfg.broker.passwordFile != null) {
-                password = Optional.of(Files.readString(configDir.resolve(cfg.broker.passwordFile)).strip().toCharArray());
+                Path pw = configDir.resolve(cfg.broker.passwordFile);
+                try {
+                    String text = StrictInput.readText(pw, "password file").strip();
+                    StrictInput.requirePrintable(pw.toString(), "password", text, "value");
+                    password = Optional.of(text.toCharArray());
+                } catch (BadInputException e) {
+                    throw new RigConfigurationException(e.getMessage(), e);
+                }
             }
             broker = new BrokerSettings(cfg.broker.url, Optional.ofNullable(cfg.broker.username), password,
                     Optional.ofNullable(cfg.broker.caFile).map(configDir::resolve));
@@ -198,8 +207,12 @@ public final class Daemon implements AutoCloseable {
         byte[] correlation = props == null || props.getCorrelationData() == null ? new byte[0] : props.getCorrelationData();
         ObjectNode reply;
         try {
-            reply = handle(m.getPayload());
-        } catch (CommandException | RigConfigurationException e) {
+            if (m.isRetained()) {
+                throw new CommandException(topic + ": retained command refused (commands run once, when sent; clear it with: "
+                        + "mosquitto_pub -r -n -t " + topic + ")");
+            }
+            reply = handle(topic, m.getPayload());
+        } catch (CommandException | RigConfigurationException | BadInputException e) {
             reply = JSON.createObjectNode();
             reply.put("ok", false);
             reply.put("error", e.getMessage());
@@ -223,15 +236,12 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Validates and executes one command payload; returns the reply. */
-    synchronized ObjectNode handle(byte[] payload) {
-        if (payload.length > MAX_COMMAND_BYTES) {
-            throw new CommandException("command of " + payload.length + " bytes exceeds " + MAX_COMMAND_BYTES);
-        }
+    synchronized ObjectNode handle(String topic, byte[] payload) {
         JsonNode root;
         try {
-            root = JSON.readTree(new String(payload, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new CommandException("not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            root = StrictInput.json(payload, MAX_COMMAND_BYTES, topic);
+        } catch (BadInputException e) {
+            throw new CommandException(e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new CommandException("a command is a JSON object with \"command\": one of " + COMMANDS);
@@ -597,7 +607,7 @@ public final class Daemon implements AutoCloseable {
 
     private static long integer(JsonNode root, String key, long min, long max) {
         JsonNode v = root.get(key);
-        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
             throw new CommandException(key + ": " + printable(v.toString()) + " is not an integer in [" + min + ", " + max + "]");
         }
         return v.asLong();

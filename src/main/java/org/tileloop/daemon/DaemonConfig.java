@@ -1,13 +1,16 @@
 package org.tileloop.daemon;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.SchemaCheck;
+import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
 
 /**
@@ -46,16 +49,21 @@ public final class DaemonConfig {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private static final SchemaCheck SCHEMA = SchemaCheck.of("daemon");
+
+    /** Reads and checks {@code file} (at most 1 MiB, YAML, schema {@code daemon.schema.json}); an empty mapping means all defaults. */
     public static DaemonConfig load(Path file) {
         try {
-            DaemonConfig c = YAML.readValue(file.toFile(), DaemonConfig.class);
-            return c == null ? new DaemonConfig() : c;
-        } catch (JsonMappingException e) {
-            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> a + "." + b).orElse("");
-            throw new RigConfigurationException(file + ": " + (key.isEmpty() ? "" : key + ": ") + e.getOriginalMessage(), e);
+            JsonNode root = StrictInput.yamlFile(file, "daemon config");
+            if (!root.isObject()) {
+                throw new BadInputException(file + ": a daemon config is a YAML mapping (see README, Daemon and telemetry)");
+            }
+            SCHEMA.validate(root, file.toString(), "daemon config");
+            return YAML.treeToValue(root, DaemonConfig.class);
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new RigConfigurationException(file + ": cannot read daemon config: " + e.getMessage(), e);
+            throw new RigConfigurationException(file + ": cannot read daemon config: " + StrictInput.oneLine(e.getMessage()), e);
         }
     }
 }

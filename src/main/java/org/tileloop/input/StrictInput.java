@@ -68,10 +68,14 @@ public final class StrictInput {
 
     /** The bytes of {@code file} ({@code what} names it in messages, e.g. "rig file"), refused above {@link #MAX_FILE_BYTES}. */
     public static byte[] read(Path file, String what) {
+        return read(file, what, MAX_FILE_BYTES);
+    }
+
+    private static byte[] read(Path file, String what, long maxBytes) {
         try {
             long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new BadInputException(file + ": " + what + " of " + size + " bytes exceeds the limit of " + MAX_FILE_BYTES + " bytes");
+            if (size > maxBytes) {
+                throw new BadInputException(file + ": " + what + " of " + size + " bytes exceeds the limit of " + maxBytes + " bytes");
             }
             if (!Files.isRegularFile(file)) {
                 throw new BadInputException(file + ": " + what + " is not a regular file");
@@ -106,7 +110,12 @@ public final class StrictInput {
 
     /** A JSON file parsed and checked. */
     public static JsonNode jsonFile(Path file, String what) {
-        return parse(JSON, read(file, what), file.toString(), what);
+        return jsonFile(file, what, MAX_FILE_BYTES);
+    }
+
+    /** A JSON file of at most {@code maxBytes} (for files tileloop itself grows, such as a run's state), parsed and checked. */
+    public static JsonNode jsonFile(Path file, String what, long maxBytes) {
+        return parse(JSON, read(file, what, maxBytes), file.toString(), what);
     }
 
     /** JSON bytes from {@code source} (e.g. an MQTT topic), at most {@code maxBytes}. */
@@ -186,11 +195,15 @@ public final class StrictInput {
 
     /** {@code text} safe to echo in a one-line message: control characters escaped, at most 80 characters. */
     public static String printable(String text) {
+        return printable(text, 80);
+    }
+
+    private static String printable(String text, int max) {
         if (text == null) {
             return "null";
         }
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < text.length() && b.length() < 80; i++) {
+        for (int i = 0; i < text.length() && b.length() < max; i++) {
             char c = text.charAt(i);
             if (isControl(c)) {
                 b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
@@ -198,7 +211,7 @@ public final class StrictInput {
                 b.append(c);
             }
         }
-        return text.length() > 80 ? b + "..." : b.toString();
+        return b.length() >= max && text.length() > max ? b + "..." : b.toString();
     }
 
     /** The first line of {@code message}, for wrapping library errors in a one-line message. */
@@ -206,7 +219,6 @@ public final class StrictInput {
         if (message == null) {
             return "";
         }
-        String first = message.strip().lines().findFirst().orElse("");
-        return printable(first.length() > 200 ? first.substring(0, 200) : first);
+        return printable(message.strip().lines().findFirst().orElse(""), 600);
     }
 }

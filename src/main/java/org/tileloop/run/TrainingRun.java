@@ -22,6 +22,9 @@ import org.tileloop.calibration.CalibrationRecord;
 import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.calibration.Calibrator;
 import org.tileloop.calibration.LinearCalibration;
+import java.util.List;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.StrictInput;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.RigKind;
@@ -130,7 +133,7 @@ public final class TrainingRun {
             throw new RigConfigurationException(runDir + ": not a resumable run directory (needs manifest.json and "
                     + RunState.FILE + ")");
         }
-        ObjectNode m = (ObjectNode) JSON.readTree(manifestFile.toFile());
+        ObjectNode m = readManifest(manifestFile);
         if ("completed".equals(m.path("status").asText())) {
             throw new RigConfigurationException(runDir + ": run already completed; nothing to resume");
         }
@@ -155,6 +158,37 @@ public final class TrainingRun {
         m.remove("end_time");
         m.remove("reason");
         return new TrainingRun(runDir, rigf, config, m, store, m.path("allow_uncalibrated").asBoolean(false), build);
+    }
+
+    private static final java.util.Set<String> STATUSES = java.util.Set.of("running", "completed", "aborted", "failed");
+
+    /** A manifest as tileloop writes it: strict JSON, an object with the keys a resume relies on. */
+    private static ObjectNode readManifest(Path file) {
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = StrictInput.jsonFile(file, "run manifest");
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
+        }
+        if (!node.isObject()) {
+            throw new RigConfigurationException(file + ": not a run manifest (a JSON object)");
+        }
+        for (String key : List.of("run_id", "rig_file_absolute", "rig_file_sha256", "status")) {
+            if (!node.path(key).isTextual() || node.get(key).asText().isEmpty()) {
+                throw new RigConfigurationException(file + ": " + key + ": missing or not text; this run cannot be resumed");
+            }
+        }
+        if (!node.path("config").isObject()) {
+            throw new RigConfigurationException(file + ": config: missing or not an object; this run cannot be resumed");
+        }
+        if (!STATUSES.contains(node.get("status").asText())) {
+            throw new RigConfigurationException(file + ": status: '" + StrictInput.printable(node.get("status").asText())
+                    + "' is not one of " + new java.util.TreeSet<>(STATUSES));
+        }
+        if (!node.get("rig_file_sha256").asText().matches("[0-9a-f]{64}")) {
+            throw new RigConfigurationException(file + ": rig_file_sha256: not a SHA-256 hex digest");
+        }
+        return (ObjectNode) node;
     }
 
     private static Path newRunDir(Path runsDir, String runId) throws IOException {
@@ -184,6 +218,7 @@ public final class TrainingRun {
         Status status;
         manifest.put("status", "running");
         writeManifest();
+        reserve();
         Path latest = runDir.toAbsolutePath().getParent().resolve("latest");
         Files.deleteIfExists(latest);
         Files.createSymbolicLink(latest, runDir.getFileName());
@@ -242,14 +277,54 @@ public final class TrainingRun {
             status = Status.PAUSED;
             manifest.put("status", "aborted");
             manifest.put("reason", "paused: " + e.getMessage() + "; continue with: tileloop train --resume " + runDir);
-        } catch (RuntimeException | IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
+            IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
+            String what = runDir + ": writing the run's files failed (" + describe(io) + ")";
+            manifest.put("status", "failed");
+            manifest.put("reason", what);
+            releaseReserve();
+            finish(listener);
+            throw new IOException(what + "; the run is recorded as failed; free space or fix the cause, then continue with:"
+                    + " tileloop train --resume " + runDir, io);
+        } catch (RuntimeException e) {
             manifest.put("status", "failed");
             manifest.put("reason", String.valueOf(e.getMessage()));
+            releaseReserve();
             finish(listener);
             throw e;
         }
+        releaseReserve();
         finish(listener);
         return new Result(runDir, status, manifest.deepCopy());
+    }
+
+    /** Bytes kept free in the run directory while it runs, so a full disk can still take the manifest's last words. */
+    static final int RESERVE_BYTES = 32 * 1024;
+
+    private Path reserveFile() {
+        return runDir.resolve(".reserve");
+    }
+
+    private void reserve() throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(reserveFile(), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(RESERVE_BYTES);
+            while (zeros.hasRemaining()) {
+                ch.write(zeros);
+            }
+            ch.force(true);
+        }
+    }
+
+    private void releaseReserve() throws IOException {
+        Files.deleteIfExists(reserveFile());
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : StrictInput.oneLine(e.getMessage());
     }
 
     private void finish(Listener listener) throws IOException {

@@ -152,7 +152,7 @@ public final class Trainer {
             Files.writeString(itFile, iterationsHeader(trainable), StandardCharsets.UTF_8);
             Files.writeString(trFile, TRACES_HEADER, StandardCharsets.UTF_8);
             state = new RunState(0, space.toUnit(initial), measurements, config.energyReferencePj, targets(train),
-                    targets(holdout), List.of(), List.of(), Files.size(itFile), Files.size(trFile), null,
+                    targets(holdout), List.of(), List.of(), Files.size(itFile), Files.size(trFile), 1, 1, null,
                     Double.MAX_VALUE, 0, null);
             state.save(outDir);
         } else {
@@ -282,7 +282,9 @@ public final class Trainer {
                 List<LossTerms> holdTerms = new ArrayList<>(state.holdout());
                 holdTerms.add(hold);
                 state = new RunState(stopReason != null ? n + 1 : k + 1, next, measurements, energyRef, state.trainTargetsNs(),
-                        state.holdoutTargetsNs(), trainTerms, holdTerms, it.size(), tr.size(), rule.state(), best, sinceBest, stopReason);
+                        state.holdoutTargetsNs(), trainTerms, holdTerms, it.size(), tr.size(),
+                        RunState.rowsAfter(it, state.iterationsBytes(), it.size(), state.iterationsRows()),
+                        RunState.rowsAfter(tr, state.tracesBytes(), tr.size(), state.tracesRows()), rule.state(), best, sinceBest, stopReason);
                 state.save(outDir);
                 progress.accept(new Progress(k, n, base.total(), hold == null ? Double.NaN : hold.total(), measurements));
                 Map<String, Double> params = new LinkedHashMap<>();
@@ -369,7 +371,9 @@ public final class Trainer {
                     List<LossTerms> holdTerms = new ArrayList<>(state[0].holdout());
                     holdTerms.add(hold);
                     state[0] = new RunState(k + 1, bestU[0], measurements, energyRef, state[0].trainTargetsNs(), state[0].holdoutTargetsNs(),
-                            trainTerms, holdTerms, it.size(), tr.size(), null, best[0], 0, null);
+                            trainTerms, holdTerms, it.size(), tr.size(),
+                            RunState.rowsAfter(it, state[0].iterationsBytes(), it.size(), state[0].iterationsRows()),
+                            RunState.rowsAfter(tr, state[0].tracesBytes(), tr.size(), state[0].tracesRows()), null, best[0], 0, null);
                     state[0].save(outDir);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -415,7 +419,8 @@ public final class Trainer {
                 evaluate.apply(bestU[0], true);
                 RunState s = state[0];
                 state[0] = new RunState(n + 1, s.unit(), s.measurements(), s.energyReferencePj(), s.trainTargetsNs(),
-                        s.holdoutTargetsNs(), s.train(), s.holdout(), s.iterationsBytes(), s.tracesBytes(), null, s.bestLoss(), 0,
+                        s.holdoutTargetsNs(), s.train(), s.holdout(), s.iterationsBytes(), s.tracesBytes(), s.iterationsRows(),
+                        s.tracesRows(), null, s.bestLoss(), 0,
                         config.optimizer + " finished: " + s.train().size() + " evaluations (budget " + n + "), best train loss at the final row");
                 state[0].save(outDir);
             }
@@ -474,7 +479,7 @@ public final class Trainer {
 
     /** Opens {@code file} for appending after cutting it to {@code length} (rows of an unfinished iteration go). */
     private static FileChannel append(Path file, long length) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         ch.truncate(length);
         ch.position(length);
         return ch;
@@ -666,6 +671,13 @@ public final class Trainer {
                                 List<ParameterSpec> trainable, ParameterVector at, double[] grad, double[] step, List<Trace> train,
                                 List<StimulusResult> trainResults, List<Trace> holdout, List<StimulusResult> holdResults,
                                 double driftPs) throws IOException {
+        for (LossTerms terms : java.util.Arrays.asList(base, hold)) {
+            if (terms != null && java.util.Arrays.stream(terms.values()).anyMatch(v -> !Double.isFinite(v))) {
+                throw new org.tileloop.rig.MeasurementException("iteration " + k + ": the loss is not a finite number "
+                        + java.util.Arrays.toString(terms.values()) + " (terms " + LossTerms.NAMES
+                        + "); a target, weight or measurement is out of range; nothing of this iteration was recorded");
+            }
+        }
         write(it, iterationRow(k, measurements, base, hold, trainable, at, grad, step) + "," + acc(Loss.accuracy(train, trainResults))
                 + "," + acc(hold == null ? Double.NaN : Loss.accuracy(holdout, holdResults)) + ","
                 + (Double.isNaN(driftPs) ? "" : f(driftPs)) + "," + rig.calibration().id() + "\n");

@@ -229,10 +229,19 @@ class DaemonTelemetryTest {
             assertEquals(before, MqttRequester.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20).get("jobs").size(),
                     "no job was created");
 
-            Daemon.CommandException notJson = assertThrows(Daemon.CommandException.class, () -> d.handle("rm -rf /".getBytes()));
-            assertTrue(notJson.getMessage().startsWith("not JSON"), notJson.getMessage());
-            Daemon.CommandException big = assertThrows(Daemon.CommandException.class, () -> d.handle(new byte[20_000]));
-            assertTrue(big.getMessage().contains("exceeds 16384"), big.getMessage());
+            Daemon.CommandException notJson = assertThrows(Daemon.CommandException.class, () -> d.handle("cmd", "rm -rf /".getBytes()));
+            assertTrue(notJson.getMessage().startsWith("cmd: not valid JSON"), notJson.getMessage());
+            Daemon.CommandException big = assertThrows(Daemon.CommandException.class, () -> d.handle("cmd", new byte[20_000]));
+            assertTrue(big.getMessage().contains("exceeds the limit of 16384 bytes"), big.getMessage());
+            for (String[] bad : new String[][] {
+                    {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"seed\":18446744073709551621}", "seed: 18446744073709551621 is out of range"},
+                    {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"iterations\":18446744073709551617}", "iterations: 18446744073709551617 is out of range"},
+                    {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"iterations\":1e2}", "iterations: 100.0 is not an integer"},
+                    {"{\"command\":\"jobs\",\"command\":\"submit\"}", "Duplicate field 'command'"},
+                    {"{\"command\":\"submit\",\"rig\":\"sim-tile4\\n\"}", "rig: value contains control character U+000A"}}) {
+                Daemon.CommandException e = assertThrows(Daemon.CommandException.class, () -> d.handle("cmd", bad[0].getBytes()), bad[0]);
+                assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
+            }
             for (String[] bad : new String[][] {
                     {"{\"command\":\"format c:\"}", "command: 'format c:' is not one of"},
                     {"{\"command\":\"submit\",\"rig\":\"nope\"}", "rig: 'nope' is not a rig of host testhost"},
@@ -247,6 +256,28 @@ class DaemonTelemetryTest {
             }
             ObjectNode ok = MqttRequester.request(as("operator"), HOST, command(submit), 20);
             assertTrue(ok.get("ok").asBoolean(), ok.toString());
+        }
+    }
+
+    @Test
+    void aRetainedCommandIsAnsweredWithARefusalAndNeverExecuted() throws Exception {
+        String cmd = Topics.commands(HOST);
+        String replyTopic = Topics.reply(HOST, "retainer");
+        Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()), "-V", "mqttv5",
+                "-u", "operator", "-P", users.get("operator"), "-q", "1", "-r", "-t", cmd,
+                "-D", "publish", "response-topic", replyTopic, "-D", "publish", "correlation-data", "c1",
+                "-m", "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}")
+                .redirectErrorStream(true).start();
+        assertTrue(pub.waitFor(20, TimeUnit.SECONDS) && pub.exitValue() == 0, new String(pub.getInputStream().readAllBytes()));
+        try (Inbox inbox = new Inbox("test-monitor-retained", false); Daemon d = daemon("retained")) {
+            inbox.await("/reply/retainer", l -> !l.isEmpty(), 30);
+            JsonNode reply = inbox.on("/reply/retainer").get(0).body();
+            assertFalse(reply.get("ok").asBoolean(), reply.toString());
+            assertTrue(reply.get("error").asText().startsWith(cmd + ": retained command refused"), reply.toString());
+            assertEquals(0, d.handle("cmd", "{\"command\":\"jobs\"}".getBytes()).get("jobs").size(), "nothing was queued");
+        } finally {
+            new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()), "-u", "operator",
+                    "-P", users.get("operator"), "-r", "-n", "-t", cmd).start().waitFor(20, TimeUnit.SECONDS);
         }
     }
 

@@ -163,7 +163,7 @@ public final class PahoSession implements TelemetryPublisher {
             }
             for (var s : subscriptions) {
                 try {
-                    client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription(s.getKey(), 1));
+                    client.subscribe(subscription(s.getKey()));
                 } catch (MqttException e) {
                     LOG.warn("re-subscribing to {} failed: {}", s.getKey(), e.getMessage());
                 }
@@ -239,11 +239,18 @@ public final class PahoSession implements TelemetryPublisher {
     }
 
     /** Subscribes (QoS 1) now if connected and again after every reconnect. */
+    /** QoS 1, retain flag as published: a handler can tell a retained (replayed) message from a live one. */
+    private static org.eclipse.paho.mqttv5.common.MqttSubscription subscription(String filter) {
+        var s = new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1);
+        s.setRetainAsPublished(true);
+        return s;
+    }
+
     public void subscribe(String filter, BiConsumer<String, MqttMessage> handler) {
         subscriptions.add(Map.entry(filter, handler));
         if (client.isConnected()) {
             try {
-                client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1));
+                client.subscribe(subscription(filter));
             } catch (MqttException e) {
                 LOG.warn("subscribing to {} failed: {}", filter, e.getMessage());
             }
