@@ -212,7 +212,7 @@ public final class Daemon implements AutoCloseable {
                         + "mosquitto_pub -r -n -t " + topic + ")");
             }
             reply = handle(topic, m.getPayload());
-        } catch (CommandException | RigConfigurationException | BadInputException e) {
+        } catch (RigConfigurationException | BadInputException e) {
             reply = JSON.createObjectNode();
             reply.put("ok", false);
             reply.put("error", e.getMessage());
@@ -229,14 +229,20 @@ public final class Daemon implements AutoCloseable {
         session.reply(replyTo, correlation, reply);
     }
 
-    static final class CommandException extends RuntimeException {
+    /** A command refused, with its one-line reason (sent back as the reply's {@code error}). */
+    public static final class CommandException extends BadInputException {
         CommandException(String message) {
             super(message);
         }
     }
 
-    /** Validates and executes one command payload; returns the reply. */
-    synchronized ObjectNode handle(String topic, byte[] payload) {
+    /**
+     * Validates and executes one command payload as if it arrived on {@code topic} (the path of a
+     * live MQTT command after its retained check); returns the reply.
+     *
+     * @throws CommandException with the one-line reason; nothing was queued or changed
+     */
+    public synchronized ObjectNode handle(String topic, byte[] payload) {
         JsonNode root;
         try {
             root = StrictInput.json(payload, MAX_COMMAND_BYTES, topic);
