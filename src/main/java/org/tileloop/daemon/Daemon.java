@@ -135,7 +135,7 @@ public final class Daemon implements AutoCloseable {
                     StrictInput.requirePrintable(pw.toString(), "password", text, "value");
                     password = Optional.of(text.toCharArray());
                 } catch (BadInputException e) {
-                    throw new RigConfigurationException(e.getMessage(), e);
+                    throw new RigConfigurationException("daemon config: broker.password_file: " + e.getMessage(), e);
                 }
             }
             broker = new BrokerSettings(cfg.broker.url, Optional.ofNullable(cfg.broker.username), password,
@@ -346,7 +346,11 @@ public final class Daemon implements AutoCloseable {
                     set.put(e.getKey(), e.getValue().asDouble());
                 }
             }
-            rf.description().withOverrides(set);
+            try {
+                rf.description().withOverrides(set);
+            } catch (RigConfigurationException e) {
+                throw new CommandException("set: " + e.getMessage());
+            }
             spec.set("set", JSON.valueToTree(set));
         }
         Job j = new Job("j" + jobCounter.incrementAndGet(), rig, kind, spec);

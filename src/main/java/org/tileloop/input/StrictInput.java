@@ -51,7 +51,7 @@ public final class StrictInput {
                 .maxStringLength((int) MAX_FILE_BYTES).maxNumberLength(64).build();
         YAMLFactory yf = YAMLFactory.builder().loaderOptions(yaml).streamReadConstraints(limits)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-        YAML = configure(new ObjectMapper(yf));
+        YAML = configure(new ObjectMapper(yf)).enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
         JsonFactory jf = JsonFactory.builder().streamReadConstraints(limits)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         JSON = configure(new ObjectMapper(jf));
@@ -132,8 +132,12 @@ public final class StrictInput {
             root = mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
             String loc = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? " (line " + e.getLocation().getLineNr() + ")" : "";
-            throw new BadInputException(source + ": not valid " + (mapper == YAML ? "YAML" : "JSON") + ": "
-                    + oneLine(e.getOriginalMessage()) + loc);
+            String key = e.getProcessor() instanceof JsonParser p && p.getParsingContext() != null
+                    ? keyOf(p.getParsingContext().pathAsPointer().toString()) : "";
+            loc = key.isEmpty() ? loc : " at " + printable(key) + loc;
+            String why = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")
+                    ? "content after the end of the document" : oneLine(e.getOriginalMessage());
+            throw new BadInputException(source + ": not valid " + (mapper == YAML ? "YAML" : "JSON") + ": " + why + loc);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(source + ": cannot parse " + what + ": " + oneLine(e.getMessage()));
         }
@@ -142,6 +146,19 @@ public final class StrictInput {
         }
         check(root, source, "", 0);
         return root;
+    }
+
+    /** {@code /targets_ns/4.5/0} as {@code targets_ns.4.5[0]}. */
+    private static String keyOf(String pointer) {
+        StringBuilder b = new StringBuilder();
+        for (String part : pointer.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String p = part.replace("~1", "/").replace("~0", "~");
+            b.append(p.matches("\\d+") ? "[" + p + "]" : (b.length() == 0 ? "" : ".") + p);
+        }
+        return b.toString();
     }
 
     private static void check(JsonNode node, String source, String key, int depth) {
@@ -214,11 +231,15 @@ public final class StrictInput {
         return b.length() >= max && text.length() > max ? b + "..." : b.toString();
     }
 
-    /** The first line of {@code message}, for wrapping library errors in a one-line message. */
+    private static final java.util.regex.Pattern JAVA_NAME = java.util.regex.Pattern.compile(
+            "\\(?(bound as |through reference chain: )?`?\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z][\\w$]*(\\.[\\w$]+)*`?\\)?");
+
+    /** The first line of {@code message} with Java class names removed, for wrapping library errors in a one-line message. */
     public static String oneLine(String message) {
         if (message == null) {
             return "";
         }
-        return printable(message.strip().lines().findFirst().orElse(""), 600);
+        String first = message.strip().lines().findFirst().orElse("");
+        return printable(JAVA_NAME.matcher(first).replaceAll("").replaceAll("\\s{2,}", " ").strip(), 600);
     }
 }

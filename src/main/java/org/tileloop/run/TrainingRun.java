@@ -103,6 +103,7 @@ public final class TrainingRun {
             config.seed = seed;
         }
         config.check(cfgPath.toString());
+        config.checkAgainst(rigf.description(), cfgPath.toString());
         byte[] cfgBytes = JSON.writeValueAsBytes(config.asMap());
         String configSha = RigFileLoader.sha256(cfgBytes);
         Path runDir = newRunDir(runsDir, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
@@ -148,6 +149,7 @@ public final class TrainingRun {
         @SuppressWarnings("unchecked")
         Map<String, Object> recorded = JSON.convertValue(m.path("config"), Map.class);
         TrainingConfig config = TrainingConfig.fromMap(recorded, manifestFile + ": config");
+        config.checkAgainst(rigf.description(), manifestFile + ": config");
         RunState state = RunState.load(runDir).orElseThrow();
         CalibrationStore store = m.hasNonNull("calibration_dir") ? new CalibrationStore(Path.of(m.get("calibration_dir").asText()))
                 : CalibrationStore.defaultStore();

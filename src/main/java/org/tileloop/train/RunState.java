@@ -107,6 +107,9 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
             throw corrupt(f, train.size() + " completed iterations recorded, but next_iteration is " + nextIteration + ", "
                     + holdout.size() + " holdout entries and " + (iterationsRows - 1) + " iterations.csv rows");
         }
+        if (stopReason == null && nextIteration != train.size()) {
+            throw corrupt(f, "next_iteration is " + nextIteration + " but " + train.size() + " iterations were completed");
+        }
         if (!Double.isFinite(energyReferencePj) || energyReferencePj < 0) {
             throw corrupt(f, "energy_reference_pj " + energyReferencePj + " is not a finite non-negative number");
         }

@@ -161,6 +161,10 @@ public final class Trainer {
                 throw new RigConfigurationException(outDir.resolve(RunState.FILE)
                         + ": saved state does not match the training config (trainable parameters or traces differ)");
             }
+            if (state.nextIteration() > config.iterations + 1) {
+                throw new RigConfigurationException(outDir.resolve(RunState.FILE) + ": next_iteration " + state.nextIteration()
+                        + " is beyond the run's " + config.iterations + " iterations; this run cannot be resumed safely");
+            }
             train = withTargets(train, state.trainTargetsNs());
             holdout = withTargets(holdout, state.holdoutTargetsNs());
         }

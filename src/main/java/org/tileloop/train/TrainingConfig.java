@@ -21,6 +21,7 @@ import org.tileloop.input.BadInputException;
 import org.tileloop.input.SchemaCheck;
 import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.rig.RigDescription;
 
 /**
  * A training run's configuration (YAML, snake_case keys; see README "Training"). Unknown keys
@@ -144,7 +145,11 @@ public final class TrainingConfig {
             if (!c.targetsNs.isEmpty() || !c.targetChannels.isEmpty()) {
                 throw new RigConfigurationException(file + ": targets_csv: give targets either inline (targets_ns) or from a CSV, not both");
             }
-            c.readTargetsCsv(file, file.toAbsolutePath().getParent().resolve(c.targetsCsv));
+            try {
+                c.readTargetsCsv(file.toAbsolutePath().getParent().resolve(c.targetsCsv));
+            } catch (RigConfigurationException e) {
+                throw new RigConfigurationException(file + ": targets_csv: " + e.getMessage(), e);
+            }
         }
         c.check(file.toString());
         return c;
@@ -179,14 +184,22 @@ public final class TrainingConfig {
         }
     }
 
-    private void readTargetsCsv(Path configFile, Path csv) {
+    private void readTargetsCsv(Path csv) {
         CsvMapper mapper = new CsvMapper();
         List<String[]> rows = new ArrayList<>();
         try (MappingIterator<String[]> it = mapper.readerFor(String[].class).with(CsvParser.Feature.WRAP_AS_ARRAY)
-                .with(CsvParser.Feature.TRIM_SPACES).with(CsvParser.Feature.SKIP_EMPTY_LINES).readValues(csv.toFile())) {
+                .with(CsvParser.Feature.TRIM_SPACES).with(CsvParser.Feature.SKIP_EMPTY_LINES)
+                .readValues(StrictInput.readText(csv, "targets CSV"))) {
             it.forEachRemaining(rows::add);
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            throw new RigConfigurationException(configFile + ": targets_csv: cannot read " + csv + ": " + e.getMessage(), e);
+            throw new RigConfigurationException(csv + ": cannot read: " + StrictInput.oneLine(e.getMessage()), e);
+        }
+        for (String[] row : rows) {
+            for (String cell : row) {
+                StrictInput.requirePrintable(csv.toString(), "cell", cell, "value");
+            }
         }
         if (rows.isEmpty() || rows.get(0).length < 2 || !rows.get(0)[0].equals("delay_ns")) {
             throw new RigConfigurationException(csv + ": header must be delay_ns followed by channel names, e.g. delay_ns,n0,n1,n2,n3");
@@ -269,6 +282,71 @@ public final class TrainingConfig {
                     throw new RigConfigurationException(file + ": targets_ns: '" + k + "' is not one of the train or holdout delays "
                             + delays + " (ns)");
                 }
+            }
+        }
+    }
+
+    /**
+     * The checks that need the rig: every name refers to one of its parameters, channels or inputs,
+     * every value given for a parameter lies inside its bounds, and per-channel lists have one
+     * entry per channel.
+     */
+    public void checkAgainst(RigDescription rig, String file) {
+        java.util.function.BiConsumer<String, String> fail = (key, what) -> {
+            throw new RigConfigurationException(file + ": " + key + ": " + what);
+        };
+        List<String> channels = rig.channels().stream().map(org.tileloop.rig.ChannelSpec::name).toList();
+        List<String> inputs = rig.inputs().stream().map(org.tileloop.rig.InputSpec::name).toList();
+        for (int i = 0; i < trainable.size(); i++) {
+            if (rig.parameter(trainable.get(i)).isEmpty()) {
+                fail.accept("trainable[" + i + "]", "'" + trainable.get(i) + "' is not a parameter of rig " + rig.id());
+            }
+        }
+        for (Map.Entry<String, Map<String, Double>> values : Map.of("initial", initial, "anchor", anchor).entrySet()) {
+            try {
+                rig.withOverrides(values.getValue());
+            } catch (RigConfigurationException e) {
+                fail.accept(values.getKey(), e.getMessage());
+            }
+        }
+        for (int i = 0; i < orderPairs.size(); i++) {
+            for (String ch : orderPairs.get(i)) {
+                if (!channels.contains(ch)) {
+                    fail.accept("order_pairs[" + i + "]", "'" + ch + "' is not a channel of rig " + rig.id() + " " + channels);
+                }
+            }
+        }
+        for (String ch : targetChannels) {
+            if (!channels.contains(ch)) {
+                fail.accept("target_channels", "'" + ch + "' is not a channel of rig " + rig.id() + " " + channels);
+            }
+        }
+        for (String in : fixedInputsNs.keySet()) {
+            if (!inputs.contains(in) || in.equals(inputs.get(0))) {
+                fail.accept("fixed_inputs_ns." + in, "not an input of rig " + rig.id() + " other than " + inputs.get(0) + " " + inputs);
+            }
+        }
+        if (!expectedCounts.isEmpty() && expectedCounts.size() != channels.size()) {
+            fail.accept("expected_counts", "needs one count per channel (" + channels.size() + "), got " + expectedCounts.size());
+        }
+        int perTrace = targetChannels.isEmpty() ? channels.size() : targetChannels.size();
+        targetsNs.forEach((delay, list) -> {
+            if (list.size() != perTrace) {
+                fail.accept("targets_ns." + delay, "needs " + perTrace + " values (one per channel, null for none), got " + list.size());
+            }
+        });
+        for (int i = 0; i < patterns.size(); i++) {
+            Pattern p = patterns.get(i);
+            String key = "patterns[" + i + "]";
+            p.inputsNs.keySet().stream().filter(in -> !inputs.contains(in)).findFirst()
+                    .ifPresent(in -> fail.accept(key + ".inputs_ns", "'" + in + "' is not an input of rig " + rig.id() + " " + inputs));
+            p.set.keySet().stream().filter(n -> rig.parameter(n).isEmpty()).findFirst()
+                    .ifPresent(n -> fail.accept(key + ".set", "'" + n + "' is not a parameter of rig " + rig.id()));
+            if (p.classLabel != null && !channels.contains(p.classLabel)) {
+                fail.accept(key + ".class", "'" + p.classLabel + "' is not a channel of rig " + rig.id() + " " + channels);
+            }
+            if (!p.targetsNs.isEmpty() && p.targetsNs.size() != channels.size()) {
+                fail.accept(key + ".targets_ns", "needs " + channels.size() + " values (one per channel), got " + p.targetsNs.size());
             }
         }
     }

@@ -141,6 +141,17 @@ class HostileCorpusTest {
         assertEquals(before, snapshot(), c.name() + ": files outside the case's directory changed");
     }
 
+    /** The control for the {@code rehash} mutation: a re-hashed but unchanged state is trusted and the run completes. */
+    @org.junit.jupiter.api.Test
+    void aRehashedUnchangedStateResumes(@TempDir Path dir) throws Exception {
+        Path run = HostileFiles.copyTree(baseRun, dir.resolve("run"));
+        HostileFiles.mutate(YAML.readTree("[{file: state.json, json_set: [/measurements, " + JSON.readTree(run.resolve("state.json").toFile())
+                .get("measurements").asLong() + "], rehash: true}]"), run);
+        CliTest.Run r = CliTest.run("train", "--resume", run.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("completed", JSON.readTree(run.resolve("manifest.json").toFile()).get("status").asText());
+    }
+
     private static String cli(Case c, JsonNode s, Path dir, Map<String, String> vars) {
         List<String> args = new ArrayList<>();
         s.get("args").forEach(a -> args.add(HostileFiles.substitute(a.asText(), vars)));
