@@ -240,6 +240,7 @@ public final class StrictInput {
             return "";
         }
         String first = message.strip().lines().findFirst().orElse("");
-        return printable(JAVA_NAME.matcher(first).replaceAll("").replaceAll("\\s{2,}", " ").strip(), 600);
+        String clean = first.replaceAll("\\s*\\(through reference chain: .*\\)", "");
+        return printable(JAVA_NAME.matcher(clean).replaceAll("").replaceAll("\\s{2,}", " ").strip(), 600);
     }
 }
