@@ -52,6 +52,25 @@ class CliTest {
     }
 
     @Test
+    void failuresAreOneLineAndDebugAddsTheTrace() throws Exception {
+        Path rig = dir.resolve("r.yaml");
+        Files.writeString(rig, "id: x\nid: y\n");
+        Run plain = run("describe", "--rig", rig.toString());
+        assertEquals(2, plain.exit());
+        assertEquals("error: " + rig + ": not valid YAML: Duplicate field 'id' at id (line 2)", plain.err().strip());
+        CommandLine cl = Main.commandLine(true);
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(2, cl.execute("describe", "--rig", rig.toString()));
+        assertTrue(err.toString().startsWith("error: " + rig + ": not valid YAML") && err.toString().contains("\tat org.tileloop."),
+                err.toString());
+        Run badOption = run("train", "--iterations", "x");
+        assertEquals(2, badOption.exit());
+        assertEquals("error: Invalid value for option '--iterations': 'x' is not an int (see: tileloop train --help)",
+                badOption.err().strip());
+    }
+
+    @Test
     void describeJson() throws Exception {
         Run r = run("describe", "--rig", "rigs/sim-tile4.yaml", "--json");
         assertEquals(0, r.exit(), r.err());
