@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
 
 /**
@@ -85,9 +87,14 @@ public final class CalibrationStore {
         }
         CalibrationRecord r;
         try {
-            r = JSON.readValue(f.toFile(), CalibrationRecord.class);
-        } catch (IOException e) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: " + e.getMessage().lines().findFirst().orElse(""), e);
+            r = JSON.treeToValue(StrictInput.jsonFile(f, "calibration record"), CalibrationRecord.class);
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: " + e.getMessage().substring(f.toString().length() + 2), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: " + StrictInput.oneLine(e.getMessage()), e);
+        }
+        if (r == null) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: empty");
         }
         if (r.schemaVersion() != CalibrationRecord.SCHEMA_VERSION || !id.equals(r.id()) || r.channels().isEmpty()) {
             throw new RigConfigurationException(f + ": corrupt calibration record: schema_version " + r.schemaVersion()

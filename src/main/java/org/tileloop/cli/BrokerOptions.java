@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.telemetry.BrokerSettings;
 import org.tileloop.telemetry.Topics;
@@ -41,9 +43,9 @@ final class BrokerOptions {
             return Json.MAPPER.createObjectNode();
         }
         try {
-            return Json.MAPPER.readTree(f.toFile());
-        } catch (IOException e) {
-            throw new RigConfigurationException(f + ": unreadable: " + e.getMessage(), e);
+            return StrictInput.jsonFile(f, "broker credentials");
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
         }
     }
 

@@ -53,8 +53,10 @@ final class MonitorCommand implements Callable<Integer> {
         String[] t = topic.split("/");
         JsonNode p;
         try {
-            p = Json.MAPPER.readTree(payload);
-        } catch (java.io.IOException e) {
+            p = org.tileloop.input.StrictInput.json(payload, 1 << 20, topic);
+        } catch (org.tileloop.input.BadInputException e) {
+            out.println("ignored: " + e.getMessage());
+            out.flush();
             return;
         }
         if (t.length == 4) {

@@ -139,6 +139,11 @@ class HostileCorpusTest {
         assertFalse(Files.exists(canary), c.name() + ": the canary was created");
         assertFalse(Files.exists(REPO.resolve("canary")), c.name() + ": a canary appeared in the checkout");
         assertEquals(before, snapshot(), c.name() + ": files outside the case's directory changed");
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path link : files.filter(Files::isSymbolicLink).toList()) {
+                Files.delete(link);
+            }
+        }
     }
 
     /** The control for the {@code rehash} mutation: a re-hashed but unchanged state is trusted and the run completes. */

@@ -40,7 +40,16 @@ public final class MqttRequester {
                 @Override
                 public void messageArrived(String t, MqttMessage m) throws Exception {
                     if (m.getProperties() != null && java.util.Arrays.equals(correlation, m.getProperties().getCorrelationData())) {
-                        reply.complete((ObjectNode) PahoSession.JSON.readTree(m.getPayload()));
+                        try {
+                            var node = org.tileloop.input.StrictInput.json(m.getPayload(), 1 << 20, t);
+                            if (node instanceof ObjectNode o) {
+                                reply.complete(o);
+                            } else {
+                                reply.completeExceptionally(new org.tileloop.input.BadInputException(t + ": reply is not a JSON object"));
+                            }
+                        } catch (org.tileloop.input.BadInputException e) {
+                            reply.completeExceptionally(e);
+                        }
                     }
                 }
 
@@ -85,7 +94,7 @@ public final class MqttRequester {
             Thread.currentThread().interrupt();
             throw new RigUnavailableException("interrupted", e);
         } catch (ExecutionException e) {
-            throw new RigUnavailableException("unreadable reply: " + e.getMessage(), e);
+            throw new RigUnavailableException("unreadable reply: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         } finally {
             if (client != null) {
                 try {
