@@ -51,8 +51,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean allowUncalibrated;
 
     @Option(names = "--resume", paramLabel = "RUN_DIR",
-            description = "Continue an interrupted run (e.g. runs/latest) from its last completed iteration, "
-                    + "with the rig and config it recorded.")
+            description = "Continue a run from its last completed iteration, with the rig and config it recorded: "
+                    + "its directory, runs/latest or its run id (looked up in --out).")
     Path resume;
 
     @Override
@@ -65,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run with its recorded rig, config and"
                         + " calibration directory: give no RIG, --config, --iterations, --seed or --calibration-dir");
             }
-            run = TrainingRun.resume(resume, commandLine, build);
+            run = TrainingRun.resume(resume, out, commandLine, build);
         } else {
             if (rigFile == null) {
                 throw new ParameterException(spec.commandLine(), "Missing RIG (a rig file, e.g. rigs/sim-tile4.yaml) or --resume RUN_DIR");

@@ -426,7 +426,7 @@ public final class Daemon implements AutoCloseable {
         TrainingRun run;
         String cmd = "tileloop daemon job " + j.id + " " + j.spec;
         if (j.spec.has("resume")) {
-            run = TrainingRun.resume(Path.of(j.spec.get("resume").asText()), cmd, build);
+            run = TrainingRun.resume(Path.of(j.spec.get("resume").asText()), runsDir, cmd, build);
         } else {
             Path config = j.spec.has("config")
                     ? rf.path().toAbsolutePath().getParent().resolve("training").resolve(j.spec.get("config").asText() + ".yaml") : null;

@@ -66,6 +66,7 @@ public final class TrainingRun {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    private final RunDirectory dir;
     private final Path runDir;
     private final RigFile rig;
     private final TrainingConfig config;
@@ -74,9 +75,10 @@ public final class TrainingRun {
     private final boolean allowUncalibrated;
     private final Build build;
 
-    private TrainingRun(Path runDir, RigFile rig, TrainingConfig config, ObjectNode manifest, CalibrationStore store,
+    private TrainingRun(RunDirectory dir, RigFile rig, TrainingConfig config, ObjectNode manifest, CalibrationStore store,
                         boolean allowUncalibrated, Build build) {
-        this.runDir = runDir;
+        this.dir = dir;
+        this.runDir = dir.path();
         this.rig = rig;
         this.config = config;
         this.manifest = manifest;
@@ -106,10 +108,10 @@ public final class TrainingRun {
         config.checkAgainst(rigf.description(), cfgPath.toString());
         byte[] cfgBytes = JSON.writeValueAsBytes(config.asMap());
         String configSha = RigFileLoader.sha256(cfgBytes);
-        Path runDir = newRunDir(runsDir, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        RunDirectory dir = RunDirectory.create(runsDir, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
                 .format(Instant.now()) + "-" + configSha.substring(0, 8));
         ObjectNode m = JSON.createObjectNode();
-        m.put("run_id", runDir.getFileName().toString());
+        m.put("run_id", dir.path().getFileName().toString());
         m.put("command_line", commandLine);
         m.put("tileloop_version", build.version());
         build.gitCommit().ifPresent(c -> m.put("git_commit", c));
@@ -124,17 +126,29 @@ public final class TrainingRun {
         m.put("calibration_dir", store.root().toAbsolutePath().normalize().toString());
         m.put("allow_uncalibrated", allowUncalibrated);
         m.put("start_time", Instant.now().toString());
-        return new TrainingRun(runDir, rigf, config, m, store, allowUncalibrated, build);
+        return new TrainingRun(dir, rigf, config, m, store, allowUncalibrated, build);
     }
 
-    /** Prepares to continue an interrupted run with the rig, config and calibration directory it recorded. */
-    public static TrainingRun resume(Path runDir, String commandLine, Build build) throws IOException {
-        Path manifestFile = runDir.resolve("manifest.json");
-        if (!Files.isRegularFile(manifestFile) || !Files.isRegularFile(runDir.resolve(RunState.FILE))) {
-            throw new RigConfigurationException(runDir + ": not a resumable run directory (needs manifest.json and "
-                    + RunState.FILE + ")");
+    /**
+     * Prepares to continue a run with the rig, config and calibration directory it recorded.
+     * {@code name} is the run's directory, a link to it ({@code runs/latest}) or its run id in
+     * {@code runsDir}. A run whose manifest says {@code running} while no process holds it was
+     * interrupted (its process died); the resume records that.
+     */
+    public static TrainingRun resume(Path name, Path runsDir, String commandLine, Build build) throws IOException {
+        RunDirectory dir = RunDirectory.open(name, runsDir);
+        try {
+            return resume(dir, commandLine, build);
+        } catch (IOException | RuntimeException e) {
+            dir.close();
+            throw e;
         }
-        ObjectNode m = readManifest(manifestFile);
+    }
+
+    private static TrainingRun resume(RunDirectory dir, String commandLine, Build build) throws IOException {
+        Path runDir = dir.path();
+        Path manifestFile = dir.manifestFile();
+        ObjectNode m = dir.readManifest();
         if ("completed".equals(m.path("status").asText())) {
             throw new RigConfigurationException(runDir + ": run already completed; nothing to resume");
         }
@@ -157,52 +171,15 @@ public final class TrainingRun {
         entry.put("time", Instant.now().toString());
         entry.put("from_iteration", state.nextIteration());
         entry.put("command_line", commandLine);
+        entry.put("previous_status", m.get("status").asText().equals("running") ? "interrupted" : m.get("status").asText());
+        if (m.get("status").asText().equals("running")) {
+            entry.put("previous_reason", "the process running it ended without recording a stop (killed or crashed)");
+        } else if (m.hasNonNull("reason")) {
+            entry.put("previous_reason", m.get("reason").asText());
+        }
         m.remove("end_time");
         m.remove("reason");
-        return new TrainingRun(runDir, rigf, config, m, store, m.path("allow_uncalibrated").asBoolean(false), build);
-    }
-
-    private static final java.util.Set<String> STATUSES = java.util.Set.of("running", "completed", "aborted", "failed");
-
-    /** A manifest as tileloop writes it: strict JSON, an object with the keys a resume relies on. */
-    private static ObjectNode readManifest(Path file) {
-        com.fasterxml.jackson.databind.JsonNode node;
-        try {
-            node = StrictInput.jsonFile(file, "run manifest");
-        } catch (BadInputException e) {
-            throw new RigConfigurationException(e.getMessage(), e);
-        }
-        if (!node.isObject()) {
-            throw new RigConfigurationException(file + ": not a run manifest (a JSON object)");
-        }
-        for (String key : List.of("run_id", "rig_file_absolute", "rig_file_sha256", "status")) {
-            if (!node.path(key).isTextual() || node.get(key).asText().isEmpty()) {
-                throw new RigConfigurationException(file + ": " + key + ": missing or not text; this run cannot be resumed");
-            }
-        }
-        if (!node.path("config").isObject()) {
-            throw new RigConfigurationException(file + ": config: missing or not an object; this run cannot be resumed");
-        }
-        if (!STATUSES.contains(node.get("status").asText())) {
-            throw new RigConfigurationException(file + ": status: '" + StrictInput.printable(node.get("status").asText())
-                    + "' is not one of " + new java.util.TreeSet<>(STATUSES));
-        }
-        if (!node.get("rig_file_sha256").asText().matches("[0-9a-f]{64}")) {
-            throw new RigConfigurationException(file + ": rig_file_sha256: not a SHA-256 hex digest");
-        }
-        return (ObjectNode) node;
-    }
-
-    private static Path newRunDir(Path runsDir, String runId) throws IOException {
-        Files.createDirectories(runsDir);
-        for (int i = 1; ; i++) {
-            Path dir = runsDir.resolve(i == 1 ? runId : runId + "-" + i);
-            try {
-                return Files.createDirectory(dir);
-            } catch (FileAlreadyExistsException e) {
-                // same second, same config: take the next suffix
-            }
-        }
+        return new TrainingRun(dir, rigf, config, m, store, m.path("allow_uncalibrated").asBoolean(false), build);
     }
 
     public Path runDir() {
@@ -220,10 +197,8 @@ public final class TrainingRun {
         Status status;
         manifest.put("status", "running");
         writeManifest();
-        reserve();
-        Path latest = runDir.toAbsolutePath().getParent().resolve("latest");
-        Files.deleteIfExists(latest);
-        Files.createSymbolicLink(latest, runDir.getFileName());
+        dir.reserve();
+        dir.pointLatest();
         try (Rig r = Rigs.open(rig, store)) {
             manifest.put("rig_id", r.description().id());
             manifest.put("rig_kind", r.description().kind().toString());
@@ -277,49 +252,27 @@ public final class TrainingRun {
             }
         } catch (InterlockException | DriftException e) {
             status = Status.PAUSED;
-            manifest.put("status", "aborted");
+            manifest.put("status", "paused");
             manifest.put("reason", "paused: " + e.getMessage() + "; continue with: tileloop train --resume " + runDir);
         } catch (IOException | java.io.UncheckedIOException e) {
             IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
             String what = runDir + ": writing the run's files failed (" + describe(io) + ")";
             manifest.put("status", "failed");
             manifest.put("reason", what);
-            releaseReserve();
+            dir.releaseReserve();
             finish(listener);
             throw new IOException(what + "; the run is recorded as failed; free space or fix the cause, then continue with:"
                     + " tileloop train --resume " + runDir, io);
         } catch (RuntimeException e) {
             manifest.put("status", "failed");
             manifest.put("reason", String.valueOf(e.getMessage()));
-            releaseReserve();
+            dir.releaseReserve();
             finish(listener);
             throw e;
         }
-        releaseReserve();
+        dir.releaseReserve();
         finish(listener);
         return new Result(runDir, status, manifest.deepCopy());
-    }
-
-    /** Bytes kept free in the run directory while it runs, so a full disk can still take the manifest's last words. */
-    static final int RESERVE_BYTES = 32 * 1024;
-
-    private Path reserveFile() {
-        return runDir.resolve(".reserve");
-    }
-
-    private void reserve() throws IOException {
-        try (var ch = java.nio.channels.FileChannel.open(reserveFile(), java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(RESERVE_BYTES);
-            while (zeros.hasRemaining()) {
-                ch.write(zeros);
-            }
-            ch.force(true);
-        }
-    }
-
-    private void releaseReserve() throws IOException {
-        Files.deleteIfExists(reserveFile());
     }
 
     private static String describe(IOException e) {
@@ -331,13 +284,15 @@ public final class TrainingRun {
 
     private void finish(Listener listener) throws IOException {
         manifest.put("end_time", Instant.now().toString());
-        writeManifest();
+        try {
+            writeManifest();
+        } finally {
+            dir.close();
+        }
         listener.stopped(manifest.deepCopy());
     }
 
     private void writeManifest() throws IOException {
-        Path tmp = runDir.resolve("manifest.json.tmp");
-        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-        Files.move(tmp, runDir.resolve("manifest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        dir.writeManifest(manifest);
     }
 }

@@ -111,6 +111,9 @@ class TrainCommandTest {
         Path out = dir.resolve("killed");
         Process p = child(out);
         Path run = waitForIterations(p, out, 2);
+        CliTest.Run busy = CliTest.run("train", "--resume", out.resolve("latest").toString());
+        assertEquals(Main.EXIT_CONFIG, busy.exit(), busy.err());
+        assertTrue(busy.err().contains(run + ": run is in progress in another process"), busy.err());
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue(), "SIGKILL");
@@ -118,13 +121,16 @@ class TrainCommandTest {
         int rowsAtKill = Files.readAllLines(run.resolve("iterations.csv")).size();
         assertTrue(rowsAtKill < 8, "killed mid-way, had " + rowsAtKill + " rows");
 
-        CliTest.Run r = CliTest.run("train", "--resume", run.toString());
+        CliTest.Run r = CliTest.run("train", "--resume", out.resolve("latest").toString());
         assertEquals(0, r.exit(), r.err());
         assertSameArtifacts(reference, run);
+        assertEquals(run, out.resolve("latest").toRealPath(), "latest still names the run, not itself");
         JsonNode manifest = Json.MAPPER.readTree(run.resolve("manifest.json").toFile());
         assertEquals("completed", manifest.get("status").asText());
         assertEquals(96, manifest.get("measurements").asInt());
-        assertTrue(manifest.get("resumes").get(0).get("from_iteration").asInt() >= 1, manifest.toString());
+        JsonNode resume = manifest.get("resumes").get(0);
+        assertTrue(resume.get("from_iteration").asInt() >= 1, manifest.toString());
+        assertEquals("interrupted", resume.get("previous_status").asText(), manifest.toString());
     }
 
     @Test
@@ -144,7 +150,8 @@ class TrainCommandTest {
         assertEquals(completed + 2, rows.size(), "every completed iteration is on disk, nothing half-written");
         assertTrue(Files.readString(run.resolve("summary.md")).contains("Aborted after iteration " + completed));
 
-        assertEquals(0, CliTest.run("train", "--resume", run.toString()).exit());
+        assertEquals(0, CliTest.run("train", "--resume", run.getFileName().toString(), "--out", out.toString()).exit(),
+                "a run id is looked up in --out");
         assertSameArtifacts(reference, run);
         CliTest.Run again = CliTest.run("train", "--resume", run.toString());
         assertEquals(Main.EXIT_CONFIG, again.exit());

@@ -124,7 +124,7 @@ class BenchCalibrationEndToEndTest {
             assertEquals(5, paused.exit(), paused.err());
             Path run = dir.resolve("runs/latest").toRealPath();
             JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("manifest.json").toFile());
-            assertEquals("aborted", manifest.get("status").asText());
+            assertEquals("paused", manifest.get("status").asText());
             assertTrue(manifest.get("reason").asText().startsWith("paused: timing drift of"), manifest.get("reason").asText());
             List<String> rows = Files.readAllLines(run.resolve("iterations.csv"));
             assertTrue(rows.get(0).endsWith(",drift_ps,calibration_id"));

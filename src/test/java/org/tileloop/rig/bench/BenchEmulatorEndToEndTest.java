@@ -137,7 +137,7 @@ class BenchEmulatorEndToEndTest {
             assertEquals(5, paused, "the interlock pauses the run");
             Path run = runs.resolve("latest").toRealPath();
             JsonNode manifest = JSON.readTree(run.resolve("manifest.json").toFile());
-            assertEquals("aborted", manifest.get("status").asText());
+            assertEquals("paused", manifest.get("status").asText());
             assertTrue(manifest.get("reason").asText().contains("interlock tripped on bench emulator-0001"), manifest.toString());
             assertEquals(0, cli("train", "--resume", run.toString()), "resumed after the interlock was cleared");
             assertEquals(1, emu.replugs(), "the device was unplugged once mid-run and came back");

@@ -1,0 +1,166 @@
+package org.tileloop.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.tileloop.input.BadInputException;
+import org.tileloop.input.StrictInput;
+import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.train.RunState;
+
+/**
+ * A run's directory while a process works on it: an exclusive lock on {@code .lock} (so a run
+ * whose holder died is known to be interrupted), the {@code latest} link of its runs directory
+ * (replaced atomically, never pointing at itself), a small space reserve for the manifest's last
+ * words on a full disk, and the manifest file. Not thread-safe; one per process and run.
+ */
+final class RunDirectory implements AutoCloseable {
+
+    /** Bytes kept free in the run directory while it runs, so a full disk can still take the manifest's last words. */
+    static final int RESERVE_BYTES = 32 * 1024;
+    static final Pattern RUN_ID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{8}(-\\d{1,6})?");
+    private static final Set<String> STATUSES = Set.of("running", "completed", "paused", "aborted", "failed", "interrupted");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private RunDirectory(Path dir) throws IOException {
+        this.dir = dir;
+        this.lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new RigConfigurationException(dir + ": run is in progress in another process; wait for it or stop it first");
+        }
+        this.lock = l;
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A new, locked run directory {@code runsDir/runId} (a suffix {@code -2}, {@code -3}... when taken). */
+    static RunDirectory create(Path runsDir, String runId) throws IOException {
+        Files.createDirectories(runsDir);
+        for (int i = 1; ; i++) {
+            Path d = runsDir.resolve(i == 1 ? runId : runId + "-" + i);
+            try {
+                return new RunDirectory(Files.createDirectory(d).toRealPath());
+            } catch (FileAlreadyExistsException e) {
+                // same second, same config: take the next suffix
+            }
+        }
+    }
+
+    /**
+     * An existing run named by its directory, a link to it (such as {@code runs/latest}) or its run
+     * id inside {@code runsDir}; locked.
+     *
+     * @throws RigConfigurationException when it names no run directory or another process holds it
+     */
+    static RunDirectory open(Path name, Path runsDir) throws IOException {
+        Path candidate = name;
+        if (!Files.exists(candidate) && name.getNameCount() == 1 && RUN_ID.matcher(name.toString()).matches()) {
+            candidate = runsDir.resolve(name);
+        }
+        if (!Files.isRegularFile(candidate.resolve("manifest.json")) || !Files.isRegularFile(candidate.resolve(RunState.FILE))) {
+            throw new RigConfigurationException(name + ": not a resumable run directory (needs manifest.json and "
+                    + RunState.FILE + "; give the directory, runs/latest or a run id)");
+        }
+        return new RunDirectory(candidate.toRealPath());
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    Path manifestFile() {
+        return dir.resolve("manifest.json");
+    }
+
+    /** Points {@code latest} beside this directory at it, replacing the old link in one step. */
+    void pointLatest() throws IOException {
+        Path runs = dir.getParent();
+        Path tmp = runs.resolve(".latest-" + ProcessHandle.current().pid());
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, dir.getFileName());
+        Files.move(tmp, runs.resolve("latest"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    void reserve() throws IOException {
+        try (FileChannel ch = FileChannel.open(dir.resolve(".reserve"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer zeros = ByteBuffer.allocate(RESERVE_BYTES);
+            while (zeros.hasRemaining()) {
+                ch.write(zeros);
+            }
+            ch.force(true);
+        }
+    }
+
+    void releaseReserve() throws IOException {
+        Files.deleteIfExists(dir.resolve(".reserve"));
+    }
+
+    void writeManifest(ObjectNode manifest) throws IOException {
+        Path tmp = dir.resolve("manifest.json.tmp");
+        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        Files.move(tmp, manifestFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The manifest as tileloop writes it: strict JSON, an object with the keys a resume relies on. */
+    ObjectNode readManifest() {
+        Path file = manifestFile();
+        JsonNode node;
+        try {
+            node = StrictInput.jsonFile(file, "run manifest");
+        } catch (BadInputException e) {
+            throw new RigConfigurationException(e.getMessage(), e);
+        }
+        if (!node.isObject()) {
+            throw new RigConfigurationException(file + ": not a run manifest (a JSON object)");
+        }
+        for (String key : List.of("run_id", "rig_file_absolute", "rig_file_sha256", "status")) {
+            if (!node.path(key).isTextual() || node.get(key).asText().isEmpty()) {
+                throw new RigConfigurationException(file + ": " + key + ": missing or not text; this run cannot be resumed");
+            }
+        }
+        if (!node.path("config").isObject()) {
+            throw new RigConfigurationException(file + ": config: missing or not an object; this run cannot be resumed");
+        }
+        if (!STATUSES.contains(node.get("status").asText())) {
+            throw new RigConfigurationException(file + ": status: '" + StrictInput.printable(node.get("status").asText())
+                    + "' is not one of " + new TreeSet<>(STATUSES));
+        }
+        if (!node.get("rig_file_sha256").asText().matches("[0-9a-f]{64}")) {
+            throw new RigConfigurationException(file + ": rig_file_sha256: not a SHA-256 hex digest");
+        }
+        return (ObjectNode) node;
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.release();
+        lockChannel.close();
+    }
+}
