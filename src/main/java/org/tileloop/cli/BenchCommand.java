@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.tileloop.bench.SimBenchmark;
+import org.tileloop.benchmark.SimBenchmark;
 import org.tileloop.rig.file.RigFileLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,7 +81,7 @@ final class BenchCommand {
             Path cfg = config != null ? config : rig.toAbsolutePath().getParent().resolve("training").resolve(file.description().id() + ".yaml");
             Path dir = out != null ? out : Path.of("runs", "bench-train-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
-            new org.tileloop.bench.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs);
+            new org.tileloop.benchmark.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs);
             return 0;
         }
     }

@@ -1,4 +1,4 @@
-package org.tileloop.bench;
+package org.tileloop.benchmark;
 
 import java.io.IOException;
 import java.io.PrintWriter;

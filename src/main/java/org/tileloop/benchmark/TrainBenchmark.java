@@ -1,4 +1,4 @@
-package org.tileloop.bench;
+package org.tileloop.benchmark;
 
 import java.awt.Color;
 import java.io.IOException;
