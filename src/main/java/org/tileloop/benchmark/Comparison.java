@@ -23,7 +23,7 @@ import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.digital.DigitalDetectorRig;
 import org.tileloop.rig.digital.DigitalSettings;
 import org.tileloop.rig.file.RigFile;
-import org.tileloop.rig.file.Rigs;
+import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.train.LossTerms;
 import org.tileloop.train.Trainer;
@@ -61,7 +61,7 @@ public final class Comparison {
                     }
                 }
             } else {
-                try (Rig rig = Rigs.open(f, CalibrationStore.defaultStore())) {
+                try (Rig rig = CalibratedRigs.open(f, CalibrationStore.defaultStore())) {
                     rows.add(train(rig, f.description().id(), f.description().kind().key(), config, seed, dir));
                 }
             }

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Probe;

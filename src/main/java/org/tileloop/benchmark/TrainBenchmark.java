@@ -20,7 +20,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
-import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.spice.Ngspice;
 import org.tileloop.rig.spice.SpiceRig;

@@ -15,6 +15,7 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 import org.tileloop.rig.ChannelSpec;
+import org.tileloop.rig.file.CalibrationSettings;
 import org.tileloop.rig.Rig;
 
 /**

@@ -2,6 +2,7 @@ package org.tileloop.calibration;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tileloop.rig.Calibration;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.Timing;
 

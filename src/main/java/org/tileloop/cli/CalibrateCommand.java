@@ -11,11 +11,11 @@ import java.util.concurrent.Callable;
 import org.tileloop.calibration.CalibrationRecord;
 import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.calibration.Calibrator;
-import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
-import org.tileloop.rig.file.Rigs;
+import org.tileloop.calibration.CalibratedRigs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ final class CalibrateCommand implements Callable<Integer> {
         int total = settings.referenceDelaysNs().size() * settings.repeats();
         boolean terminal = System.console() != null;
         CalibrationRecord r;
-        try (Rig rig = Rigs.open(file, store)) {
+        try (Rig rig = CalibratedRigs.open(file, store)) {
             rig.useCalibration(IdentityCalibration.INSTANCE);
             r = Calibrator.run(rig, settings, store.newId(file.description().id(), Instant.now()), Main.version(), n -> {
                 if (terminal || n == total || n % Math.max(1, total / 10) == 0) {

@@ -30,7 +30,7 @@ final class RigOptions {
     }
 
     org.tileloop.rig.Rig open() {
-        return org.tileloop.rig.file.Rigs.open(org.tileloop.rig.file.RigFileLoader.load(rig), calibrationStore());
+        return org.tileloop.calibration.CalibratedRigs.open(org.tileloop.rig.file.RigFileLoader.load(rig), calibrationStore());
     }
 
     /** @throws RigConfigurationException for anything that is not {@code name=plain-number} */

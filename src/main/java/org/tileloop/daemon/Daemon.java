@@ -42,7 +42,7 @@ import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
-import org.tileloop.rig.file.Rigs;
+import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.run.TrainingRun;
 import org.tileloop.telemetry.BrokerSettings;
 import org.tileloop.telemetry.Topics;
@@ -452,8 +452,8 @@ public final class Daemon implements AutoCloseable {
 
     private void calibrate(Job j) throws IOException {
         RigFile rf = rigs.get(j.rig);
-        try (Rig rig = Rigs.open(rf, store)) {
-            rig.useCalibration(org.tileloop.calibration.IdentityCalibration.INSTANCE);
+        try (Rig rig = CalibratedRigs.open(rf, store)) {
+            rig.useCalibration(org.tileloop.rig.IdentityCalibration.INSTANCE);
             CalibrationRecord r = Calibrator.run(rig, rf.calibration(), store.newId(j.rig, Instant.now()), build.version(), n -> { });
             ObjectNode result = JSON.createObjectNode();
             result.put("calibration_id", r.id());
@@ -473,7 +473,7 @@ public final class Daemon implements AutoCloseable {
         RigFile rf = rigs.get(j.rig);
         Map<String, Double> set = new LinkedHashMap<>();
         j.spec.get("set").fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().asDouble()));
-        try (Rig rig = Rigs.open(rf, store)) {
+        try (Rig rig = CalibratedRigs.open(rf, store)) {
             ParameterVector v = rig.description().withOverrides(set);
             List<Stimulus> stimuli = new ArrayList<>();
             j.spec.get("delays_ns").forEach(d -> stimuli.add(Stimulus.delay(rig.description(), d.asDouble())));

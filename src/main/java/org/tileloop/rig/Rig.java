@@ -2,7 +2,7 @@ package org.tileloop.rig;
 
 import java.util.List;
 import java.util.Map;
-import org.tileloop.calibration.Calibration;
+import org.tileloop.rig.Calibration;
 
 /**
  * A tile the trainer can drive: a simulated tile (ngspice) or a physical bench.

@@ -31,7 +31,7 @@ import org.tileloop.rig.RigKind;
 import org.tileloop.rig.bench.InterlockException;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
-import org.tileloop.rig.file.Rigs;
+import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.train.DriftException;
 import org.tileloop.train.RunReport;
 import org.tileloop.train.RunState;
@@ -199,11 +199,11 @@ public final class TrainingRun {
         writeManifest();
         dir.reserve();
         dir.pointLatest();
-        try (Rig r = Rigs.open(rig, store)) {
+        try (Rig r = CalibratedRigs.open(rig, store)) {
             manifest.put("rig_id", r.description().id());
             manifest.put("rig_kind", r.description().kind().toString());
             manifest.set("rig_provenance", JSON.valueToTree(r.provenance()));
-            String problem = Rigs.calibrationProblem(rig, store, r);
+            String problem = CalibratedRigs.problem(rig, store, r);
             if (problem != null) {
                 if (r.description().kind() == RigKind.BENCH && !allowUncalibrated) {
                     throw new RigConfigurationException(problem + ": a bench rig trains on calibrated times; run "

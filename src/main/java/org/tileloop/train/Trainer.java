@@ -16,7 +16,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.tileloop.calibration.Calibration;
+import org.tileloop.rig.Calibration;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.ParameterSpec;

@@ -16,7 +16,7 @@ import org.tileloop.rig.Rig;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.file.RigFileLoader;
-import org.tileloop.rig.file.Rigs;
+import org.tileloop.calibration.CalibratedRigs;
 
 /** The simulated rig's timing-chain model: known offsets (several ns) and gains (hundreds of ppm), 2 ps jitter. */
 class CalibratorTest {
@@ -28,7 +28,7 @@ class CalibratorTest {
     void recoversInjectedOffsetsAndGainsAndCalibratedSpikesMatchTheIdealTile() {
         var file = RigFileLoader.load(Path.of("rigs/sim-tile4-chain.yaml"));
         CalibrationStore store = new CalibrationStore(dir);
-        try (Rig rig = Rigs.open(file, store)) {
+        try (Rig rig = CalibratedRigs.open(file, store)) {
             CalibrationRecord r = Calibrator.run(rig, file.calibration(), store.newId("sim-tile4-chain", java.time.Instant.now()), "test", n -> { });
             assertTrue(r.accepted(), Calibrator.report(r));
             double[] offsets = {2.5, -1.2, 4.1, 0.8};
@@ -45,7 +45,7 @@ class CalibratorTest {
                 batch.add(new Probe(rig.description().defaults(), Stimulus.delay(rig.description(), d)));
             }
             List<StimulusResult> calibrated = rig.measure(batch);
-            try (Rig ideal = Rigs.open(RigFileLoader.load(Path.of("rigs/sim-tile4.yaml")), store)) {
+            try (Rig ideal = CalibratedRigs.open(RigFileLoader.load(Path.of("rigs/sim-tile4.yaml")), store)) {
                 List<StimulusResult> truth = ideal.measure(batch);
                 for (int c = 0; c < 4; c++) {
                     double sq = 0;
@@ -73,7 +73,7 @@ class CalibratorTest {
     @Test
     void aFitWithAnOutlierIsRejected() {
         var file = RigFileLoader.load(Path.of("rigs/sim-tile4-chain.yaml"));
-        try (Rig rig = Rigs.open(file, new CalibrationStore(dir))) {
+        try (Rig rig = CalibratedRigs.open(file, new CalibrationStore(dir))) {
             List<List<double[]>> points = new ArrayList<>();
             for (int c = 0; c < 4; c++) {
                 List<double[]> p = new ArrayList<>();

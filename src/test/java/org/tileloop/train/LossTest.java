@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
-import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;

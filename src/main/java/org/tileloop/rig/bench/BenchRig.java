@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tileloop.calibration.Calibration;
+import org.tileloop.rig.Calibration;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.InputSpec;

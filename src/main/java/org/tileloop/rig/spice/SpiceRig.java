@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.tileloop.calibration.Calibration;
+import org.tileloop.rig.Calibration;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.MeasurementException;

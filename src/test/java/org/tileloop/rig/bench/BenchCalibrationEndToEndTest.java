@@ -18,7 +18,7 @@ import org.tileloop.rig.Rig;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.file.RigFileLoader;
-import org.tileloop.rig.file.Rigs;
+import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.rig.bench.emulator.BenchEmulator;
 
 /** Calibration against the emulator's timing chain: offsets of several ns, gains of hundreds of ppm, 3 ps jitter. */
@@ -71,7 +71,7 @@ class BenchCalibrationEndToEndTest {
                 assertEquals(GAINS_PPM.get(c), (record.channels().get(c).gain() - 1) * 1e6, 150, "gain n" + c);
             }
             int before = Files.exists(truthFile) ? Files.readAllLines(truthFile).size() : 0;
-            try (Rig rig = Rigs.open(RigFileLoader.load(rigFile), new CalibrationStore(cal))) {
+            try (Rig rig = CalibratedRigs.open(RigFileLoader.load(rigFile), new CalibrationStore(cal))) {
                 assertEquals(record.id(), rig.calibration().id());
                 List<StimulusResult> results = rig.measure(List.of(4.5, 6.5, 9.0, 10.5).stream()
                         .map(d -> new Probe(rig.description().defaults(), Stimulus.delay(rig.description(), d))).toList());

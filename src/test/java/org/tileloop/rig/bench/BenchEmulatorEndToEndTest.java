@@ -78,7 +78,7 @@ class BenchEmulatorEndToEndTest {
         Path truthFile = dir.resolve("truth.jsonl");
         var options = BenchEmulator.Options.clean(7).truth(truthFile);
         try (BenchEmulator emu = BenchEmulator.start(FIRMWARE, device, options);
-             Rig rig = Rigs.open(rigFile(device))) {
+             Rig rig = Rigs.open(org.tileloop.rig.file.RigFileLoader.load(rigFile(device)))) {
             BenchRig bench = (BenchRig) rig;
             assertEquals("emulator-0001", bench.handshake().boardId());
             assertEquals(List.of("r_fb", "rleak", "iin_amp", "iin1_amp"),

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.InputSpec;
 import org.tileloop.rig.ParameterSpec;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tileloop.calibration.IdentityCalibration;
+import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;

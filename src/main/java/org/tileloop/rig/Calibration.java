@@ -1,6 +1,5 @@
-package org.tileloop.calibration;
+package org.tileloop.rig;
 
-import org.tileloop.rig.Timing;
 
 /**
  * Maps raw times of a channel to calibrated times. Immutable and thread-safe.

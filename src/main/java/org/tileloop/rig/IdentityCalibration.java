@@ -1,6 +1,5 @@
-package org.tileloop.calibration;
+package org.tileloop.rig;
 
-import org.tileloop.rig.Timing;
 
 /** Calibrated equals raw. Used until a rig has a real calibration record. */
 public enum IdentityCalibration implements Calibration {

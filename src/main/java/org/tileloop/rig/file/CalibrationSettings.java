@@ -1,4 +1,4 @@
-package org.tileloop.calibration;
+package org.tileloop.rig.file;
 
 import java.util.List;
 
