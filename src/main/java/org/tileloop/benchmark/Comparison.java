@@ -19,6 +19,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 import org.tileloop.rig.Probe;
 import org.tileloop.rig.Rig;
+import org.tileloop.train.CsvRows;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.digital.DigitalDetectorRig;
 import org.tileloop.rig.digital.DigitalSettings;
@@ -118,16 +119,20 @@ public final class Comparison {
         return row;
     }
 
+    private static String g6(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
     private void report(List<Row> rows, Path config, Path dir) throws IOException {
-        StringBuilder csv = new StringBuilder("rig,variant,timing_rms_train_ns,timing_rms_holdout_ns,missing_train,order_train,latency_ns,"
-                + "energy_pj_per_inference,measurements\n");
+        StringBuilder csv = new StringBuilder(CsvRows.row("rig", "variant", "timing_rms_train_ns", "timing_rms_holdout_ns", "missing_train",
+                "order_train", "latency_ns", "energy_pj_per_inference", "measurements"));
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# tileloop compare%n%nSame training config (%s), same seed, same "
                 + "trainer, on each rig. Latency: last first spike after the earliest input (holdout traces, final parameters); energy: "
                 + "per inference over the rig's window.%n%n| rig | variant | timing RMS train (ns) | timing RMS holdout (ns) | missing | order | "
                 + "latency (ns) | energy / inference (pJ) | measurements |%n|---|---|---|---|---|---|---|---|---|%n", config));
         for (Row r : rows) {
-            csv.append(String.format(Locale.ROOT, "%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d%n", r.rig(), r.variant(), r.rmsTrainNs(), r.rmsHoldoutNs(),
-                    r.missing(), r.order(), r.latencyNs(), r.energyPj(), r.measurements()));
+            csv.append(CsvRows.row(r.rig(), r.variant(), g6(r.rmsTrainNs()), g6(r.rmsHoldoutNs()), g6(r.missing()), g6(r.order()),
+                    g6(r.latencyNs()), g6(r.energyPj()), Long.toString(r.measurements())));
             md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.3g | %.3g | %.3f | %.3f | %d |%n", r.rig(), r.variant(), r.rmsTrainNs(),
                     r.rmsHoldoutNs(), r.missing(), r.order(), r.latencyNs(), r.energyPj(), r.measurements()));
         }

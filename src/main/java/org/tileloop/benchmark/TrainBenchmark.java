@@ -26,6 +26,7 @@ import org.tileloop.rig.spice.Ngspice;
 import org.tileloop.rig.spice.SpiceRig;
 import org.tileloop.rig.spice.SpiceSettings;
 import org.tileloop.rig.spice.TimingChain;
+import org.tileloop.train.CsvRows;
 import org.tileloop.train.Trainer;
 import org.tileloop.train.TrainingConfig;
 
@@ -194,11 +195,12 @@ public final class TrainBenchmark {
     }
 
     private void report(List<Run> runs, double target, long budget, int seeds, Path dir, double jitterPs) throws IOException {
-        StringBuilder csv = new StringBuilder("method,seed,iteration,measurements,loss_train,loss_holdout\n");
+        StringBuilder csv = new StringBuilder(CsvRows.row("method", "seed", "iteration", "measurements", "loss_train", "loss_holdout"));
         for (Run r : runs) {
             for (int i = 0; i < r.losses().size(); i++) {
-                csv.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.9g,%.9g%n", r.method(), r.seed(), r.measurements().get(i)[0],
-                        r.measurements().get(i)[1], r.losses().get(i)[0], r.losses().get(i)[1]));
+                csv.append(CsvRows.row(r.method(), Long.toString(r.seed()), Long.toString(r.measurements().get(i)[0]),
+                        Long.toString(r.measurements().get(i)[1]), String.format(Locale.ROOT, "%.9g", r.losses().get(i)[0]),
+                        String.format(Locale.ROOT, "%.9g", r.losses().get(i)[1])));
             }
         }
         Files.writeString(dir.resolve("runs.csv"), csv.toString(), StandardCharsets.UTF_8);

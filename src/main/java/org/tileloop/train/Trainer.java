@@ -478,8 +478,8 @@ public final class Trainer {
         return counts || energy ? Probe.Window.FULL : Probe.Window.FIRST_SPIKES;
     }
 
-    private static final String TRACES_HEADER = "iteration,split,delay_ns,channel,target_ns,first_spike_raw_ns,first_spike_ns,"
-            + "calibration_id,spike_count,expected_count,error_ns,pattern\n";
+    private static final String TRACES_HEADER = CsvRows.row("iteration", "split", "delay_ns", "channel", "target_ns",
+            "first_spike_raw_ns", "first_spike_ns", "calibration_id", "spike_count", "expected_count", "error_ns", "pattern");
 
     /** Opens {@code file} for appending after cutting it to {@code length} (rows of an unfinished iteration go). */
     private static FileChannel append(Path file, long length) throws IOException {
@@ -656,15 +656,16 @@ public final class Trainer {
     }
 
     private static String iterationsHeader(List<ParameterSpec> trainable) {
-        StringBuilder h = new StringBuilder("iteration,measurements,loss_train,loss_holdout");
+        List<String> h = new ArrayList<>(List.of("iteration", "measurements", "loss_train", "loss_holdout"));
         for (String split : List.of("train", "holdout")) {
-            LossTerms.NAMES.forEach(t -> h.append(',').append(t).append('_').append(split));
+            LossTerms.NAMES.forEach(t -> h.add(t + "_" + split));
         }
-        LossTerms.NAMES.forEach(t -> h.append(",pct_").append(t));
+        LossTerms.NAMES.forEach(t -> h.add("pct_" + t));
         for (String prefix : List.of("param_", "grad_", "step_")) {
-            trainable.forEach(p -> h.append(',').append(prefix).append(p.name()));
+            trainable.forEach(p -> h.add(prefix + p.name()));
         }
-        return h.append(",accuracy_train,accuracy_holdout,drift_ps,calibration_id\n").toString();
+        h.addAll(List.of("accuracy_train", "accuracy_holdout", "drift_ps", "calibration_id"));
+        return CsvRows.row(h);
     }
 
     /**
@@ -682,37 +683,38 @@ public final class Trainer {
                         + "); a target, weight or measurement is out of range; nothing of this iteration was recorded");
             }
         }
-        write(it, iterationRow(k, measurements, base, hold, trainable, at, grad, step) + "," + acc(Loss.accuracy(train, trainResults))
-                + "," + acc(hold == null ? Double.NaN : Loss.accuracy(holdout, holdResults)) + ","
-                + (Double.isNaN(driftPs) ? "" : f(driftPs)) + "," + rig.calibration().id() + "\n");
+        List<String> row = iterationRow(k, measurements, base, hold, trainable, at, grad, step);
+        row.addAll(List.of(acc(Loss.accuracy(train, trainResults)), acc(hold == null ? Double.NaN : Loss.accuracy(holdout, holdResults)),
+                Double.isNaN(driftPs) ? "" : f(driftPs), rig.calibration().id()));
+        write(it, CsvRows.row(row));
         StringBuilder rows = new StringBuilder();
         writeTraces(rows, k, train, trainResults);
         writeTraces(rows, k, holdout, holdResults);
         write(tr, rows.toString());
     }
 
-    /** The row's loss, term, share, parameter, gradient and step columns (no line end). */
-    private static String iterationRow(int k, long measurements, LossTerms train, LossTerms hold, List<ParameterSpec> trainable,
-                                       ParameterVector params, double[] grad, double[] step) {
-        StringBuilder r = new StringBuilder().append(k).append(',').append(measurements).append(',').append(f(train.total()))
-                .append(',').append(hold == null ? "" : f(hold.total()));
+    /** The row's loss, term, share, parameter, gradient and step cells. */
+    private static List<String> iterationRow(int k, long measurements, LossTerms train, LossTerms hold, List<ParameterSpec> trainable,
+                                             ParameterVector params, double[] grad, double[] step) {
+        List<String> r = new ArrayList<>(List.of(Integer.toString(k), Long.toString(measurements), f(train.total()),
+                hold == null ? "" : f(hold.total())));
         for (double v : train.values()) {
-            r.append(',').append(f(v));
+            r.add(f(v));
         }
         for (int i = 0; i < LossTerms.NAMES.size(); i++) {
-            r.append(',').append(hold == null ? "" : f(hold.values()[i]));
+            r.add(hold == null ? "" : f(hold.values()[i]));
         }
         for (double p : train.percentages()) {
-            r.append(',').append(String.format(Locale.ROOT, "%.2f", p));
+            r.add(String.format(Locale.ROOT, "%.2f", p));
         }
-        trainable.forEach(p -> r.append(',').append(f(params.get(p.name()))));
-        for (int i = 0; i < grad.length; i++) {
-            r.append(',').append(f(grad[i]));
+        trainable.forEach(p -> r.add(f(params.get(p.name()))));
+        for (double g : grad) {
+            r.add(f(g));
         }
         for (int i = 0; i < step.length; i++) {
-            r.append(',').append(f(step[i] * trainable.get(i).range()));
+            r.add(f(step[i] * trainable.get(i).range()));
         }
-        return r.toString();
+        return r;
     }
 
     private static void writeTraces(StringBuilder out, int k, List<Trace> traces, List<StimulusResult> results) {
@@ -723,13 +725,13 @@ public final class Trainer {
                 OptionalDouble target = trace.targetsNs().get(c);
                 var first = ch.firstSpike();
                 OptionalInt expected = trace.expectedCounts().get(c);
-                out.append(k + "," + trace.split() + "," + f(trace.stimulus().delayNs()) + "," + ch.name() + ","
-                        + (target.isPresent() ? f(target.getAsDouble()) : "") + ","
-                        + first.map(x -> f(x.rawNs())).orElse("") + "," + first.map(x -> f(x.calibratedNs())).orElse("") + ","
-                        + first.map(x -> x.calibrationId()).orElse("") + "," + (results.get(t).fullWindow() ? Integer.toString(ch.spikeCount()) : "") + ","
-                        + (expected.isPresent() ? Integer.toString(expected.getAsInt()) : "") + ","
-                        + (target.isPresent() && first.isPresent() ? f(first.get().calibratedNs() - target.getAsDouble()) : "")
-                        + "," + trace.pattern() + "\n");
+                out.append(CsvRows.row(Integer.toString(k), trace.split(), f(trace.stimulus().delayNs()), ch.name(),
+                        target.isPresent() ? f(target.getAsDouble()) : "", first.map(x -> f(x.rawNs())).orElse(""),
+                        first.map(x -> f(x.calibratedNs())).orElse(""), first.map(x -> x.calibrationId()).orElse(""),
+                        results.get(t).fullWindow() ? Integer.toString(ch.spikeCount()) : "",
+                        expected.isPresent() ? Integer.toString(expected.getAsInt()) : "",
+                        target.isPresent() && first.isPresent() ? f(first.get().calibratedNs() - target.getAsDouble()) : "",
+                        trace.pattern()));
             }
         }
     }

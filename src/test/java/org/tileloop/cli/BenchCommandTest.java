@@ -37,6 +37,7 @@ class BenchCommandTest {
         for (String method : List.of("fd-central", "forward-gauss-newton", "bobyqa", "cmaes", "nelder-mead", "spsa-normalized", "spsa-momentum", "spsa-adam")) {
             assertTrue(summary.contains("| " + method + " |"), summary);
         }
+        org.tileloop.CsvCheck.rectangular(dir.resolve("noise-on/runs.csv"));
         List<String> csv = Files.readAllLines(dir.resolve("noise-on/runs.csv"));
         assertEquals("method,seed,iteration,measurements,loss_train,loss_holdout", csv.get(0));
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("spsa-adam,1,")), csv.toString());

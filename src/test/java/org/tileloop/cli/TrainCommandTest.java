@@ -68,6 +68,8 @@ class TrainCommandTest {
         assertTrue(rows.get(0).contains("timing_train,missing_train,count_train,order_train,energy_train"));
         assertTrue(rows.get(0).contains("pct_timing"));
         assertTrue(rows.get(0).contains("param_r_fb,param_rleak,param_iin_amp,grad_r_fb"));
+        org.tileloop.CsvCheck.rectangular(reference.resolve("iterations.csv"));
+        org.tileloop.CsvCheck.rectangular(reference.resolve("traces.csv"));
         List<String> traces = Files.readAllLines(reference.resolve("traces.csv"));
         assertEquals(1 + 7 * 6 * 4, traces.size(), "iteration x (3 train + 3 holdout) x 4 channels");
         JsonNode manifest = Json.MAPPER.readTree(reference.resolve("manifest.json").toFile());

@@ -81,7 +81,9 @@ class DigitalDetectorRigTest {
         String md = Files.readString(dir.resolve("compare.md"));
         assertTrue(md.contains("| sim-tile4 | simulated |") && md.contains("| digital-detector | 5 GHz, 8 bit |"), md);
         assertTrue(md.contains("**Where each wins.**") && md.contains("analog better in"), md);
-        assertEquals(1 + 3, Files.readAllLines(dir.resolve("compare.csv")).size());
+        List<String[]> rows = org.tileloop.CsvCheck.rectangular(dir.resolve("compare.csv"));
+        assertEquals(1 + 3, rows.size());
+        assertTrue(rows.stream().anyMatch(r -> r[1].equals("5 GHz, 8 bit")), "a cell with a comma is one quoted cell");
         assertTrue(Files.readString(dir.resolve("compare.svg")).contains("<svg"));
     }
 }
