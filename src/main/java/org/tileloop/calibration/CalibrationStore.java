@@ -35,7 +35,14 @@ public final class CalibrationStore {
 
     private final Path root;
 
+    /** @throws RigConfigurationException when {@code root} is empty or exists but is not a directory */
     public CalibrationStore(Path root) {
+        if (root.toString().isEmpty()) {
+            throw new RigConfigurationException("calibration directory: an empty path names no directory");
+        }
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new RigConfigurationException(root + ": calibration directory is not a directory");
+        }
         this.root = root;
     }
 

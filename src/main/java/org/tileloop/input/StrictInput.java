@@ -105,7 +105,53 @@ public final class StrictInput {
 
     /** YAML bytes already read with {@link #read}, parsed and checked. */
     public static JsonNode yaml(byte[] bytes, String source, String what) {
+        checkYamlEvents(bytes, source);
         return parse(YAML, bytes, source, what);
+    }
+
+    /** Plain scalars YAML 1.1 reads as numbers written other than in decimal: octal 04000, hex, binary, 3_000, 1:30. */
+    private static final java.util.regex.Pattern NON_DECIMAL = java.util.regex.Pattern.compile(
+            "[-+]?(0[0-9_]+(\\.[0-9_]*)?|0[xXoObB][0-9a-fA-F_]+|[0-9][0-9]*_[0-9_]*(\\.[0-9_]*)?|[0-9]+(:[0-5]?[0-9])+(\\.[0-9]*)?)");
+
+    /**
+     * Refuses what YAML can mean but a tileloop file must not: anchors and aliases (Jackson would
+     * read an alias as the anchor's name, not its value), explicit tags, and numbers that are not
+     * plain decimal (YAML 1.1 reads {@code 04000} as 2048).
+     */
+    private static void checkYamlEvents(byte[] bytes, String source) {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit((int) MAX_FILE_BYTES);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        try {
+            for (org.yaml.snakeyaml.events.Event e : new org.yaml.snakeyaml.Yaml(options)
+                    .parse(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
+                int line = e.getStartMark() == null ? 0 : e.getStartMark().getLine() + 1;
+                if (e instanceof org.yaml.snakeyaml.events.AliasEvent
+                        || (e instanceof org.yaml.snakeyaml.events.NodeEvent n && n.getAnchor() != null)) {
+                    throw new BadInputException(source + ": line " + line + ": YAML anchors and aliases (& and *) are not supported;"
+                            + " write the value out");
+                }
+                String tag = e instanceof org.yaml.snakeyaml.events.ScalarEvent sc ? sc.getTag()
+                        : e instanceof org.yaml.snakeyaml.events.CollectionStartEvent c ? c.getTag() : null;
+                if (tag != null) {
+                    throw new BadInputException(source + ": line " + line + ": YAML tag '" + printable(tag) + "' is not supported");
+                }
+                if (e instanceof org.yaml.snakeyaml.events.ScalarEvent sc && sc.isPlain() && NON_DECIMAL.matcher(sc.getValue()).matches()) {
+                    throw new BadInputException(source + ": line " + line + ": number '" + printable(sc.getValue())
+                            + "' is not plain decimal (YAML reads leading zeros as octal); write e.g. " + plainHint(sc.getValue()));
+                }
+            }
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            throw new BadInputException(source + ": not valid YAML: " + oneLine(e.getProblem())
+                    + (e.getProblemMark() != null ? " (line " + (e.getProblemMark().getLine() + 1) + ")" : ""));
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new BadInputException(source + ": not valid YAML: " + oneLine(e.getMessage()));
+        }
+    }
+
+    private static String plainHint(String value) {
+        String digits = value.replace("_", "").replaceFirst("^([-+]?)0+(?=\\d)", "$1");
+        return digits.matches("[-+]?[0-9]+(\\.[0-9]*)?") ? digits : "a decimal number";
     }
 
     /** A JSON file parsed and checked. */
@@ -240,7 +286,10 @@ public final class StrictInput {
             return "";
         }
         String first = message.strip().lines().findFirst().orElse("");
-        String clean = first.replaceAll("\\s*\\(through reference chain: .*\\)", "");
+        String clean = first.replaceAll("\\s*\\(through reference chain: .*\\)", "")
+                .replaceAll(", from `[^`]*`\\)", ")")
+                .replaceAll("\\s*\\(?[Ss]ource: REDACTED[^)]*\\)*\\)?", "")
+                .replaceAll("\\s*\\(?(enable|use|set)? ?`[^`]*[.(][^`]*`( to allow)?\\)?", "");
         return printable(JAVA_NAME.matcher(clean).replaceAll("").replaceAll("\\s{2,}", " ").strip(), 600);
     }
 }

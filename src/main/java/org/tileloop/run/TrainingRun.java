@@ -153,6 +153,17 @@ public final class TrainingRun {
             throw new RigConfigurationException(runDir + ": run already completed; nothing to resume");
         }
         Path rigPath = Path.of(m.path("rig_file_absolute").asText());
+        if (!rigPath.isAbsolute()) {
+            throw new RigConfigurationException(manifestFile + ": rig_file_absolute: '" + rigPath + "' is not an absolute path");
+        }
+        if (m.has("allow_uncalibrated") && !m.get("allow_uncalibrated").isBoolean()) {
+            throw new RigConfigurationException(manifestFile + ": allow_uncalibrated: must be true or false");
+        }
+        if (!m.path("config_sha256").isTextual()
+                || !RigFileLoader.sha256(JSON.writeValueAsBytes(m.get("config"))).equals(m.get("config_sha256").asText())) {
+            throw new RigConfigurationException(manifestFile + ": config was changed since the run started (its SHA-256 is not"
+                    + " config_sha256); a resumed run keeps the config it started with: start a new run instead");
+        }
         RigFile rigf = RigFileLoader.load(rigPath);
         String recordedSha = m.path("rig_file_sha256").asText();
         if (!rigf.sha256().equals(recordedSha)) {

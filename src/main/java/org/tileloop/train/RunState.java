@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,6 +35,7 @@ import org.tileloop.rig.file.RigFileLoader;
  * @param holdout per completed iteration: the holdout loss terms, null when not evaluated
  * @param iterationsRows, tracesRows lines (header included) in the first {@code iterationsBytes} /
  *                     {@code tracesBytes} of the CSV files
+ * @param iterationsSha256, tracesSha256 SHA-256 (hex) of those bytes
  * @param optimizerState momentum / Adam moments after the last update (null: none)
  * @param bestLoss, sinceBest early-stopping bookkeeping
  * @param stopReason why the run ended before its last iteration (null: it did not)
@@ -43,7 +43,7 @@ import org.tileloop.rig.file.RigFileLoader;
 public record RunState(int nextIteration, double[] unit, long measurements, double energyReferencePj,
                        List<List<Double>> trainTargetsNs, List<List<Double>> holdoutTargetsNs,
                        List<LossTerms> train, List<LossTerms> holdout, long iterationsBytes, long tracesBytes,
-                       long iterationsRows, long tracesRows,
+                       long iterationsRows, long tracesRows, String iterationsSha256, String tracesSha256,
                        double[][] optimizerState, double bestLoss, int sinceBest, String stopReason) {
 
     public static final String FILE = "state.json";
@@ -54,7 +54,9 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     /**
      * The saved state of run directory {@code dir}, empty when it has none, after checking its
@@ -65,8 +67,13 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
      */
     public static Optional<RunState> load(Path dir) {
         Path f = dir.resolve(FILE);
-        if (!Files.exists(f)) {
+        if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
+        }
+        for (String name : List.of(FILE, ITERATIONS, TRACES)) {
+            if (Files.isSymbolicLink(dir.resolve(name))) {
+                throw corrupt(dir.resolve(name), "is a symbolic link; a run's files live in its directory");
+            }
         }
         RunState s;
         try {
@@ -76,9 +83,12 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
             }
             String recorded = node.get("sha256").asText();
             ((ObjectNode) node).remove("sha256");
-            s = JSON.treeToValue(node, RunState.class);
-            if (s == null || !recorded.equals(s.checksum())) {
+            if (!recorded.equals(RigFileLoader.sha256(JSON.writeValueAsBytes(node)))) {
                 throw corrupt(f, "checksum mismatch: the file was changed or damaged after tileloop wrote it");
+            }
+            s = JSON.treeToValue(node, RunState.class);
+            if (s == null) {
+                throw corrupt(f, "empty");
             }
         } catch (BadInputException e) {
             throw new RigConfigurationException(e.getMessage() + " (run state of " + dir + ")", e);
@@ -86,8 +96,8 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
             throw corrupt(f, "unreadable: " + StrictInput.oneLine(e.getMessage()));
         }
         s.checkValues(f);
-        checkCsv(dir.resolve(ITERATIONS), s.iterationsBytes, s.iterationsRows);
-        checkCsv(dir.resolve(TRACES), s.tracesBytes, s.tracesRows);
+        checkCsv(dir.resolve(ITERATIONS), s.iterationsBytes, s.iterationsRows, s.iterationsSha256);
+        checkCsv(dir.resolve(TRACES), s.tracesBytes, s.tracesRows, s.tracesSha256);
         return Optional.of(s);
     }
 
@@ -113,9 +123,39 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
         if (!Double.isFinite(energyReferencePj) || energyReferencePj < 0) {
             throw corrupt(f, "energy_reference_pj " + energyReferencePj + " is not a finite non-negative number");
         }
+        for (List<LossTerms> split : List.of(train, holdout)) {
+            for (LossTerms t : split) {
+                if (t != null && java.util.Arrays.stream(t.values()).anyMatch(v -> !(v >= 0 && Double.isFinite(v)))) {
+                    throw corrupt(f, "loss terms " + java.util.Arrays.toString(t.values()) + " are not finite non-negative numbers");
+                }
+            }
+        }
+        if (train.contains(null)) {
+            throw corrupt(f, "a train loss entry is missing");
+        }
+        if (!(bestLoss >= 0) || sinceBest < 0) {
+            throw corrupt(f, "best_loss " + bestLoss + " / since_best " + sinceBest + " out of range");
+        }
+        if (optimizerState != null) {
+            for (double[] row : optimizerState) {
+                if (row == null || row.length != unit.length || java.util.Arrays.stream(row).anyMatch(v -> !Double.isFinite(v))) {
+                    throw corrupt(f, "optimizer_state does not hold " + unit.length + " finite numbers per row");
+                }
+            }
+        }
+        for (List<List<Double>> targets : List.of(trainTargetsNs, holdoutTargetsNs)) {
+            for (List<Double> row : targets) {
+                if (row == null || row.stream().anyMatch(v -> v != null && !Double.isFinite(v))) {
+                    throw corrupt(f, "targets are not finite numbers");
+                }
+            }
+        }
+        if (iterationsSha256 == null || tracesSha256 == null) {
+            throw corrupt(f, "CSV checksums are missing");
+        }
     }
 
-    private static void checkCsv(Path csv, long bytes, long rows) {
+    private static void checkCsv(Path csv, long bytes, long rows, String sha256) {
         long size;
         try {
             size = Files.size(csv);
@@ -127,7 +167,8 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
                     + " bytes in " + rows + " rows");
         }
         long counted;
-        try (InputStream in = Files.newInputStream(csv)) {
+        java.security.MessageDigest digest = AppendLog.sha256();
+        try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(csv), digest)) {
             counted = countRows(in, bytes, csv);
         } catch (IOException e) {
             throw new RigConfigurationException(csv + ": unreadable: " + StrictInput.oneLine(e.getMessage()));
@@ -135,6 +176,10 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
         if (counted != rows) {
             throw new RigConfigurationException(csv + ": " + counted + " rows in the first " + bytes + " bytes, but the run state records "
                     + rows + "; the file was changed after tileloop wrote it");
+        }
+        if (!java.util.HexFormat.of().formatHex(digest.digest()).equals(sha256)) {
+            throw new RigConfigurationException(csv + ": its recorded rows were changed after tileloop wrote them (SHA-256 differs"
+                    + " from the run state); this run cannot be resumed safely");
         }
     }
 
@@ -165,48 +210,13 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
         return rows;
     }
 
-    /** {@code rowsBefore} plus the line ends in bytes [{@code from}, {@code to}) of the open {@code file}. */
-    public static long rowsAfter(SeekableByteChannel file, long from, long to, long rowsBefore) throws IOException {
-        long rows = rowsBefore;
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-        long at = from;
-        long keep = file.position();
-        try {
-            while (at < to) {
-                buf.clear().limit((int) Math.min(buf.capacity(), to - at));
-                file.position(at);
-                int n = file.read(buf);
-                if (n <= 0) {
-                    break;
-                }
-                for (int i = 0; i < n; i++) {
-                    if (buf.get(i) == '\n') {
-                        rows++;
-                    }
-                }
-                at += n;
-            }
-        } finally {
-            file.position(keep);
-        }
-        return rows;
-    }
-
     private static RigConfigurationException corrupt(Path f, String what) {
         return new RigConfigurationException(f + ": " + what + "; this run cannot be resumed safely (start a new run)");
     }
 
-    private String checksum() {
-        try {
-            return RigFileLoader.sha256(JSON.writeValueAsBytes(this));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public void save(Path dir) throws IOException {
         ObjectNode node = JSON.valueToTree(this);
-        node.put("sha256", checksum());
+        node.put("sha256", RigFileLoader.sha256(JSON.writeValueAsBytes(node)));
         Path tmp = dir.resolve(FILE + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

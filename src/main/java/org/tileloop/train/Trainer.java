@@ -149,11 +149,13 @@ public final class Trainer {
                 train = shifted(train, probe, r);
                 holdout = shifted(holdout, probe, r);
             }
-            Files.writeString(itFile, iterationsHeader(trainable), StandardCharsets.UTF_8);
-            Files.writeString(trFile, TRACES_HEADER, StandardCharsets.UTF_8);
-            state = new RunState(0, space.toUnit(initial), measurements, config.energyReferencePj, targets(train),
-                    targets(holdout), List.of(), List.of(), Files.size(itFile), Files.size(trFile), 1, 1, null,
-                    Double.MAX_VALUE, 0, null);
+            try (AppendLog it = AppendLog.open(itFile, 0); AppendLog tr = AppendLog.open(trFile, 0)) {
+                it.append(iterationsHeader(trainable));
+                tr.append(TRACES_HEADER);
+                state = new RunState(0, space.toUnit(initial), measurements, config.energyReferencePj, targets(train),
+                        targets(holdout), List.of(), List.of(), it.size(), tr.size(), it.rows(), tr.rows(), it.sha256Hex(),
+                        tr.sha256Hex(), null, Double.MAX_VALUE, 0, null);
+            }
             state.save(outDir);
         } else {
             if (state.unit().length != trainable.size() || state.trainTargetsNs().size() != train.size()
@@ -184,8 +186,8 @@ public final class Trainer {
                 .withSpallGains(config.spallA, config.spallAlpha);
         rule.restore(state.optimizerState());
         int n = config.iterations;
-        try (FileChannel it = append(itFile, state.iterationsBytes());
-             FileChannel tr = append(trFile, state.tracesBytes())) {
+        try (AppendLog it = AppendLog.open(itFile, state.iterationsBytes());
+             AppendLog tr = AppendLog.open(trFile, state.tracesBytes())) {
             while (state.nextIteration() <= n) {
                 if (stopRequested.getAsBoolean()) {
                     break;
@@ -286,9 +288,8 @@ public final class Trainer {
                 List<LossTerms> holdTerms = new ArrayList<>(state.holdout());
                 holdTerms.add(hold);
                 state = new RunState(stopReason != null ? n + 1 : k + 1, next, measurements, energyRef, state.trainTargetsNs(),
-                        state.holdoutTargetsNs(), trainTerms, holdTerms, it.size(), tr.size(),
-                        RunState.rowsAfter(it, state.iterationsBytes(), it.size(), state.iterationsRows()),
-                        RunState.rowsAfter(tr, state.tracesBytes(), tr.size(), state.tracesRows()), rule.state(), best, sinceBest, stopReason);
+                        state.holdoutTargetsNs(), trainTerms, holdTerms, it.size(), tr.size(), it.rows(), tr.rows(), it.sha256Hex(),
+                        tr.sha256Hex(), rule.state(), best, sinceBest, stopReason);
                 state.save(outDir);
                 progress.accept(new Progress(k, n, base.total(), hold == null ? Double.NaN : hold.total(), measurements));
                 Map<String, Double> params = new LinkedHashMap<>();
@@ -335,7 +336,7 @@ public final class Trainer {
         final Loss[] loss = {null};
         class Stopped extends RuntimeException {
         }
-        try (FileChannel it = append(itFile, start.iterationsBytes()); FileChannel tr = append(trFile, start.tracesBytes())) {
+        try (AppendLog it = AppendLog.open(itFile, start.iterationsBytes()); AppendLog tr = AppendLog.open(trFile, start.tracesBytes())) {
             java.util.function.BiFunction<double[], Boolean, Double> evaluate = (uRaw, finalRow) -> {
                 if (!finalRow && stop.getAsBoolean()) {
                     throw new Stopped();
@@ -375,9 +376,8 @@ public final class Trainer {
                     List<LossTerms> holdTerms = new ArrayList<>(state[0].holdout());
                     holdTerms.add(hold);
                     state[0] = new RunState(k + 1, bestU[0], measurements, energyRef, state[0].trainTargetsNs(), state[0].holdoutTargetsNs(),
-                            trainTerms, holdTerms, it.size(), tr.size(),
-                            RunState.rowsAfter(it, state[0].iterationsBytes(), it.size(), state[0].iterationsRows()),
-                            RunState.rowsAfter(tr, state[0].tracesBytes(), tr.size(), state[0].tracesRows()), null, best[0], 0, null);
+                            trainTerms, holdTerms, it.size(), tr.size(), it.rows(), tr.rows(), it.sha256Hex(), tr.sha256Hex(),
+                            null, best[0], 0, null);
                     state[0].save(outDir);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -424,7 +424,7 @@ public final class Trainer {
                 RunState s = state[0];
                 state[0] = new RunState(n + 1, s.unit(), s.measurements(), s.energyReferencePj(), s.trainTargetsNs(),
                         s.holdoutTargetsNs(), s.train(), s.holdout(), s.iterationsBytes(), s.tracesBytes(), s.iterationsRows(),
-                        s.tracesRows(), null, s.bestLoss(), 0,
+                        s.tracesRows(), s.iterationsSha256(), s.tracesSha256(), null, s.bestLoss(), 0,
                         config.optimizer + " finished: " + s.train().size() + " evaluations (budget " + n + "), best train loss at the final row");
                 state[0].save(outDir);
             }
@@ -480,22 +480,6 @@ public final class Trainer {
 
     private static final String TRACES_HEADER = CsvRows.row("iteration", "split", "delay_ns", "channel", "target_ns",
             "first_spike_raw_ns", "first_spike_ns", "calibration_id", "spike_count", "expected_count", "error_ns", "pattern");
-
-    /** Opens {@code file} for appending after cutting it to {@code length} (rows of an unfinished iteration go). */
-    private static FileChannel append(Path file, long length) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        ch.truncate(length);
-        ch.position(length);
-        return ch;
-    }
-
-    private static void write(FileChannel ch, String text) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
-        ch.force(false);
-    }
 
     private static List<List<Double>> targets(List<Trace> traces) {
         List<List<Double>> out = new ArrayList<>();
@@ -672,7 +656,7 @@ public final class Trainer {
      * Appends one iteration to the artifacts: its {@code iterations.csv} row (ending with the
      * accuracies, the drift check and the calibration in use) and its {@code traces.csv} rows.
      */
-    private void writeIteration(FileChannel it, FileChannel tr, int k, long measurements, LossTerms base, LossTerms hold,
+    private void writeIteration(AppendLog it, AppendLog tr, int k, long measurements, LossTerms base, LossTerms hold,
                                 List<ParameterSpec> trainable, ParameterVector at, double[] grad, double[] step, List<Trace> train,
                                 List<StimulusResult> trainResults, List<Trace> holdout, List<StimulusResult> holdResults,
                                 double driftPs) throws IOException {
@@ -686,11 +670,11 @@ public final class Trainer {
         List<String> row = iterationRow(k, measurements, base, hold, trainable, at, grad, step);
         row.addAll(List.of(acc(Loss.accuracy(train, trainResults)), acc(hold == null ? Double.NaN : Loss.accuracy(holdout, holdResults)),
                 Double.isNaN(driftPs) ? "" : f(driftPs), rig.calibration().id()));
-        write(it, CsvRows.row(row));
+        it.append(CsvRows.row(row));
         StringBuilder rows = new StringBuilder();
         writeTraces(rows, k, train, trainResults);
         writeTraces(rows, k, holdout, holdResults);
-        write(tr, rows.toString());
+        tr.append(rows.toString());
     }
 
     /** The row's loss, term, share, parameter, gradient and step cells. */

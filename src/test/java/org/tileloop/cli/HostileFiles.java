@@ -128,6 +128,14 @@ final class HostileFiles {
                 try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
                     ch.truncate(n >= 0 ? n : Math.max(0, ch.size() + n));
                 }
+            } else if (m.has("replace_bytes")) {
+                String text = Files.readString(f);
+                String a = m.get("replace_bytes").get(0).asText();
+                String b = m.get("replace_bytes").get(1).asText();
+                if (!text.contains(a) || a.length() != b.length()) {
+                    throw new IllegalArgumentException(f + ": '" + a + "' not found or not the length of '" + b + "'");
+                }
+                Files.writeString(f, text.replaceFirst(java.util.regex.Pattern.quote(a), b));
             } else if (m.has("append")) {
                 Files.writeString(f, m.get("append").asText(), StandardOpenOption.APPEND);
             } else if (m.has("append_nul")) {

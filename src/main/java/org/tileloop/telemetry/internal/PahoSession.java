@@ -81,8 +81,9 @@ public final class PahoSession implements TelemetryPublisher {
         this.birth = birth;
         try {
             this.client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new IllegalArgumentException("MQTT broker URL " + broker.url() + ": " + e.getMessage(), e);
+        } catch (MqttException | IllegalArgumentException e) {
+            throw new org.tileloop.input.BadInputException("MQTT broker URL " + broker.url() + ": "
+                    + org.tileloop.input.StrictInput.oneLine(e.getMessage()), e);
         }
         this.options = connectionOptions(broker);
         options.setCleanStart(true);
@@ -101,6 +102,14 @@ public final class PahoSession implements TelemetryPublisher {
     }
 
     /** Paho options for {@code broker}: credentials, TLS, automatic reconnect with at most 2 s between tries. */
+    /**
+     * The largest MQTT packet this client accepts, bytes (MQTT 5 Maximum Packet Size; the broker
+     * drops larger ones instead of delivering them). Paho 1.2.5 reads property lengths as signed
+     * 16-bit numbers and its receive thread dies on a property of 32 KiB or more, so nothing that
+     * large may reach it; tileloop's own messages are a few KiB.
+     */
+    public static final long MAX_PACKET_BYTES = 32_767;
+
     public static MqttConnectionOptions connectionOptions(BrokerSettings broker) {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setAutomaticReconnect(true);
@@ -108,6 +117,7 @@ public final class PahoSession implements TelemetryPublisher {
         o.setKeepAliveInterval(10);
         o.setConnectionTimeout(5);
         o.setReceiveMaximum(1000);
+        o.setMaximumPacketSize(MAX_PACKET_BYTES);
         broker.username().ifPresent(o::setUserName);
         broker.password().ifPresent(p -> o.setPassword(new String(p).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         if (broker.caFile().isPresent()) {
@@ -124,7 +134,8 @@ public final class PahoSession implements TelemetryPublisher {
                 ssl.init(null, tmf.getTrustManagers(), null);
                 o.setSocketFactory(ssl.getSocketFactory());
             } catch (IOException | java.security.GeneralSecurityException e) {
-                throw new IllegalArgumentException("broker CA file " + broker.caFile().get() + ": " + e.getMessage(), e);
+                throw new org.tileloop.input.BadInputException("broker CA file " + broker.caFile().get() + ": "
+                        + (e instanceof java.nio.file.NoSuchFileException ? "not found" : org.tileloop.input.StrictInput.oneLine(e.getMessage())), e);
             }
         }
         return o;
@@ -141,6 +152,9 @@ public final class PahoSession implements TelemetryPublisher {
                 }
                 LOG.debug("MQTT connect failed ({}); retrying", e.getMessage());
                 sleep(1000);
+            } catch (RuntimeException e) {
+                LOG.error("MQTT connect failed: {}; retrying", e.getMessage());
+                sleep(5000);
             }
         }
     }
