@@ -87,6 +87,9 @@ public final class CalibrationStore {
         return f;
     }
 
+    /** Largest plausible timing offset of a channel, ns. */
+    static final double MAX_OFFSET_NS = 1000;
+
     public CalibrationRecord load(String id) {
         Path f = file(id);
         if (!Files.isRegularFile(f)) {
@@ -97,6 +100,8 @@ public final class CalibrationStore {
             r = JSON.treeToValue(StrictInput.jsonFile(f, "calibration record"), CalibrationRecord.class);
         } catch (BadInputException e) {
             throw new RigConfigurationException(f + ": corrupt calibration record: " + e.getMessage().substring(f.toString().length() + 2), e);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: unknown key '" + StrictInput.printable(e.getPropertyName()) + "'", e);
         } catch (IOException | IllegalArgumentException e) {
             throw new RigConfigurationException(f + ": corrupt calibration record: " + StrictInput.oneLine(e.getMessage()), e);
         }
@@ -104,19 +109,38 @@ public final class CalibrationStore {
             throw new RigConfigurationException(f + ": corrupt calibration record: empty");
         }
         if (r.schemaVersion() != CalibrationRecord.SCHEMA_VERSION || !id.equals(r.id()) || r.channels().isEmpty()) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: schema_version " + r.schemaVersion()
-                    + ", id " + r.id() + ", " + r.channels().size() + " channels");
+            throw new RigConfigurationException(f + ": corrupt calibration record: want schema_version " + CalibrationRecord.SCHEMA_VERSION
+                    + ", id " + id + " (the file's name) and at least one channel; has schema_version " + r.schemaVersion()
+                    + ", id " + StrictInput.printable(r.id()) + ", " + r.channels().size() + " channels");
+        }
+        String rigDir = f.getParent().getFileName().toString();
+        if (!rigDir.equals(r.rigId())) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: rig_id '" + StrictInput.printable(r.rigId())
+                    + "' in the directory of rig " + rigDir);
+        }
+        if (!(r.maxAgeHours() > 0 && r.maxAgeHours() <= 100_000) || !(r.maxResidualPs() > 0 && Double.isFinite(r.maxResidualPs()))) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: max_age_hours " + r.maxAgeHours()
+                    + " / max_residual_ps " + r.maxResidualPs() + " out of range");
         }
         for (CalibrationRecord.ChannelFit c : r.channels()) {
-            if (!(Double.isFinite(c.offsetNs()) && c.gain() > 0.5 && c.gain() < 2)) {
+            if (!(Double.isFinite(c.offsetNs()) && Math.abs(c.offsetNs()) <= MAX_OFFSET_NS && c.gain() > 0.5 && c.gain() < 2)) {
                 throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel()
-                        + " has offset " + c.offsetNs() + " ns, gain " + c.gain() + " (gain must lie in (0.5, 2))");
+                        + " has offset " + c.offsetNs() + " ns, gain " + c.gain() + " (offset within ±1000 ns; gain must lie in (0.5, 2))");
+            }
+            if (!(c.residualRmsPs() >= 0 && c.residualRmsPs() <= r.maxResidualPs() && c.maxResidualPs() >= 0
+                    && c.maxResidualPs() <= r.maxResidualPs() && c.rSquared() >= 0 && c.rSquared() <= 1)) {
+                throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel() + " residual rms "
+                        + c.residualRmsPs() + " ps, max " + c.maxResidualPs() + " ps, r² " + c.rSquared()
+                        + " (residuals within max_residual_ps " + r.maxResidualPs() + ", r² in [0, 1])");
             }
         }
         try {
             r.expiresAt();
         } catch (RuntimeException e) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: valid_from '" + r.validFrom() + "'", e);
+            throw new RigConfigurationException(f + ": corrupt calibration record: valid_from '" + StrictInput.printable(r.validFrom()) + "'", e);
+        }
+        if (java.time.Instant.parse(r.validFrom()).isAfter(java.time.Instant.now().plusSeconds(300))) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: valid_from " + r.validFrom() + " is in the future");
         }
         return r;
     }

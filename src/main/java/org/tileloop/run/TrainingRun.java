@@ -97,6 +97,12 @@ public final class TrainingRun {
         RigFile rigf = RigFileLoader.load(rigFile);
         Path cfgPath = configFile != null ? configFile
                 : rigFile.toAbsolutePath().getParent().resolve("training").resolve(rigf.description().id() + ".yaml");
+        if (iterations != null && (iterations < 1 || iterations > 100_000)) {
+            throw new RigConfigurationException("--iterations: " + iterations + " is outside the allowed range [1, 100000]");
+        }
+        if (seed != null && seed < 0) {
+            throw new RigConfigurationException("--seed: " + seed + " is outside the allowed range [0, " + Long.MAX_VALUE + "]");
+        }
         TrainingConfig config = TrainingConfig.load(cfgPath);
         if (iterations != null) {
             config.iterations = iterations;

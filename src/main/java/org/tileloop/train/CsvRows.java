@@ -2,6 +2,7 @@ package org.tileloop.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.List;
  */
 public final class CsvRows {
 
-    private static final ObjectWriter WRITER = new CsvMapper().writerFor(String[].class)
-            .with(CsvSchema.emptySchema().withLineSeparator("\n"));
+    private static final ObjectWriter WRITER = new CsvMapper().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+            .writerFor(String[].class).with(CsvSchema.emptySchema().withLineSeparator("\n"));
 
     private CsvRows() {
     }

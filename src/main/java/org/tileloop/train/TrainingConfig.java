@@ -206,6 +206,9 @@ public final class TrainingConfig {
         }
         String[] header = rows.get(0);
         targetChannels = List.of(header).subList(1, header.length);
+        if (new java.util.HashSet<>(targetChannels).size() != targetChannels.size()) {
+            throw new RigConfigurationException(csv + ": header: a channel appears twice in " + targetChannels);
+        }
         targetsNs = new LinkedHashMap<>();
         for (int r = 1; r < rows.size(); r++) {
             String[] row = rows.get(r);
@@ -273,6 +276,27 @@ public final class TrainingConfig {
         if (trainDelaysNs.isEmpty()) {
             throw new RigConfigurationException(file + ": train_delays_ns: at least one trace is needed");
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < trainable.size(); i++) {
+            if (!seen.add(trainable.get(i))) {
+                throw new RigConfigurationException(file + ": trainable[" + i + "]: '" + trainable.get(i) + "' is listed twice");
+            }
+        }
+        java.util.Map<String, String> normalized = new java.util.HashMap<>();
+        for (String k : targetsNs.keySet()) {
+            String other = normalized.put(key(Double.parseDouble(k)), k);
+            if (other != null) {
+                throw new RigConfigurationException(file + ": targets_ns: '" + other + "' and '" + k + "' name the same delay");
+            }
+        }
+        if (targetMode.equals("measured_anchor_shift") && (!targetsNs.isEmpty() || targetsCsv != null)) {
+            throw new RigConfigurationException(file + ": targets_ns: target_mode measured_anchor_shift takes its targets from the"
+                    + " anchor measurement; remove targets_ns / targets_csv or use target_mode absolute");
+        }
+        if (timingWeight == 0 && missingWeight == 0 && countWeight == 0 && orderWeight == 0 && energyWeightStart == 0
+                && energyWeightEnd == 0 && classWeight == 0) {
+            throw new RigConfigurationException(file + ": timing_weight: every loss weight is 0, so there is nothing to train towards");
+        }
         if (patterns.isEmpty() && targetMode.equals("absolute")) {
             java.util.Set<String> delays = new java.util.LinkedHashSet<>();
             trainDelaysNs.forEach(d -> delays.add(key(d)));
@@ -296,6 +320,9 @@ public final class TrainingConfig {
             throw new RigConfigurationException(file + ": " + key + ": " + what);
         };
         List<String> channels = rig.channels().stream().map(org.tileloop.rig.ChannelSpec::name).toList();
+        List<String> trained = trainable.isEmpty()
+                ? rig.parameters().stream().filter(org.tileloop.rig.ParameterSpec::trainable).map(org.tileloop.rig.ParameterSpec::name).toList()
+                : trainable;
         List<String> inputs = rig.inputs().stream().map(org.tileloop.rig.InputSpec::name).toList();
         for (int i = 0; i < trainable.size(); i++) {
             if (rig.parameter(trainable.get(i)).isEmpty()) {
@@ -342,6 +369,8 @@ public final class TrainingConfig {
                     .ifPresent(in -> fail.accept(key + ".inputs_ns", "'" + in + "' is not an input of rig " + rig.id() + " " + inputs));
             p.set.keySet().stream().filter(n -> rig.parameter(n).isEmpty()).findFirst()
                     .ifPresent(n -> fail.accept(key + ".set", "'" + n + "' is not a parameter of rig " + rig.id()));
+            p.set.keySet().stream().filter(trained::contains).findFirst()
+                    .ifPresent(n -> fail.accept(key + ".set", "'" + n + "' is trained; a pattern may only set untrained parameters"));
             if (p.classLabel != null && !channels.contains(p.classLabel)) {
                 fail.accept(key + ".class", "'" + p.classLabel + "' is not a channel of rig " + rig.id() + " " + channels);
             }

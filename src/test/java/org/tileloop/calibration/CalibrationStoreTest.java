@@ -82,4 +82,25 @@ class CalibrationStoreTest {
     private Path saveOne(CalibrationStore store) throws Exception {
         return store.save(record("rig-a/20261122T120000Z", "2026-11-22T12:00:00Z", 24));
     }
+
+    @Test
+    void implausibleOrInconsistentRecordsAreRefusedNotUsed() throws Exception {
+        CalibrationStore store = new CalibrationStore(dir);
+        store.save(record("rig-a/20261122T100000Z", "2026-11-22T10:00:00Z", 24));
+        Path f = dir.resolve("rig-a/20261122T100000Z.json");
+        String good = Files.readString(f);
+        for (String[] bad : new String[][] {
+                {"\"offset_ns\" : 2.5", "\"offset_ns\" : 1.0E300", "offset within ±1000 ns"},
+                {"\"rig_id\" : \"rig-a\"", "\"rig_id\" : \"other-rig\"", "rig_id 'other-rig' in the directory of rig rig-a"},
+                {"2026-11-22T10:00:00Z", "2999-01-01T00:00:00Z", "is in the future"},
+                {"\"max_age_hours\" : 24.0", "\"max_age_hours\" : -5.0", "max_age_hours -5.0"},
+                {"\"residual_rms_ps\" : 1.0", "\"residual_rms_ps\" : 1000000.0", "residual rms 1000000.0 ps"},
+                {"\"r_squared\" : 0.9999", "\"r_squared\" : 1.5", "r² 1.5"},
+                {"\"repeats\" : 1,", "\"repeats\" : 1, \"evil\" : 1,", "unknown key 'evil'"}}) {
+            assertTrue(good.contains(bad[0]), bad[0] + " in " + good);
+            Files.writeString(f, good.replace(bad[0], bad[1]));
+            RigConfigurationException e = assertThrows(RigConfigurationException.class, () -> store.load("rig-a/20261122T100000Z"), bad[1]);
+            assertTrue(e.getMessage().startsWith(f + ": corrupt calibration record: ") && e.getMessage().contains(bad[2]), e.getMessage());
+        }
+    }
 }
