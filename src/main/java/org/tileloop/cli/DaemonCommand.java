@@ -28,7 +28,14 @@ final class DaemonCommand implements Callable<Integer> {
         Path home = Path.of(System.getProperty("tileloop.home", ".")).toAbsolutePath().normalize();
         DaemonConfig cfg = config == null ? new DaemonConfig() : DaemonConfig.load(config);
         Path base = config == null ? home : config.toAbsolutePath().getParent();
-        Daemon daemon = new Daemon(cfg, base, home, new TrainingRun.Build(Main.version(), Main.gitCommit()));
+        Daemon daemon;
+        try {
+            daemon = new Daemon(cfg, base, home, new TrainingRun.Build(Main.version(), Main.gitCommit()));
+        } catch (org.tileloop.rig.RigConfigurationException e) {
+            String where = config == null ? "daemon defaults" : config.toString();
+            throw new org.tileloop.rig.RigConfigurationException(e.getMessage().startsWith("daemon config: ")
+                    ? where + ": " + e.getMessage().substring("daemon config: ".length()) : e.getMessage(), e);
+        }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();

@@ -92,6 +92,12 @@ public final class Daemon implements AutoCloseable {
             throw new RigConfigurationException("daemon config: host: '" + host + "' must match [a-z0-9][a-z0-9-]{0,62}");
         }
         this.runsDir = configDir.resolve(cfg.runsDir);
+        for (String dir : List.of(cfg.runsDir, cfg.calibrationDir, cfg.stateDir)) {
+            Path p = configDir.resolve(dir);
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new RigConfigurationException("daemon config: " + p + " is not a directory");
+            }
+        }
         this.store = new CalibrationStore(configDir.resolve(cfg.calibrationDir));
         List<Path> rigFiles = new ArrayList<>();
         if (cfg.rigs.isEmpty()) {
@@ -205,6 +211,11 @@ public final class Daemon implements AutoCloseable {
         var props = m.getProperties();
         String replyTo = props == null ? null : props.getResponseTopic();
         byte[] correlation = props == null || props.getCorrelationData() == null ? new byte[0] : props.getCorrelationData();
+        if (replyTo == null || !Topics.replyPattern(host).matcher(replyTo).matches()) {
+            LOG.warn("{}: command refused without running it: no valid response topic (want {}/reply/<client id>)", topic,
+                    Topics.host(host));
+            return;
+        }
         ObjectNode reply;
         try {
             if (m.isRetained()) {
@@ -220,11 +231,7 @@ public final class Daemon implements AutoCloseable {
             LOG.error("command failed", e);
             reply = JSON.createObjectNode();
             reply.put("ok", false);
-            reply.put("error", "internal error: " + e);
-        }
-        if (replyTo == null || !Topics.replyPattern(host).matcher(replyTo).matches()) {
-            LOG.warn("command without a valid response topic (want {}/reply/<client id>): {}", Topics.host(host), reply);
-            return;
+            reply.put("error", "internal error: " + e.getMessage());
         }
         session.reply(replyTo, correlation, reply);
     }
@@ -243,6 +250,14 @@ public final class Daemon implements AutoCloseable {
      * @throws CommandException with the one-line reason; nothing was queued or changed
      */
     public synchronized ObjectNode handle(String topic, byte[] payload) {
+        try {
+            return execute(topic, payload);
+        } catch (CommandException e) {
+            throw e.getMessage().startsWith(topic + ": ") ? e : new CommandException(topic + ": " + e.getMessage());
+        }
+    }
+
+    private ObjectNode execute(String topic, byte[] payload) {
         JsonNode root;
         try {
             root = StrictInput.json(payload, MAX_COMMAND_BYTES, topic);
@@ -326,9 +341,12 @@ public final class Daemon implements AutoCloseable {
                 throw new CommandException("delays_ns: 1 to 64 numbers (ns)");
             }
             ArrayNode d = spec.putArray("delays_ns");
+            double windowNs = rf.simulator().map(x -> x.tstopNs())
+                    .or(() -> rf.digital().map(x -> x.tstopNs())).orElse(1000.0);
             for (JsonNode x : delays) {
-                if (!x.isNumber() || !Double.isFinite(x.asDouble()) || x.asDouble() < 0 || x.asDouble() > 1000) {
-                    throw new CommandException("delays_ns: '" + printable(x.toString()) + "' is not a delay in [0, 1000] ns");
+                if (!x.isNumber() || !Double.isFinite(x.asDouble()) || x.asDouble() < 0 || x.asDouble() > windowNs) {
+                    throw new CommandException("delays_ns: '" + printable(x.toString()) + "' is not a delay in [0, "
+                            + org.tileloop.rig.Numbers.plain(windowNs) + "] ns (the window of rig " + rig + ")");
                 }
                 d.add(x.asDouble());
             }

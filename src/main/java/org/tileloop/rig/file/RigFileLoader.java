@@ -141,8 +141,11 @@ public final class RigFileLoader {
                 fail(path, "simulator", "missing (required when kind is simulated)");
             }
             Path netlist = path.toAbsolutePath().getParent().resolve(sim.get("netlist").asText()).normalize();
-            if (!Files.isRegularFile(netlist)) {
+            if (!Files.exists(netlist)) {
                 fail(path, "simulator.netlist", "file " + netlist + " does not exist");
+            }
+            if (!Files.isRegularFile(netlist)) {
+                fail(path, "simulator.netlist", netlist + " is not a regular file");
             }
             double tstop = sim.get("tstop_ns").asDouble();
             double step = sim.get("max_step_ns").asDouble();
@@ -178,6 +181,7 @@ public final class RigFileLoader {
             simulator = Optional.of(new SpiceSettings(netlist, tstop, step, sim.get("supply_source").asText(),
                     sim.get("supply_node").asText(), sim.path("timeout_s").asDouble(60),
                     sim.path("workers").asInt(0), chain, mismatch));
+            org.tileloop.rig.spice.NetlistTemplate.load(netlist, description, simulator.get());
         }
         Optional<BenchSettings> bench = Optional.empty();
         if (kind == RigKind.BENCH) {

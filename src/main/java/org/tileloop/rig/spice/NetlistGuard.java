@@ -28,6 +28,7 @@ final class NetlistGuard {
     private static final String DEVICE_LETTERS = "rclkviefghbdqjzmswtoux";
     private static final Set<String> MODEL_TYPES = Set.of("nmos", "pmos", "npn", "pnp", "d", "r", "c", "l", "sw", "csw",
             "njf", "pjf", "nmf", "pmf", "vdmos", "ltra", "urc", "txl", "cpl");
+    private static final java.util.regex.Pattern FILE_PARAMETER = java.util.regex.Pattern.compile("(?i)\\bfile\\s*=");
     private static final Map<String, String> WHY = Map.ofEntries(
             Map.entry(".control", "runs simulator commands, including shell commands"),
             Map.entry(".endc", "ends a .control block"),
@@ -87,6 +88,9 @@ final class NetlistGuard {
             }
             if (line.indexOf('"') >= 0 || line.indexOf('\'') >= 0) {
                 throw new RigConfigurationException(at + "quotes are not allowed (ngspice reads files named in quotes)");
+            }
+            if (FILE_PARAMETER.matcher(line).find()) {
+                throw new RigConfigurationException(at + "file= is not allowed (sources and models read data files with it)");
             }
             String lower = line.toLowerCase(Locale.ROOT);
             String first = lower.split("\\s+")[0];

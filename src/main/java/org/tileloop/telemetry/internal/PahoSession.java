@@ -128,6 +128,9 @@ public final class PahoSession implements TelemetryPublisher {
                 for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                     ks.setCertificateEntry("ca" + i++, c);
                 }
+                if (i == 0) {
+                    throw new java.security.cert.CertificateException("no PEM certificate in it");
+                }
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(ks);
                 SSLContext ssl = SSLContext.getInstance("TLS");
