@@ -275,6 +275,18 @@ class DaemonTelemetryTest {
             assertFalse(reply.get("ok").asBoolean(), reply.toString());
             assertTrue(reply.get("error").asText().startsWith(cmd + ": retained command refused"), reply.toString());
             assertEquals(0, d.handle("cmd", "{\"command\":\"jobs\"}".getBytes()).get("jobs").size(), "nothing was queued");
+
+            String measure = "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}";
+            Process noReplyTopic = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()), "-V", "mqttv5",
+                    "-u", "operator", "-P", users.get("operator"), "-q", "1", "-t", cmd, "-m", measure).redirectErrorStream(true).start();
+            assertTrue(noReplyTopic.waitFor(20, TimeUnit.SECONDS) && noReplyTopic.exitValue() == 0);
+            Process huge = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()), "-V", "mqttv5",
+                    "-u", "operator", "-P", users.get("operator"), "-q", "1", "-t", cmd, "-D", "publish", "response-topic", replyTopic,
+                    "-D", "publish", "correlation-data", "d".repeat(40_000), "-m", "{\"command\":\"jobs\"}").redirectErrorStream(true).start();
+            huge.waitFor(20, TimeUnit.SECONDS);
+            ObjectNode jobs = MqttRequester.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20);
+            assertEquals(0, jobs.get("jobs").size(), "a command without a response topic was not run: " + jobs);
+            assertEquals(1, inbox.on("/reply/retainer").size(), "a 40 kB property never reached the daemon (the broker caps packets)");
         } finally {
             new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()), "-u", "operator",
                     "-P", users.get("operator"), "-r", "-n", "-t", cmd).start().waitFor(20, TimeUnit.SECONDS);
