@@ -109,6 +109,10 @@ public final class RigFileLoader {
             ChannelSpec spec = new ChannelSpec(c.get("name").asText(), c.path("node").asText(""),
                     c.get("threshold_v").asDouble(), c.path("hysteresis_v").asDouble(0.0));
             unique(path, names, key + ".name", spec.name());
+            if (!(spec.hysteresisV() < Math.abs(spec.thresholdV())) && spec.hysteresisV() > 0) {
+                fail(path, key + ".hysteresis_v", Numbers.plain(spec.hysteresisV()) + " V must be below the threshold's magnitude ("
+                        + Numbers.plain(Math.abs(spec.thresholdV())) + " V), or the detector never re-arms and counts one spike");
+            }
             channels.add(spec);
         }
         List<InputSpec> inputs = new ArrayList<>();
@@ -196,6 +200,12 @@ public final class RigFileLoader {
                     if (!g.has(pin)) {
                         fail(path, "bench.gpio." + pin, "missing (required when gpio.platform is " + platform + ")");
                     }
+                }
+            }
+            Set<Integer> pins = new HashSet<>();
+            for (String pin : List.of("trigger_pin", "reset_pin", "enable_pin", "interlock_pin")) {
+                if (g.has(pin) && !pins.add(g.get(pin).asInt())) {
+                    fail(path, "bench.gpio." + pin, "GPIO " + g.get(pin).asInt() + " is already used by another line");
                 }
             }
             if (platform.equals("mock") && b.get("device").asText().startsWith("/dev/")) {
