@@ -82,7 +82,10 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Starts the daemon: loads the rigs, brings up the local broker when none is configured,
-     * connects (retrying in the background) and subscribes to the command topic.
+     * connects and subscribes to the command topic, and returns once the broker has acknowledged
+     * that subscription (at most {@link #READY_TIMEOUT_MS}; after that it keeps retrying in the
+     * background), so a command sent after it returns is answered. A local broker's
+     * {@code broker.json} is written only then.
      */
     public Daemon(DaemonConfig cfg, Path configDir, Path home, TrainingRun.Build build) throws IOException {
         this.home = home;
@@ -116,21 +119,18 @@ public final class Daemon implements AutoCloseable {
             rigStates.put(rf.description().id(), "idle");
         }
         Path stateDir = configDir.resolve(cfg.stateDir);
+        ObjectNode creds = null;
         if (cfg.broker == null || cfg.broker.url == null) {
             Map<String, String> users = MosquittoBroker.generatedUsers();
             localBroker = MosquittoBroker.start(stateDir.resolve("broker"), 0, true, users);
             broker = new BrokerSettings(localBroker.url(), Optional.of("daemon"), Optional.of(users.get("daemon").toCharArray()), Optional.empty());
-            ObjectNode creds = JSON.createObjectNode();
+            creds = JSON.createObjectNode();
             creds.put("url", localBroker.url());
             creds.put("host", host);
             creds.put("operator_user", "operator");
             creds.put("operator_password", users.get("operator"));
             creds.put("monitor_user", "monitor");
             creds.put("monitor_password", users.get("monitor"));
-            Path f = stateDir.resolve("broker.json");
-            Files.deleteIfExists(f);
-            Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(creds));
         } else {
             localBroker = null;
             Optional<char[]> password = Optional.empty();
@@ -149,8 +149,20 @@ public final class Daemon implements AutoCloseable {
         }
         session = new PahoSession(broker, host, "tileloop-daemon-" + host, this::birth);
         session.subscribe(Topics.commands(host), this::onCommand);
+        if (!session.awaitReady(READY_TIMEOUT_MS)) {
+            LOG.warn("not connected to MQTT broker {} after {} s; commands are answered once it is", broker.url(), READY_TIMEOUT_MS / 1000);
+        }
         rigs.keySet().forEach(r -> publishState(r, "idle", null));
+        if (creds != null) {
+            Path f = stateDir.resolve("broker.json");
+            Files.deleteIfExists(f);
+            Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(creds));
+        }
     }
+
+    /** How long the constructor waits for the broker to acknowledge the command subscription. */
+    static final long READY_TIMEOUT_MS = 30_000;
 
     public String host() {
         return host;

@@ -370,7 +370,8 @@ public final class TrainingConfig {
             p.set.keySet().stream().filter(n -> rig.parameter(n).isEmpty()).findFirst()
                     .ifPresent(n -> fail.accept(key + ".set", "'" + n + "' is not a parameter of rig " + rig.id()));
             p.set.keySet().stream().filter(trained::contains).findFirst()
-                    .ifPresent(n -> fail.accept(key + ".set", "'" + n + "' is trained; a pattern may only set untrained parameters"));
+                    .ifPresent(n -> fail.accept(key + ".set", "pattern " + p.name + ": '" + n
+                            + "' is trained; a pattern may only set untrained parameters"));
             if (p.classLabel != null && !channels.contains(p.classLabel)) {
                 fail.accept(key + ".class", "'" + p.classLabel + "' is not a channel of rig " + rig.id() + " " + channels);
             }

@@ -252,7 +252,7 @@ class TrainCommandTest {
         Files.writeString(bad, Files.readString(Path.of("rigs/training/sim-tile4-patterns.yaml")).replace("iin1_amp: 1.3", "iin_amp: 1.3"));
         CliTest.Run refused = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", bad.toString(), "--out", dir.resolve("q").toString());
         assertEquals(Main.EXIT_CONFIG, refused.exit());
-        assertTrue(refused.err().contains("pattern weak-in1: set: 'iin_amp' is trained"), refused.err());
+        assertTrue(refused.err().contains("bad.yaml: patterns[3].set: pattern weak-in1: 'iin_amp' is trained"), refused.err());
         Files.writeString(bad, Files.readString(Path.of("rigs/training/sim-tile4-patterns.yaml")).replace("iin1_amp: 1.75", "iin1_amp: 2.5"));
         refused = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", bad.toString(), "--out", dir.resolve("q").toString());
         assertEquals(Main.EXIT_CONFIG, refused.exit());

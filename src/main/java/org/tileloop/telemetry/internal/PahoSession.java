@@ -256,11 +256,41 @@ public final class PahoSession implements TelemetryPublisher {
     }
 
     /** Subscribes (QoS 1) now if connected and again after every reconnect. */
-    /** QoS 1, retain flag as published: a handler can tell a retained (replayed) message from a live one. */
+    /**
+     * QoS 1, retain flag as published (a handler can tell a retained, replayed message from a live
+     * one), retained messages only for a new subscription (renewing one does not replay them).
+     */
     private static org.eclipse.paho.mqttv5.common.MqttSubscription subscription(String filter) {
         var s = new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1);
         s.setRetainAsPublished(true);
+        s.setRetainHandling(1);
         return s;
+    }
+
+    /**
+     * Blocks until the session is connected and the broker has acknowledged every subscription,
+     * so a message published after this returns reaches the handlers. Safe to call from any
+     * thread but Paho's callback thread.
+     *
+     * @return false when that did not happen within {@code timeoutMs} (the session keeps trying)
+     */
+    public boolean awaitReady(long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!client.isConnected()) {
+            if (System.currentTimeMillis() > deadline || closing) {
+                return false;
+            }
+            sleep(20);
+        }
+        try {
+            for (var s : subscriptions) {
+                client.subscribe(subscription(s.getKey())).waitForCompletion(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+            return true;
+        } catch (MqttException e) {
+            LOG.warn("subscribing failed: {}", e.getMessage());
+            return false;
+        }
     }
 
     public void subscribe(String filter, BiConsumer<String, MqttMessage> handler) {
