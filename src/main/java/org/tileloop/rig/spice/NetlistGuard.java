@@ -28,6 +28,9 @@ final class NetlistGuard {
     private static final String DEVICE_LETTERS = "rclkviefghbdqjzmswtoux";
     private static final Set<String> MODEL_TYPES = Set.of("nmos", "pmos", "npn", "pnp", "d", "r", "c", "l", "sw", "csw",
             "njf", "pjf", "nmf", "pmf", "vdmos", "ltra", "urc", "txl", "cpl");
+    /** A literal element value: a number with an optional SI suffix (the suffix does not change its sign). */
+    private static final java.util.regex.Pattern PLAIN_VALUE = java.util.regex.Pattern.compile(
+            "([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?)(?:t|g|meg|k|m|u|n|p|f|mil)?[a-z]*");
     private static final java.util.regex.Pattern FILE_PARAMETER = java.util.regex.Pattern.compile("(?i)\\bfile\\s*=");
     private static final Map<String, String> WHY = Map.ofEntries(
             Map.entry(".control", "runs simulator commands, including shell commands"),
@@ -114,6 +117,13 @@ final class NetlistGuard {
             } else if (!first.startsWith("+") && DEVICE_LETTERS.indexOf(first.charAt(0)) < 0) {
                 throw new RigConfigurationException(at + "element '" + first + "' is not allowed (allowed device letters: "
                         + DEVICE_LETTERS.toUpperCase(Locale.ROOT) + "; A code models and N devices can load files and libraries)");
+            } else if ("rcl".indexOf(first.charAt(0)) >= 0) {
+                String[] f = lower.split("\\s+");
+                java.util.regex.Matcher v = f.length > 3 ? PLAIN_VALUE.matcher(f[3]) : null;
+                if (v != null && v.matches() && !(Double.parseDouble(v.group(1)) > 0)) {
+                    throw new RigConfigurationException(at + "element '" + first + "' has value " + f[3]
+                            + "; resistors, capacitors and inductors must be > 0");
+                }
             }
         }
     }
