@@ -17,7 +17,6 @@ import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Probe;
 import org.tileloop.rig.Stimulus;
-import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.spice.Ngspice;
 import org.tileloop.rig.spice.NetlistRenderer;

@@ -13,7 +13,6 @@ import org.tileloop.rig.Probe;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
-import org.tileloop.calibration.CalibratedRigs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -20,7 +20,6 @@ import org.tileloop.rig.Numbers;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Probe;
-import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigUnavailableException;

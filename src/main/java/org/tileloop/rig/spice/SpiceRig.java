@@ -24,7 +24,6 @@ import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.MeasurementException;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Probe;
-import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigException;
 import org.tileloop.rig.RigUnavailableException;
