@@ -95,6 +95,9 @@ public final class CalibrationStore {
         if (!Files.isRegularFile(f)) {
             throw new RigConfigurationException(f + ": no such calibration record");
         }
+        if (Files.isSymbolicLink(f)) {
+            throw new RigConfigurationException(f + ": corrupt calibration record: a symbolic link; records live in the store");
+        }
         CalibrationRecord r;
         try {
             r = JSON.treeToValue(StrictInput.jsonFile(f, "calibration record"), CalibrationRecord.class);
@@ -118,14 +121,25 @@ public final class CalibrationStore {
             throw new RigConfigurationException(f + ": corrupt calibration record: rig_id '" + StrictInput.printable(r.rigId())
                     + "' in the directory of rig " + rigDir);
         }
-        if (!(r.maxAgeHours() > 0 && r.maxAgeHours() <= 100_000) || !(r.maxResidualPs() > 0 && Double.isFinite(r.maxResidualPs()))) {
+        if (!(r.maxAgeHours() > 0 && r.maxAgeHours() <= 100_000) || !(r.maxResidualPs() > 0 && r.maxResidualPs() <= 1_000_000)
+                || r.repeats() < 1) {
             throw new RigConfigurationException(f + ": corrupt calibration record: max_age_hours " + r.maxAgeHours()
-                    + " / max_residual_ps " + r.maxResidualPs() + " out of range");
+                    + " / max_residual_ps " + r.maxResidualPs() + " / repeats " + r.repeats() + " out of range");
         }
         for (CalibrationRecord.ChannelFit c : r.channels()) {
             if (!(Double.isFinite(c.offsetNs()) && Math.abs(c.offsetNs()) <= MAX_OFFSET_NS && c.gain() > 0.5 && c.gain() < 2)) {
                 throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel()
                         + " has offset " + c.offsetNs() + " ns, gain " + c.gain() + " (offset within ±1000 ns; gain must lie in (0.5, 2))");
+            }
+            if (c.points() == null || c.points().size() < 2) {
+                throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel() + " has fewer than 2 points");
+            }
+            for (double[] pt : c.points()) {
+                double fitPs = pt == null || pt.length != 2 ? Double.NaN : Math.abs(pt[1] - (c.offsetNs() + c.gain() * pt[0])) * 1000;
+                if (!(fitPs <= r.maxResidualPs() * 1.001 + 0.01)) {
+                    throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel()
+                            + ": its fit misses its own points by more than max_residual_ps " + r.maxResidualPs() + " ps");
+                }
             }
             if (!(c.residualRmsPs() >= 0 && c.residualRmsPs() <= r.maxResidualPs() && c.maxResidualPs() >= 0
                     && c.maxResidualPs() <= r.maxResidualPs() && c.rSquared() >= 0 && c.rSquared() <= 1)) {

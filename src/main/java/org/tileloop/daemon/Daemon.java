@@ -138,13 +138,22 @@ public final class Daemon implements AutoCloseable {
                 try {
                     String text = StrictInput.readText(pw, "password file").strip();
                     StrictInput.requirePrintable(pw.toString(), "password", text, "value");
+                    if (text.isEmpty()) {
+                        throw new BadInputException(pw + ": password file is empty");
+                    }
                     password = Optional.of(text.toCharArray());
                 } catch (BadInputException e) {
                     throw new RigConfigurationException("daemon config: broker.password_file: " + e.getMessage(), e);
                 }
             }
-            broker = new BrokerSettings(cfg.broker.url, Optional.ofNullable(cfg.broker.username), password,
-                    Optional.ofNullable(cfg.broker.caFile).map(configDir::resolve));
+            try {
+                broker = new BrokerSettings(cfg.broker.url, Optional.ofNullable(cfg.broker.username), password,
+                        Optional.ofNullable(cfg.broker.caFile).map(configDir::resolve));
+                PahoSession.connectionOptions(broker);
+            } catch (BadInputException e) {
+                throw new RigConfigurationException("daemon config: " + (e.getMessage().startsWith("broker URL") ? "broker.url: "
+                        : "broker.ca_file: ") + e.getMessage(), e);
+            }
         }
         session = new PahoSession(broker, host, "tileloop-daemon-" + host, this::birth);
         session.subscribe(Topics.commands(host), this::onCommand);
@@ -222,6 +231,11 @@ public final class Daemon implements AutoCloseable {
         var props = m.getProperties();
         String replyTo = props == null ? null : props.getResponseTopic();
         byte[] correlation = props == null || props.getCorrelationData() == null ? new byte[0] : props.getCorrelationData();
+        if (correlation.length > PahoSession.MAX_CORRELATION_BYTES) {
+            LOG.warn("{}: command refused without running it: correlation data of {} bytes (at most {})", topic, correlation.length,
+                    PahoSession.MAX_CORRELATION_BYTES);
+            return;
+        }
         if (replyTo == null || !Topics.replyPattern(host).matcher(replyTo).matches()) {
             LOG.warn("{}: command refused without running it: no valid response topic (want {}/reply/<client id>)", topic,
                     Topics.host(host));
@@ -288,7 +302,7 @@ public final class Daemon implements AutoCloseable {
             case "jobs" -> {
                 allowed(root, Set.of("command", "schema"));
                 ArrayNode list = reply.putArray("jobs");
-                jobs.values().forEach(j -> list.add(j.toJson(JSON)));
+                jobs.values().forEach(j -> list.add(j.summary(JSON)));
             }
             case "submit" -> reply.set("job", submit(root).toJson(JSON));
             case "cancel", "pause", "resume" -> {

@@ -58,6 +58,19 @@ final class Job {
         result = r;
     }
 
+    /** Largest result carried in a {@code jobs} listing, bytes; larger ones are left out (the run directory has them). */
+    static final int MAX_LISTED_RESULT_BYTES = 2048;
+
+    /** As {@link #toJson}, with a large result replaced by its size, so a listing of many jobs stays small. */
+    synchronized ObjectNode summary(ObjectMapper json) {
+        ObjectNode n = toJson(json);
+        if (result != null && result.toString().length() > MAX_LISTED_RESULT_BYTES) {
+            n.remove("result");
+            n.put("result_bytes", result.toString().length());
+        }
+        return n;
+    }
+
     synchronized ObjectNode toJson(ObjectMapper json) {
         ObjectNode n = json.createObjectNode();
         n.put("id", id);

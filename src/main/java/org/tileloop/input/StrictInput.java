@@ -289,7 +289,9 @@ public final class StrictInput {
         String clean = first.replaceAll("\\s*\\(through reference chain: .*\\)", "")
                 .replaceAll(", from `[^`]*`\\)", ")")
                 .replaceAll("\\s*\\(?[Ss]ource: REDACTED[^)]*\\)*\\)?", "")
-                .replaceAll("\\s*\\(?(enable|use|set)? ?`[^`]*[.(][^`]*`( to allow)?\\)?", "");
+                .replaceAll("\\s*\\(?(enable|use|set)? ?`[^`]*[.(][^`]*`( to allow)?\\)?", "")
+                .replaceAll(": not a valid `[A-Z]\\w*` value", ": not a valid value of this type")
+                .replaceAll("\\(not recognized as one since Feature '\\w+' not enabled for parser\\)", "(comments are not allowed)");
         return printable(JAVA_NAME.matcher(clean).replaceAll("").replaceAll("\\s{2,}", " ").strip(), 600);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -89,6 +90,9 @@ public final class TrainingRun {
     public static TrainingRun create(Path rigFile, Path configFile, Integer iterations, Long seed, Path runsDir,
                                      CalibrationStore store, boolean allowUncalibrated, String commandLine, Build build)
             throws IOException {
+        if (Files.exists(runsDir) && !Files.isDirectory(runsDir)) {
+            throw new RigConfigurationException("--out: " + runsDir + " is not a directory");
+        }
         RigFile rigf = RigFileLoader.load(rigFile);
         Path cfgPath = configFile != null ? configFile
                 : rigFile.toAbsolutePath().getParent().resolve("training").resolve(rigf.description().id() + ".yaml");
@@ -177,6 +181,10 @@ public final class TrainingRun {
         TrainingConfig config = TrainingConfig.fromMap(recorded, manifestFile + ": config");
         config.checkAgainst(rigf.description(), manifestFile + ": config");
         RunState state = RunState.load(runDir).orElseThrow();
+        if (m.hasNonNull("calibration_dir") && !Path.of(m.get("calibration_dir").asText()).isAbsolute()) {
+            throw new RigConfigurationException(manifestFile + ": calibration_dir: '" + StrictInput.printable(m.get("calibration_dir").asText())
+                    + "' is not an absolute path");
+        }
         CalibrationStore store = m.hasNonNull("calibration_dir") ? new CalibrationStore(Path.of(m.get("calibration_dir").asText()))
                 : CalibrationStore.defaultStore();
         ObjectNode entry = m.withArray("resumes").addObject();

@@ -18,7 +18,7 @@ public record BrokerSettings(String url, Optional<String> username, Optional<cha
 
     private static final Pattern HOST = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
-    /** @throws BadInputException unless {@code url} is {@code tcp|ssl|ws|wss://host[:port]} with a valid host name or address and port 1-65535 */
+    /** @throws BadInputException unless {@code url} is {@code tcp|ssl://host[:port]} with a valid host name or address and port 1-65535 */
     public BrokerSettings {
         URI uri;
         try {
@@ -27,7 +27,7 @@ public record BrokerSettings(String url, Optional<String> username, Optional<cha
             throw new BadInputException("broker URL '" + StrictInput.printable(String.valueOf(url)) + "' is not a URL like tcp://host:1883");
         }
         String host = uri.getHost();
-        if (uri.getScheme() == null || !List.of("tcp", "ssl", "ws", "wss").contains(uri.getScheme()) || host == null
+        if (uri.getScheme() == null || !List.of("tcp", "ssl").contains(uri.getScheme()) || host == null
                 || !(HOST.matcher(host).matches() || host.matches("\\[[0-9a-fA-F:.]+]")) || uri.getPort() == 0 || uri.getPort() > 65535
                 || uri.getUserInfo() != null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) || uri.getRawQuery() != null) {
             throw new BadInputException("broker URL '" + StrictInput.printable(url)

@@ -70,9 +70,17 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
         if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        for (String name : List.of(FILE, ITERATIONS, TRACES)) {
-            if (Files.isSymbolicLink(dir.resolve(name))) {
-                throw corrupt(dir.resolve(name), "is a symbolic link; a run's files live in its directory");
+        for (String name : List.of(FILE, ITERATIONS, TRACES, "manifest.json")) {
+            Path p = dir.resolve(name);
+            if (Files.isSymbolicLink(p)) {
+                throw corrupt(p, "is a symbolic link; a run's files live in its directory");
+            }
+            try {
+                if (Files.exists(p) && ((Number) Files.getAttribute(p, "unix:nlink")).intValue() > 1) {
+                    throw corrupt(p, "has another hard link; a run's files belong to it alone");
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // no link count on this file system
             }
         }
         RunState s;

@@ -293,8 +293,9 @@ public final class TrainingConfig {
             throw new RigConfigurationException(file + ": targets_ns: target_mode measured_anchor_shift takes its targets from the"
                     + " anchor measurement; remove targets_ns / targets_csv or use target_mode absolute");
         }
+        boolean classes = patterns.stream().anyMatch(p -> p.classLabel != null);
         if (timingWeight == 0 && missingWeight == 0 && countWeight == 0 && orderWeight == 0 && energyWeightStart == 0
-                && energyWeightEnd == 0 && classWeight == 0) {
+                && energyWeightEnd == 0 && (classWeight == 0 || !classes)) {
             throw new RigConfigurationException(file + ": timing_weight: every loss weight is 0, so there is nothing to train towards");
         }
         if (patterns.isEmpty() && targetMode.equals("absolute")) {

@@ -20,7 +20,7 @@ class CalibrationStoreTest {
 
     static CalibrationRecord record(String id, String validFrom, double maxAgeHours) {
         return new CalibrationRecord(1, id, "rig-a", "bench", "board-1", "fw 1", null, validFrom, maxAgeHours, List.of(2.0, 10.0, 20.0),
-                1, 10, "test", List.of(new CalibrationRecord.ChannelFit("n0", 2.5, 1.0003, 1.0, 2.0, 0.9999, List.of(new double[] {2, 4.5006}))));
+                1, 10, "test", List.of(new CalibrationRecord.ChannelFit("n0", 2.5, 1.0003, 1.0, 2.0, 0.9999, List.of(new double[] {2, 4.5006}, new double[] {10, 12.503}))));
     }
 
     @Test

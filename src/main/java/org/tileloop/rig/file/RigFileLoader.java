@@ -133,6 +133,11 @@ public final class RigFileLoader {
                 fail(path, key + ".amplitude_parameter", "'" + spec.amplitudeParameter()
                         + "' is not a parameter of this rig; declared: " + String.join(", ", paramNames));
             }
+            String ampUnit = params.stream().filter(x -> x.name().equals(spec.amplitudeParameter())).findFirst().orElseThrow().unit();
+            if (!ampUnit.equals(Unit.VOLT.symbol())) {
+                fail(path, key + ".amplitude_parameter", "'" + spec.amplitudeParameter() + "' is in " + ampUnit
+                        + "; an input pulse's amplitude is a voltage parameter (unit V)");
+            }
             inputs.add(spec);
         }
         RigDescription description = new RigDescription(id, kind, root.path("description").asText(""),

@@ -119,10 +119,11 @@ final class NetlistGuard {
                         + DEVICE_LETTERS.toUpperCase(Locale.ROOT) + "; A code models and N devices can load files and libraries)");
             } else if ("rcl".indexOf(first.charAt(0)) >= 0) {
                 String[] f = lower.split("\\s+");
-                java.util.regex.Matcher v = f.length > 3 ? PLAIN_VALUE.matcher(f[3]) : null;
-                if (v != null && v.matches() && !(Double.parseDouble(v.group(1)) > 0)) {
+                String value = f.length > 3 ? f[3].replaceFirst("^[rcl]=", "") : "";
+                java.util.regex.Matcher v = PLAIN_VALUE.matcher(value);
+                if (v.matches() && !(Double.parseDouble(v.group(1)) > 0 && Double.isFinite(Double.parseDouble(v.group(1))))) {
                     throw new RigConfigurationException(at + "element '" + first + "' has value " + f[3]
-                            + "; resistors, capacitors and inductors must be > 0");
+                            + "; resistors, capacitors and inductors must be > 0 and finite");
                 }
             }
         }

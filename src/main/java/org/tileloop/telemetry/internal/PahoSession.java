@@ -121,7 +121,7 @@ public final class PahoSession implements TelemetryPublisher {
         broker.username().ifPresent(o::setUserName);
         broker.password().ifPresent(p -> o.setPassword(new String(p).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         if (broker.caFile().isPresent()) {
-            try (InputStream in = Files.newInputStream(broker.caFile().get())) {
+            try (InputStream in = new java.io.ByteArrayInputStream(org.tileloop.input.StrictInput.read(broker.caFile().get(), "CA file"))) {
                 KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
                 ks.load(null, null);
                 int i = 0;
@@ -239,23 +239,48 @@ public final class PahoSession implements TelemetryPublisher {
         return new Item(Topics.host(host) + "/" + stream, bytes(p), retained, props);
     }
 
+    /**
+     * Largest payload sent, bytes: Paho applies {@link #MAX_PACKET_BYTES} to outgoing packets
+     * too, and a larger one makes it drop the connection; this leaves room for topic and properties.
+     */
+    public static final int MAX_PAYLOAD_BYTES = (int) MAX_PACKET_BYTES - 2048;
+
     @Override
     public void publish(String stream, ObjectNode payload, boolean retained) {
-        if (!closing && !queue.offerLast(item(stream, payload, retained, null))) {
+        Item it = item(stream, payload, retained, null);
+        if (it.payload().length > MAX_PAYLOAD_BYTES) {
+            LOG.error("telemetry message on {} of {} bytes exceeds {} bytes: not sent", stream, it.payload().length, MAX_PAYLOAD_BYTES);
+            return;
+        }
+        if (!closing && !queue.offerLast(it)) {
             LOG.error("telemetry queue full: dropping a message on {}", stream);
         }
     }
 
-    /** Sends a command reply (correlation data copied from the request). */
+    /**
+     * Sends a command reply (correlation data copied from the request, at most
+     * {@link #MAX_CORRELATION_BYTES}); a reply larger than {@link #MAX_PAYLOAD_BYTES} is replaced
+     * by an error reply saying so.
+     */
     public void reply(String topic, byte[] correlation, ObjectNode payload) {
         MqttProperties props = new MqttProperties();
         props.setCorrelationData(correlation);
         ObjectNode p = payload.deepCopy();
         p.put("schema", Topics.SCHEMA);
-        queue.offerLast(new Item(topic, bytes(p), false, props));
+        byte[] body = bytes(p);
+        if (body.length > MAX_PAYLOAD_BYTES) {
+            ObjectNode e = JSON.createObjectNode();
+            e.put("ok", false);
+            e.put("error", "reply of " + body.length + " bytes exceeds the MQTT limit of " + MAX_PAYLOAD_BYTES + " bytes");
+            e.put("schema", Topics.SCHEMA);
+            body = bytes(e);
+        }
+        queue.offerLast(new Item(topic, body, false, props));
     }
 
-    /** Subscribes (QoS 1) now if connected and again after every reconnect. */
+    /** Longest correlation data a command may carry, bytes (it is echoed in the reply). */
+    public static final int MAX_CORRELATION_BYTES = 256;
+
     /**
      * QoS 1, retain flag as published (a handler can tell a retained, replayed message from a live
      * one), retained messages only for a new subscription (renewing one does not replay them).
@@ -293,6 +318,7 @@ public final class PahoSession implements TelemetryPublisher {
         }
     }
 
+    /** Subscribes (QoS 1) now if connected and again after every reconnect. */
     public void subscribe(String filter, BiConsumer<String, MqttMessage> handler) {
         subscriptions.add(Map.entry(filter, handler));
         if (client.isConnected()) {
