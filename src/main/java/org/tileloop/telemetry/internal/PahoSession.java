@@ -106,7 +106,7 @@ public final class PahoSession implements TelemetryPublisher {
      * The largest MQTT packet this client accepts, bytes (MQTT 5 Maximum Packet Size; the broker
      * drops larger ones instead of delivering them). Paho 1.2.5 reads property lengths as signed
      * 16-bit numbers and its receive thread dies on a property of 32 KiB or more, so nothing that
-     * large may reach it; tileloop's own messages are a few KiB.
+     * large may reach it. Paho applies the limit to outgoing packets too: see {@link #MAX_PAYLOAD_BYTES}.
      */
     public static final long MAX_PACKET_BYTES = 32_767;
 
