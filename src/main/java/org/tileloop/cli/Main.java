@@ -45,6 +45,8 @@ public final class Main {
      */
     public static CommandLine commandLine(boolean debug) {
         CommandLine cl = new CommandLine(new Main());
+        cl.registerConverter(Double.class, Main::decimal);
+        cl.registerConverter(double.class, Main::decimal);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             int code = exitCode(ex);
             String message = describe(ex);
@@ -77,6 +79,20 @@ public final class Main {
             return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + reason;
         }
         return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d{1,3})?");
+
+    /** Command-line numbers: plain decimal only (no hex floats, NaN or Infinity), finite, and not rounded to zero. */
+    static double decimal(String text) {
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new CommandLine.TypeConversionException("'" + StrictInput.printable(text) + "' is not a decimal number");
+        }
+        double v = Double.parseDouble(text);
+        if (!Double.isFinite(v) || (v == 0 && text.matches(".*[1-9].*[eE].*"))) {
+            throw new CommandLine.TypeConversionException("'" + StrictInput.printable(text) + "' is out of range for a number");
+        }
+        return v;
     }
 
     static int exitCode(Throwable ex) {

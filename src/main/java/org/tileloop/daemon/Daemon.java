@@ -94,6 +94,9 @@ public final class Daemon implements AutoCloseable {
             throw new RigConfigurationException("daemon config: host: '" + host + "' must match [a-z0-9][a-z0-9-]{0,62}");
         }
         this.runsDir = configDir.resolve(cfg.runsDir);
+        if (configDir.resolve(cfg.stateDir).normalize().equals(configDir.resolve(cfg.runsDir).normalize())) {
+            throw new RigConfigurationException("daemon config: state_dir: must differ from runs_dir (" + cfg.runsDir + ")");
+        }
         for (String dir : List.of(cfg.runsDir, cfg.calibrationDir, cfg.stateDir)) {
             Path p = configDir.resolve(dir);
             if (Files.exists(p) && !Files.isDirectory(p)) {
@@ -295,6 +298,10 @@ public final class Daemon implements AutoCloseable {
         String command = text(root, "command");
         if (!COMMANDS.contains(command)) {
             throw new CommandException("command: '" + printable(command) + "' is not one of " + COMMANDS);
+        }
+        if (root.has("schema") && !(root.get("schema").isIntegralNumber() && root.get("schema").asLong() == Topics.SCHEMA)) {
+            throw new CommandException("schema: '" + printable(root.get("schema").toString()) + "' is not " + Topics.SCHEMA
+                    + " (the command schema this daemon speaks)");
         }
         ObjectNode reply = JSON.createObjectNode();
         reply.put("ok", true);
