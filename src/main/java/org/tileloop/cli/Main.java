@@ -49,7 +49,7 @@ public final class Main {
         cl.registerConverter(double.class, Main::decimal);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             int code = exitCode(ex);
-            String message = describe(ex);
+            String message = org.tileloop.input.Failures.describe(ex);
             PrintWriter err = line.getErr();
             err.println("error: " + (code == EXIT_INTERNAL ? "internal error: " : code == EXIT_IO ? "I/O failure: " : "")
                     + StrictInput.oneLine(message.replace('\n', ' ')) + (debug || code != EXIT_INTERNAL ? "" : " (run with --debug for details)"));
@@ -67,18 +67,6 @@ public final class Main {
             return EXIT_CONFIG;
         });
         return cl;
-    }
-
-    private static String describe(Throwable ex) {
-        Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
-        if (t instanceof java.nio.file.FileSystemException f) {
-            String reason = f.getReason() != null ? f.getReason()
-                    : t instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
-                    : t instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists" : t.getClass().getSimpleName();
-            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + reason;
-        }
-        return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d{1,3})?");

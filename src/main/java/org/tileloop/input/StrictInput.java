@@ -34,8 +34,6 @@ public final class StrictInput {
     public static final long MAX_FILE_BYTES = 1 << 20;
     /** Deepest nesting of mappings and lists accepted. */
     public static final int MAX_DEPTH = 24;
-    /** YAML aliases accepted per document. */
-    public static final int MAX_ALIASES = 16;
 
     private static final ObjectMapper YAML;
     private static final ObjectMapper JSON;
@@ -43,7 +41,6 @@ public final class StrictInput {
     static {
         LoaderOptions yaml = new LoaderOptions();
         yaml.setAllowDuplicateKeys(false);
-        yaml.setMaxAliasesForCollections(MAX_ALIASES);
         yaml.setNestingDepthLimit(MAX_DEPTH);
         yaml.setCodePointLimit((int) MAX_FILE_BYTES);
         yaml.setAllowRecursiveKeys(false);

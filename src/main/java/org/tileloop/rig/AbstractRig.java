@@ -1,7 +1,5 @@
 package org.tileloop.rig;
 
-import org.tileloop.rig.Calibration;
-
 /** The calibration every rig applies, swappable at any time (e.g. after a recalibration). */
 public abstract class AbstractRig implements Rig {
 

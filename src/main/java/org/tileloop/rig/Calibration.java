@@ -1,6 +1,5 @@
 package org.tileloop.rig;
 
-
 /**
  * Maps raw times of a channel to calibrated times. Immutable and thread-safe.
  */

@@ -1,6 +1,5 @@
 package org.tileloop.rig;
 
-
 /** Calibrated equals raw. Used until a rig has a real calibration record. */
 public enum IdentityCalibration implements Calibration {
     INSTANCE;

@@ -2,7 +2,6 @@ package org.tileloop.rig;
 
 import java.util.List;
 import java.util.Map;
-import org.tileloop.rig.Calibration;
 
 /**
  * A tile the trainer can drive: a simulated tile (ngspice) or a physical bench.

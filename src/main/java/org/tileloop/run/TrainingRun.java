@@ -276,7 +276,7 @@ public final class TrainingRun {
             manifest.put("reason", "paused: " + e.getMessage() + "; continue with: tileloop train --resume " + runDir);
         } catch (IOException | java.io.UncheckedIOException e) {
             IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
-            String what = runDir + ": writing the run's files failed (" + describe(io) + ")";
+            String what = runDir + ": writing the run's files failed (" + org.tileloop.input.Failures.describe(io) + ")";
             manifest.put("status", "failed");
             manifest.put("reason", what);
             dir.releaseReserve();
@@ -293,13 +293,6 @@ public final class TrainingRun {
         dir.releaseReserve();
         finish(listener);
         return new Result(runDir, status, manifest.deepCopy());
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getFile() + ": " + f.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : StrictInput.oneLine(e.getMessage());
     }
 
     private void finish(Listener listener) throws IOException {

@@ -2,7 +2,6 @@ package org.tileloop.rig.file;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import org.tileloop.rig.file.CalibrationSettings;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.bench.BenchSettings;
 import org.tileloop.rig.spice.SpiceSettings;

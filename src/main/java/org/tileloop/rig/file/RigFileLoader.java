@@ -28,7 +28,6 @@ import org.tileloop.rig.bench.BenchSettings;
 import org.tileloop.rig.spice.SpiceSettings;
 import org.tileloop.rig.spice.TimingChain;
 import org.tileloop.rig.spice.Mismatch;
-import org.tileloop.rig.file.CalibrationSettings;
 
 /**
  * Reads rig files (YAML), validates them against {@code schema/rig.schema.json} and then

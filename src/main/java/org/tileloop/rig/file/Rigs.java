@@ -1,7 +1,6 @@
 package org.tileloop.rig.file;
 
 import org.tileloop.rig.IdentityCalibration;
-import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.bench.BenchRig;
 import org.tileloop.rig.bench.BenchSettings;
