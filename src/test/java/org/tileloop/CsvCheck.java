@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,5 +28,22 @@ public final class CsvCheck {
             assertEquals(rows.get(0).length, rows.get(i).length, csv + ": row " + (i + 1) + " has " + rows.get(i).length + " columns");
         }
         return rows;
+    }
+
+    /** The rows of an iterations.csv without its first column, {@code time}, after checking each is an ISO-8601 UTC instant. */
+    public static List<String> withoutTime(Path iterations) throws java.io.IOException {
+        List<String> rows = Files.readAllLines(iterations);
+        assertTrue(rows.get(0).startsWith("time,iteration,"), rows.get(0));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            String[] cells = rows.get(i).split(",", 2);
+            if (i > 0) {
+                java.time.Instant t = java.time.Instant.parse(cells[0]);
+                assertTrue(cells[0].matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), cells[0]);
+                assertTrue(t.isAfter(java.time.Instant.parse("2020-01-01T00:00:00Z")), cells[0]);
+            }
+            out.add(cells[1]);
+        }
+        return out;
     }
 }

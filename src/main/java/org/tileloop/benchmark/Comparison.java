@@ -19,7 +19,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 import org.tileloop.rig.Probe;
 import org.tileloop.rig.Rig;
-import org.tileloop.train.CsvRows;
+import org.tileloop.run.CsvRows;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.digital.DigitalDetectorRig;
 import org.tileloop.rig.digital.DigitalSettings;
@@ -27,7 +27,7 @@ import org.tileloop.rig.file.RigFile;
 import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.train.LossTerms;
-import org.tileloop.train.Trainer;
+import org.tileloop.run.RunRecord;
 import org.tileloop.train.TrainingConfig;
 
 /**
@@ -74,7 +74,7 @@ public final class Comparison {
         TrainingConfig c = TrainingConfig.load(configFile);
         c.seed = seed;
         Path runDir = dir.resolve("runs").resolve((id + "-" + variant).replaceAll("[^A-Za-z0-9.-]+", "_"));
-        Trainer.Outcome o = new Trainer(rig, c).run(runDir, p -> { }, () -> false);
+        RunRecord.Outcome o = RunRecord.train(rig, c, runDir, List.of());
         LossTerms train = o.train().get(o.lastIteration());
         LossTerms hold = o.holdout().get(o.lastIteration());
         double timingWeight = c.timingWeight > 0 ? c.timingWeight : 1;

@@ -23,7 +23,7 @@ import org.tileloop.rig.spice.NetlistRenderer;
 import org.tileloop.rig.spice.RawFile;
 import org.tileloop.rig.spice.SpiceRig;
 import org.tileloop.rig.spice.SpiceSettings;
-import org.tileloop.train.Trainer;
+import org.tileloop.run.RunRecord;
 import org.tileloop.train.TrainingConfig;
 
 /**
@@ -171,9 +171,8 @@ public final class SimBenchmark {
                 .resolve(file.description().id() + ".yaml"));
         config.iterations = 200;
         InstantRig rig = new InstantRig(file.description());
-        Trainer trainer = new Trainer(rig, config);
         long t0 = System.nanoTime();
-        trainer.run(dir.resolve("overhead-run"), p -> { }, () -> false);
+        RunRecord.train(rig, config, dir.resolve("overhead-run"), List.of());
         double perIterationMs = seconds(t0) * 1000 / 201;
         out.printf(Locale.ROOT, "  trainer overhead with the rig excluded: %.2f ms per iteration (%d probes each, artifacts fsynced)%n",
                 perIterationMs, rig.probesPerCall());

@@ -26,8 +26,11 @@ import org.tileloop.rig.spice.Ngspice;
 import org.tileloop.rig.spice.SpiceRig;
 import org.tileloop.rig.spice.SpiceSettings;
 import org.tileloop.rig.spice.TimingChain;
-import org.tileloop.train.CsvRows;
-import org.tileloop.train.Trainer;
+import org.tileloop.run.CsvRows;
+import org.tileloop.run.RunListener;
+import org.tileloop.run.RunRecord;
+import org.tileloop.train.Iteration;
+import org.tileloop.train.LossTerms;
 import org.tileloop.train.TrainingConfig;
 
 /**
@@ -147,10 +150,13 @@ public final class TrainBenchmark {
                 List<double[]> losses = new ArrayList<>();
                 long t0 = System.nanoTime();
                 try (SpiceRig rig = new SpiceRig(file.description(), seeded, IdentityCalibration.INSTANCE, ngspice)) {
-                    new Trainer(rig, c).run(dir.resolve("work").resolve(m.name() + "-" + seed), p -> {
-                        meas.add(new long[] {p.iteration(), p.measurements()});
-                        losses.add(new double[] {p.lossTrain(), p.lossHoldout()});
-                    }, () -> false);
+                    RunRecord.train(rig, c, dir.resolve("work").resolve(m.name() + "-" + seed), List.of(new RunListener() {
+                        @Override
+                        public void iteration(Iteration p) {
+                            meas.add(new long[] {p.index(), p.measurements()});
+                            losses.add(new double[] {p.train().total(), p.holdout().map(LossTerms::total).orElse(Double.NaN)});
+                        }
+                    }));
                 }
                 Run r = new Run(m.name(), seed, meas, losses, (System.nanoTime() - t0) / 1e9);
                 runs.add(r);
@@ -195,7 +201,7 @@ public final class TrainBenchmark {
     }
 
     private void report(List<Run> runs, double target, long budget, int seeds, Path dir, double jitterPs) throws IOException {
-        StringBuilder csv = new StringBuilder(CsvRows.row("method", "seed", "iteration", "measurements", "loss_train", "loss_holdout"));
+        StringBuilder csv = new StringBuilder(CsvRows.row("method", "seed", "iteration", "measurements", "loss_train_ns2", "loss_holdout_ns2"));
         for (Run r : runs) {
             for (int i = 0; i < r.losses().size(); i++) {
                 csv.append(CsvRows.row(r.method(), Long.toString(r.seed()), Long.toString(r.measurements().get(i)[0]),

@@ -2,15 +2,15 @@ package org.tileloop.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.function.Consumer;
-import org.tileloop.train.Trainer;
+import org.tileloop.run.RunListener;
+import org.tileloop.train.Iteration;
 
 /**
  * Training progress: a redrawn bar with losses and ETA on a terminal, one plain line per
  * iteration otherwise (logs, CI). The ETA is the mean iteration time of this process so far
  * times the iterations left.
  */
-final class ProgressDisplay implements Consumer<Trainer.Progress> {
+final class ProgressDisplay implements RunListener {
     private static final int WIDTH = 24;
 
     private final PrintWriter out;
@@ -25,23 +25,23 @@ final class ProgressDisplay implements Consumer<Trainer.Progress> {
     }
 
     @Override
-    public void accept(Trainer.Progress p) {
+    public void iteration(Iteration p) {
         done++;
-        int left = p.iterations() - p.iteration();
+        int left = p.last() ? 0 : p.iterations() - p.index();
         double perIterS = (System.nanoTime() - startNs) / 1e9 / done;
-        String holdout = Double.isNaN(p.lossHoldout()) ? "-" : String.format(Locale.ROOT, "%.6g", p.lossHoldout());
+        String holdout = p.holdout().map(h -> String.format(Locale.ROOT, "%.6g", h.total())).orElse("-");
         String eta = left == 0 ? "done" : "ETA " + clock(perIterS * left);
         if (terminal) {
-            int filled = (int) Math.round(WIDTH * (p.iteration() + 1.0) / (p.iterations() + 1.0));
+            int filled = (int) Math.round(WIDTH * (p.last() ? 1.0 : (p.index() + 1.0) / (p.iterations() + 1.0)));
             out.printf(Locale.ROOT, "\r[%s%s] %d/%d  train %.6g  holdout %s  %s   ", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                    p.iteration(), p.iterations(), p.lossTrain(), holdout, eta);
+                    p.index(), p.iterations(), p.train().total(), holdout, eta);
             open = left > 0;
             if (!open) {
                 out.println();
             }
         } else {
-            out.printf(Locale.ROOT, "iteration %d/%d  loss_train %.6g  loss_holdout %s  measurements %d  %s%n", p.iteration(),
-                    p.iterations(), p.lossTrain(), holdout, p.measurements(), eta);
+            out.printf(Locale.ROOT, "iteration %d/%d  loss_train_ns2 %.6g  loss_holdout_ns2 %s  measurements %d  %s%n", p.index(),
+                    p.iterations(), p.train().total(), holdout, p.measurements(), eta);
         }
         out.flush();
     }

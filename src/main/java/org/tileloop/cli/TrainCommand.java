@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.tileloop.run.RunStatus;
 import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.run.TrainingRun;
 import picocli.CommandLine.Command;
@@ -92,25 +95,23 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingRun.Result result;
             try {
-                result = run.execute(new TrainingRun.Listener() {
-                }, progress, stop::get, err);
+                result = run.execute(List.of(progress), () -> stop.get() ? Optional.of(RunStatus.ABORTED) : Optional.empty(), err);
             } finally {
                 progress.finish();
             }
             PrintWriter out = spec.commandLine().getOut();
-            switch (result.status()) {
-                case PAUSED -> {
-                    err.println(result.manifest().path("reason").asText());
-                    out.println("paused; artifacts so far: " + result.runDir());
-                }
-                case ABORTED -> out.println("aborted; artifacts so far: " + result.runDir());
-                case COMPLETED -> out.println("artifacts: " + result.runDir());
+            RunStatus status = result.stop().status();
+            if (status == RunStatus.PAUSED) {
+                err.println(result.stop().reason());
             }
+            out.println(status == RunStatus.COMPLETED ? "artifacts: " + result.runDir()
+                    : status.wire() + "; artifacts so far: " + result.runDir());
             out.flush();
-            return switch (result.status()) {
+            return switch (status) {
                 case PAUSED -> EXIT_PAUSED;
                 case ABORTED -> EXIT_ABORTED;
                 case COMPLETED -> 0;
+                case RUNNING, FAILED, INTERRUPTED -> throw new IllegalStateException("a run returned as " + status.wire());
             };
         } finally {
             finished.countDown();

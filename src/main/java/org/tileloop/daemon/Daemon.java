@@ -49,7 +49,10 @@ import org.tileloop.telemetry.internal.MosquittoBroker;
 import org.tileloop.telemetry.internal.PahoSession;
 import org.tileloop.train.LossTerms;
 import org.tileloop.train.Trace;
-import org.tileloop.train.Trainer;
+import org.tileloop.train.Iteration;
+import org.tileloop.run.RunListener;
+import org.tileloop.run.RunStatus;
+import org.tileloop.run.RunStop;
 
 /**
  * Owns the rigs of one host: runs jobs one at a time per rig and concurrently across rigs,
@@ -486,16 +489,17 @@ public final class Daemon implements AutoCloseable {
         }
         j.runDir(run.runDir().toAbsolutePath().toString());
         StringWriter notices = new StringWriter();
-        TrainingRun.Result r = run.execute(new Telemetry(j, run.runDir().getFileName().toString()), p -> { },
-                j.stop::get, new PrintWriter(notices, true));
+        TrainingRun.Result r = run.execute(List.of(new Telemetry(j, run.runDir().getFileName().toString())),
+                () -> j.stop.get() ? Optional.of(j.pauseRequested() ? RunStatus.PAUSED : RunStatus.ABORTED) : Optional.empty(),
+                new PrintWriter(notices, true));
         if (!notices.toString().isBlank()) {
             LOG.warn("job {}: {}", j.id, notices.toString().strip());
         }
-        String reason = r.manifest().path("reason").asText();
-        switch (r.status()) {
+        String reason = r.stop().reason();
+        switch (r.stop().status()) {
             case COMPLETED -> j.state(Job.State.COMPLETED, reason);
             case PAUSED -> j.state(Job.State.PAUSED, reason);
-            case ABORTED -> j.state(j.pauseRequested() ? Job.State.PAUSED : Job.State.ABORTED, reason);
+            default -> j.state(Job.State.ABORTED, reason);
         }
         return j.state() == Job.State.PAUSED ? "paused" : "idle";
     }
@@ -578,7 +582,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Publishes a training run's documents and events. */
-    private final class Telemetry implements TrainingRun.Listener {
+    private final class Telemetry implements RunListener {
         private final Job job;
         private final String runId;
 
@@ -598,7 +602,7 @@ public final class Daemon implements AutoCloseable {
         }
 
         @Override
-        public void stopped(ObjectNode manifest) {
+        public void stopped(RunStop stop, ObjectNode manifest) {
             ObjectNode e = JSON.createObjectNode();
             e.put("event", "stop");
             e.put("job", job.id);
@@ -610,41 +614,45 @@ public final class Daemon implements AutoCloseable {
         }
 
         @Override
-        public void iteration(Trainer.IterationRecord r) {
+        public void iteration(Iteration r) {
             ObjectNode m = JSON.createObjectNode();
             m.put("job", job.id);
             m.put("run_id", runId);
-            m.put("iteration", r.iteration());
+            m.put("time", r.time().toString());
+            m.put("iteration", r.index());
             m.put("iterations", r.iterations());
             m.put("measurements", r.measurements());
             m.put("loss_train", r.train().total());
-            if (r.holdout() != null) {
-                m.put("loss_holdout", r.holdout().total());
+            if (r.holdout().isPresent()) {
+                m.put("loss_holdout", r.holdout().get().total());
             } else {
                 m.putNull("loss_holdout");
             }
             m.set("terms_train", terms(r.train()));
-            m.set("terms_holdout", r.holdout() == null ? JSON.nullNode() : terms(r.holdout()));
+            m.set("terms_holdout", r.holdout().isEmpty() ? JSON.nullNode() : terms(r.holdout().get()));
             ObjectNode pct = m.putObject("pct");
             double[] p = r.train().percentages();
             for (int i = 0; i < p.length; i++) {
                 pct.put(LossTerms.NAMES.get(i), p[i]);
             }
-            m.set("parameters", JSON.valueToTree(r.parameters()));
-            m.set("gradient", JSON.valueToTree(r.gradient()));
-            m.set("step", JSON.valueToTree(r.step()));
-            if (Double.isNaN(r.driftPs())) {
+            ObjectNode params = m.putObject("parameters");
+            ObjectNode gradient = m.putObject("gradient");
+            ObjectNode step = m.putObject("step");
+            for (Iteration.ParameterUpdate u : r.parameters()) {
+                params.put(u.name(), u.value());
+                gradient.put(u.name(), u.gradient());
+                step.put(u.name(), u.step());
+            }
+            if (r.driftPs().isEmpty()) {
                 m.putNull("drift_ps");
             } else {
-                m.put("drift_ps", r.driftPs());
+                m.put("drift_ps", r.driftPs().getAsDouble());
             }
             m.put("calibration_id", r.calibrationId());
             session.publish("rig/" + job.rig + "/iteration", m, false);
-        }
-
-        @Override
-        public void measured(int iteration, Trace trace, StimulusResult result) {
-            session.publish("rig/" + job.rig + "/timing", timing(job, runId, iteration, trace, result), false);
+            for (Iteration.Measured t : r.traces()) {
+                session.publish("rig/" + job.rig + "/timing", timing(job, runId, r.index(), t.trace(), t.result()), false);
+            }
         }
 
         private ObjectNode terms(LossTerms t) {

@@ -15,13 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.tileloop.input.BadInputException;
 import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
-import org.tileloop.train.RunState;
+import org.tileloop.run.RunState;
 
 /**
  * A run's directory while a process works on it: an exclusive lock on {@code .lock} (so a run
@@ -34,7 +32,6 @@ final class RunDirectory implements AutoCloseable {
     /** Bytes kept free in the run directory while it runs, so a full disk can still take the manifest's last words. */
     static final int RESERVE_BYTES = 32 * 1024;
     static final Pattern RUN_ID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{8}(-\\d{1,6})?");
-    private static final Set<String> STATUSES = Set.of("running", "completed", "paused", "aborted", "failed", "interrupted");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -148,9 +145,9 @@ final class RunDirectory implements AutoCloseable {
         if (!node.path("config").isObject()) {
             throw new RigConfigurationException(file + ": config: missing or not an object; this run cannot be resumed");
         }
-        if (!STATUSES.contains(node.get("status").asText())) {
+        if (RunStatus.fromWire(node.get("status").asText()).isEmpty()) {
             throw new RigConfigurationException(file + ": status: '" + StrictInput.printable(node.get("status").asText())
-                    + "' is not one of " + new TreeSet<>(STATUSES));
+                    + "' is not one of " + java.util.Arrays.stream(RunStatus.values()).map(RunStatus::wire).sorted().toList());
         }
         if (!node.get("rig_file_sha256").asText().matches("[0-9a-f]{64}")) {
             throw new RigConfigurationException(file + ": rig_file_sha256: not a SHA-256 hex digest");

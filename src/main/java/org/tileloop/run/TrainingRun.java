@@ -14,8 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.tileloop.calibration.CalibrationRecord;
 import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.calibration.Calibrator;
@@ -29,9 +30,10 @@ import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.train.DriftException;
-import org.tileloop.train.RunReport;
-import org.tileloop.train.RunState;
+import org.tileloop.input.Failures;
+import org.tileloop.train.DriftGuard;
 import org.tileloop.train.Trainer;
+import org.tileloop.train.TrainingTask;
 import org.tileloop.train.TrainingConfig;
 
 /**
@@ -42,22 +44,12 @@ import org.tileloop.train.TrainingConfig;
  */
 public final class TrainingRun {
 
-    public enum Status { COMPLETED, ABORTED, PAUSED }
-
     /** How this tileloop identifies itself in manifests. */
     public record Build(String version, Optional<String> gitCommit) {
     }
 
-    /** Observes a run: start and stop documents plus the trainer's live events. */
-    public interface Listener extends Trainer.Listener {
-        default void started(ObjectNode manifest) {
-        }
-
-        default void stopped(ObjectNode manifest) {
-        }
-    }
-
-    public record Result(Path runDir, Status status, ObjectNode manifest) {
+    /** How the run ended and its final manifest. */
+    public record Result(Path runDir, RunStop stop, ObjectNode manifest) {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -154,7 +146,8 @@ public final class TrainingRun {
         Path runDir = dir.path();
         Path manifestFile = dir.manifestFile();
         ObjectNode m = dir.readManifest();
-        if ("completed".equals(m.path("status").asText())) {
+        RunStatus previous = RunStatus.fromWire(m.path("status").asText()).orElseThrow();
+        if (previous == RunStatus.COMPLETED) {
             throw new RigConfigurationException(runDir + ": run already completed; nothing to resume");
         }
         Path rigPath = Path.of(m.path("rig_file_absolute").asText());
@@ -191,8 +184,8 @@ public final class TrainingRun {
         entry.put("time", Instant.now().toString());
         entry.put("from_iteration", state.nextIteration());
         entry.put("command_line", commandLine);
-        entry.put("previous_status", m.get("status").asText().equals("running") ? "interrupted" : m.get("status").asText());
-        if (m.get("status").asText().equals("running")) {
+        entry.put("previous_status", (previous == RunStatus.RUNNING ? RunStatus.INTERRUPTED : previous).wire());
+        if (previous == RunStatus.RUNNING) {
             entry.put("previous_reason", "the process running it ended without recording a stop (killed or crashed)");
         } else if (m.hasNonNull("reason")) {
             entry.put("previous_reason", m.get("reason").asText());
@@ -207,18 +200,19 @@ public final class TrainingRun {
     }
 
     /**
-     * Runs until completion, {@code stop} (ABORTED), an interlock trip or timing drift (PAUSED).
-     * Any other failure is recorded as {@code failed} in the manifest and rethrown.
+     * Runs until completion, a stop request (its status), an interlock trip or timing drift
+     * (paused). Any other failure is recorded as {@code failed} in the manifest and rethrown.
+     * Listeners hear of each iteration after it is saved, and of the stop after the manifest is.
      *
      * @param notices warnings and drift notices for a human
      */
-    public Result execute(Listener listener, Consumer<Trainer.Progress> progress, BooleanSupplier stop, PrintWriter notices)
-            throws IOException {
-        Status status;
-        manifest.put("status", "running");
+    public Result execute(List<RunListener> listeners, StopRequest stop, PrintWriter notices) throws IOException {
+        manifest.put("status", RunStatus.RUNNING.wire());
         writeManifest();
         dir.reserve();
         dir.pointLatest();
+        AtomicReference<RunStatus> requested = new AtomicReference<>();
+        RunStop end;
         try (Rig r = CalibratedRigs.open(rig, store)) {
             manifest.put("rig_id", r.description().id());
             manifest.put("rig_kind", r.description().kind().toString());
@@ -233,76 +227,95 @@ public final class TrainingRun {
                 notices.flush();
             }
             manifest.put("calibration_id", r.calibration().id());
-            ArrayNode recalibrations = manifest.withArray("recalibrations");
             writeManifest();
-            listener.started(manifest.deepCopy());
-            Trainer trainer = new Trainer(r, config).withListener(listener).withRecalibration((k, driftPs) -> {
-                CalibrationRecord rec = Calibrator.run(r, rig.calibration(), store.newId(r.description().id(), Instant.now()),
-                        build.version(), n -> { });
-                if (!rec.accepted()) {
-                    throw new DriftException("recalibration at iteration " + k + " was rejected:\n" + Calibrator.report(rec));
-                }
-                try {
-                    store.save(rec);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                ObjectNode entry = recalibrations.addObject();
-                entry.put("iteration", k);
-                entry.put("drift_ps", driftPs);
-                entry.put("calibration_id", rec.id());
-                notices.printf(Locale.ROOT, "%ndrift %.1f ps at iteration %d: recalibrated, now %s%n", driftPs, k, rec.id());
-                notices.flush();
-                return new LinearCalibration(rec);
-            });
-            Trainer.Outcome o = trainer.run(runDir, progress, stop);
+            listeners.forEach(l -> l.started(manifest.deepCopy()));
+            RunRecord.Outcome o;
+            try (RunRecord record = RunRecord.open(runDir, TrainingTask.of(config, r.description()), r, listeners)) {
+                Trainer trainer = new Trainer(r, record.task(), new DriftGuard(r, config, recalibration(r, notices)), clock());
+                trainer.run(record.checkpoint(), record.history(), record, () -> {
+                    stop.poll().ifPresent(requested::set);
+                    return requested.get() != null;
+                });
+                o = record.outcome();
+            }
             manifest.put("calibration_id_end", r.calibration().id());
             RunReport.write(runDir, r.description(), o);
             manifest.put("measurements", o.measurements());
             manifest.put("iterations_completed", o.lastIteration());
             if (o.completed()) {
-                status = Status.COMPLETED;
-                manifest.put("status", "completed");
-                manifest.put("reason", o.stopReason() != null ? o.stopReason() : "reached " + config.iterations + " iterations");
+                end = new RunStop(RunStatus.COMPLETED, o.stopReason().orElse("reached " + config.iterations + " iterations"));
             } else {
-                status = Status.ABORTED;
-                manifest.put("status", "aborted");
-                manifest.put("reason", "stop requested after iteration " + o.lastIteration()
-                        + "; continue with: tileloop train --resume " + runDir);
+                RunStatus s = requested.get() == RunStatus.PAUSED ? RunStatus.PAUSED : RunStatus.ABORTED;
+                end = new RunStop(s, (s == RunStatus.PAUSED ? "pause" : "stop") + " requested after iteration " + o.lastIteration()
+                        + "; continue with: " + resumeCommand());
             }
         } catch (InterlockException | DriftException e) {
-            status = Status.PAUSED;
-            manifest.put("status", "paused");
-            manifest.put("reason", "paused: " + e.getMessage() + "; continue with: tileloop train --resume " + runDir);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
-            String what = runDir + ": writing the run's files failed (" + org.tileloop.input.Failures.describe(io) + ")";
-            manifest.put("status", "failed");
-            manifest.put("reason", what);
-            dir.releaseReserve();
-            finish(listener);
-            throw new IOException(what + "; the run is recorded as failed; free space or fix the cause, then continue with:"
-                    + " tileloop train --resume " + runDir, io);
+            end = new RunStop(RunStatus.PAUSED, "paused: " + e.getMessage() + "; continue with: " + resumeCommand());
+        } catch (IOException | UncheckedIOException e) {
+            IOException io = e instanceof IOException x ? x : ((UncheckedIOException) e).getCause();
+            String what = runDir + ": writing the run's files failed (" + Failures.describe(io) + ")";
+            finish(new RunStop(RunStatus.FAILED, what), listeners);
+            throw new IOException(what + "; the run is recorded as failed; free space or fix the cause, then continue with: "
+                    + resumeCommand(), io);
         } catch (RuntimeException e) {
-            manifest.put("status", "failed");
-            manifest.put("reason", String.valueOf(e.getMessage()));
-            dir.releaseReserve();
-            finish(listener);
+            finish(new RunStop(RunStatus.FAILED, String.valueOf(e.getMessage())), listeners);
             throw e;
         }
-        dir.releaseReserve();
-        finish(listener);
-        return new Result(runDir, status, manifest.deepCopy());
+        finish(end, listeners);
+        return new Result(runDir, end, manifest.deepCopy());
     }
 
-    private void finish(Listener listener) throws IOException {
+    /** The command that continues this run. */
+    public String resumeCommand() {
+        return "tileloop train --resume " + runDir;
+    }
+
+    /**
+     * Stamps iterations: the system clock (UTC), or, when {@code SOURCE_DATE_EPOCH} is set (the
+     * reproducible-builds convention), that fixed instant, so that repeated runs are byte-identical.
+     */
+    static Clock clock() {
+        String epoch = System.getenv("SOURCE_DATE_EPOCH");
+        if (epoch != null && epoch.matches("[0-9]{1,12}")) {
+            return Clock.fixed(Instant.ofEpochSecond(Long.parseLong(epoch)), ZoneOffset.UTC);
+        }
+        return Clock.systemUTC();
+    }
+
+    private DriftGuard.Recalibration recalibration(Rig r, PrintWriter notices) {
+        ArrayNode recalibrations = manifest.withArray("recalibrations");
+        return (k, driftPs) -> {
+            CalibrationRecord rec = Calibrator.run(r, rig.calibration(), store.newId(r.description().id(), Instant.now()),
+                    build.version(), n -> { });
+            if (!rec.accepted()) {
+                throw new DriftException("recalibration at iteration " + k + " was rejected:\n" + Calibrator.report(rec));
+            }
+            try {
+                store.save(rec);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            ObjectNode entry = recalibrations.addObject();
+            entry.put("iteration", k);
+            entry.put("drift_ps", driftPs);
+            entry.put("calibration_id", rec.id());
+            notices.printf(Locale.ROOT, "%ndrift %.1f ps at iteration %d: recalibrated, now %s%n", driftPs, k, rec.id());
+            notices.flush();
+            return new LinearCalibration(rec);
+        };
+    }
+
+    private void finish(RunStop end, List<RunListener> listeners) throws IOException {
+        dir.releaseReserve();
+        manifest.put("status", end.status().wire());
+        manifest.put("reason", end.reason());
         manifest.put("end_time", Instant.now().toString());
         try {
             writeManifest();
         } finally {
             dir.close();
         }
-        listener.stopped(manifest.deepCopy());
+        listeners.forEach(l -> l.stopped(end, manifest.deepCopy()));
     }
 
     private void writeManifest() throws IOException {

@@ -39,7 +39,7 @@ class BenchCommandTest {
         }
         org.tileloop.CsvCheck.rectangular(dir.resolve("noise-on/runs.csv"));
         List<String> csv = Files.readAllLines(dir.resolve("noise-on/runs.csv"));
-        assertEquals("method,seed,iteration,measurements,loss_train,loss_holdout", csv.get(0));
+        assertEquals("method,seed,iteration,measurements,loss_train_ns2,loss_holdout_ns2", csv.get(0));
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("spsa-adam,1,")), csv.toString());
         assertTrue(Files.readString(dir.resolve("noise-on/loss.svg")).contains("<svg"));
     }

@@ -1,4 +1,4 @@
-package org.tileloop.train;
+package org.tileloop.run;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -20,19 +20,20 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigDescription;
+import org.tileloop.train.LossTerms;
 
-/** Writes a run's {@code summary.md} and {@code loss.svg} from its {@link Trainer.Outcome}. */
+/** Writes a run's {@code summary.md} and {@code loss.svg} from its {@link RunRecord.Outcome}. */
 public final class RunReport {
 
     private RunReport() {
     }
 
-    public static void write(Path dir, RigDescription rig, Trainer.Outcome o) throws IOException {
+    public static void write(Path dir, RigDescription rig, RunRecord.Outcome o) throws IOException {
         Files.writeString(dir.resolve("summary.md"), summary(rig, o), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("loss.svg"), chart(o), StandardCharsets.UTF_8);
     }
 
-    static String summary(RigDescription rig, Trainer.Outcome o) {
+    static String summary(RigDescription rig, RunRecord.Outcome o) {
         StringBuilder s = new StringBuilder("# Training summary\n\n");
         if (o.train().isEmpty()) {
             return s.append("No iteration completed.\n").toString();
@@ -78,7 +79,7 @@ public final class RunReport {
         s.append('\n');
     }
 
-    private static int lastHoldout(Trainer.Outcome o) {
+    private static int lastHoldout(RunRecord.Outcome o) {
         for (int k = o.holdout().size() - 1; k >= 0; k--) {
             if (o.holdout().get(k) != null) {
                 return k;
@@ -87,7 +88,7 @@ public final class RunReport {
         return -1;
     }
 
-    static String chart(Trainer.Outcome o) {
+    static String chart(RunRecord.Outcome o) {
         XYSeries train = new XYSeries("train loss");
         XYSeries holdout = new XYSeries("holdout loss");
         DefaultTableXYDataset terms = new DefaultTableXYDataset();

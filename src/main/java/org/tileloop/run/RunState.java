@@ -1,4 +1,4 @@
-package org.tileloop.train;
+package org.tileloop.run;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.tileloop.input.BadInputException;
 import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.train.LossTerms;
 import org.tileloop.rig.file.RigFileLoader;
 
 /**
@@ -220,6 +221,12 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
 
     private static RigConfigurationException corrupt(Path f, String what) {
         return new RigConfigurationException(f + ": " + what + "; this run cannot be resumed safely (start a new run)");
+    }
+
+    /** What the trainer continues from. */
+    public org.tileloop.train.Checkpoint checkpoint() {
+        return new org.tileloop.train.Checkpoint(nextIteration, unit, measurements, energyReferencePj, optimizerState, bestLoss,
+                sinceBest, Optional.ofNullable(stopReason));
     }
 
     public void save(Path dir) throws IOException {

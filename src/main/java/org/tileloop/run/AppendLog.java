@@ -1,4 +1,4 @@
-package org.tileloop.train;
+package org.tileloop.run;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.tileloop.train;
+package org.tileloop.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;

@@ -1,0 +1,149 @@
+package org.tileloop.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.tileloop.rig.ParameterVector;
+import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.train.Checkpoint;
+import org.tileloop.train.Iteration;
+import org.tileloop.train.IterationSink;
+import org.tileloop.train.LossTerms;
+import org.tileloop.train.TrainingTask;
+
+/**
+ * The first consumer of a run's iterations: appends each to {@code iterations.csv} and
+ * {@code traces.csv}, fsyncs them, replaces {@code state.json} atomically, and only then hands the
+ * iteration to its listeners. Not thread-safe: used on the training thread.
+ */
+public final class RunRecord implements IterationSink, AutoCloseable {
+
+    /**
+     * Where a run stands after training stopped.
+     *
+     * @param train per completed iteration, the train loss terms
+     * @param holdout per completed iteration, the holdout loss terms (null where not evaluated)
+     * @param last the parameters at the checkpoint
+     */
+    public record Outcome(List<LossTerms> train, List<LossTerms> holdout, ParameterVector initial, ParameterVector last,
+                          long measurements, boolean completed, Optional<String> stopReason) {
+
+        public int lastIteration() {
+            return train.size() - 1;
+        }
+    }
+
+    private final Path dir;
+    private final TrainingTask task;
+    private final List<RunListener> listeners;
+    private final CsvLayout layout;
+    private RunState state;
+    private AppendLog iterations;
+    private AppendLog traces;
+
+    private RunRecord(Path dir, TrainingTask task, RunState state, List<RunListener> listeners) {
+        this.dir = dir;
+        this.task = task;
+        this.state = state;
+        this.listeners = List.copyOf(listeners);
+        this.layout = new CsvLayout(task.trainable());
+    }
+
+    /**
+     * Opens the record in {@code dir}: continues the saved state there (its targets replace the
+     * task's), or starts one, measuring anchor targets on {@code rig} when the task needs them.
+     */
+    public static RunRecord open(Path dir, TrainingTask task, org.tileloop.rig.Rig rig,
+                                 List<RunListener> listeners) throws IOException {
+        Files.createDirectories(dir);
+        Optional<RunState> saved = RunState.load(dir);
+        if (saved.isPresent()) {
+            RunState s = saved.get();
+            if (s.unit().length != task.trainable().size() || s.trainTargetsNs().size() != task.train().size()
+                    || s.holdoutTargetsNs().size() != task.holdout().size()) {
+                throw new RigConfigurationException(dir.resolve(RunState.FILE)
+                        + ": saved state does not match the training config (trainable parameters or traces differ)");
+            }
+            RunRecord r = new RunRecord(dir, task.withTargets(s.trainTargetsNs(), s.holdoutTargetsNs()), s, listeners);
+            r.iterations = AppendLog.open(dir.resolve(RunState.ITERATIONS), s.iterationsBytes());
+            r.traces = AppendLog.open(dir.resolve(RunState.TRACES), s.tracesBytes());
+            return r;
+        }
+        TrainingTask.Anchored a = task.needsAnchor() ? task.anchor(rig) : new TrainingTask.Anchored(task, 0);
+        TrainingTask t = a.task();
+        RunRecord r = new RunRecord(dir, t, null, listeners);
+        r.iterations = AppendLog.open(dir.resolve(RunState.ITERATIONS), 0);
+        r.traces = AppendLog.open(dir.resolve(RunState.TRACES), 0);
+        r.iterations.append(r.layout.iterationsHeader());
+        r.traces.append(CsvLayout.TRACES_HEADER);
+        Checkpoint start = Checkpoint.start(t.space().toUnit(t.initial()), a.measurements(), t.config().energyReferencePj);
+        r.state = r.next(start, List.of(), List.of());
+        r.state.save(dir);
+        return r;
+    }
+
+    /**
+     * Trains {@code config} on {@code rig} to the end in {@code dir} (a run without a manifest:
+     * benchmarks, comparisons); drift checks cannot recalibrate.
+     */
+    public static Outcome train(org.tileloop.rig.Rig rig, org.tileloop.train.TrainingConfig config, Path dir, List<RunListener> listeners)
+            throws IOException {
+        try (RunRecord record = open(dir, TrainingTask.of(config, rig.description()), rig, listeners)) {
+            new org.tileloop.train.Trainer(rig, record.task(), new org.tileloop.train.DriftGuard(rig, config,
+                    org.tileloop.train.DriftGuard.NONE), TrainingRun.clock()).run(record.checkpoint(), record.history(), record, () -> false);
+            return record.outcome();
+        }
+    }
+
+    /** The task with the run's targets. */
+    public TrainingTask task() {
+        return task;
+    }
+
+    public Checkpoint checkpoint() {
+        return state.checkpoint();
+    }
+
+    /** The train loss terms of every completed iteration. */
+    public List<LossTerms> history() {
+        return state.train();
+    }
+
+    @Override
+    public void accept(Iteration it) throws IOException {
+        iterations.append(layout.iterationRow(it));
+        traces.append(layout.traceRows(it));
+        List<LossTerms> train = new ArrayList<>(state.train());
+        train.add(it.train());
+        List<LossTerms> holdout = new ArrayList<>(state.holdout());
+        holdout.add(it.holdout().orElse(null));
+        state = next(it.next(), train, holdout);
+        state.save(dir);
+        for (RunListener l : listeners) {
+            l.iteration(it);
+        }
+    }
+
+    /** Where the run stands, for its report. */
+    public Outcome outcome() {
+        Checkpoint c = state.checkpoint();
+        return new Outcome(state.train(), state.holdout(), task.initial(), task.space().fromUnit(c.unit()), c.measurements(),
+                c.nextIteration() > task.config().iterations, c.stopReason());
+    }
+
+    private RunState next(Checkpoint c, List<LossTerms> train, List<LossTerms> holdout) throws IOException {
+        return new RunState(c.nextIteration(), c.unit(), c.measurements(), c.energyReferencePj(), TrainingTask.targets(task.train()),
+                TrainingTask.targets(task.holdout()), train, holdout, iterations.size(), traces.size(), iterations.rows(), traces.rows(),
+                iterations.sha256Hex(), traces.sha256Hex(), c.optimizerState(), c.bestLoss(), c.sinceBest(), c.stopReason().orElse(null));
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (AppendLog a = iterations; AppendLog b = traces) {
+            // both closed
+        }
+    }
+}
