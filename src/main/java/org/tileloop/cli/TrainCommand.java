@@ -73,6 +73,10 @@ final class TrainCommand implements Callable<Integer> {
             if (rigFile == null) {
                 throw new ParameterException(spec.commandLine(), "Missing RIG (a rig file, e.g. rigs/sim-tile4.yaml) or --resume RUN_DIR");
             }
+            TrainingRun.interruptedNotice(out).ifPresent(n -> {
+                spec.commandLine().getErr().println(n);
+                spec.commandLine().getErr().flush();
+            });
             CalibrationStore store = calibrationDir == null ? CalibrationStore.defaultStore() : new CalibrationStore(calibrationDir);
             run = TrainingRun.create(rigFile, configFile, iterations, seed, out, store, allowUncalibrated, commandLine, build);
         }

@@ -91,6 +91,33 @@ final class RunDirectory implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Whether the run in {@code dir} says {@code running} while no process holds its lock: its
+     * process died without recording a stop. Reads only; takes the lock for an instant.
+     */
+    static boolean interrupted(Path dir) {
+        Path manifest = dir.resolve("manifest.json");
+        if (!Files.isRegularFile(manifest) || !Files.isRegularFile(dir.resolve(".lock"))) {
+            return false;
+        }
+        try {
+            if (!RunStatus.RUNNING.wire().equals(StrictInput.jsonFile(manifest, "run manifest").path("status").asText())) {
+                return false;
+            }
+            try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.WRITE)) {
+                FileLock l = ch.tryLock();
+                if (l != null) {
+                    l.release();
+                }
+                return l != null;
+            } catch (OverlappingFileLockException e) {
+                return false;
+            }
+        } catch (IOException | BadInputException e) {
+            return false;
+        }
+    }
+
     Path manifestFile() {
         return dir.resolve("manifest.json");
     }

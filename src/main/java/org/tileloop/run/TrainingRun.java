@@ -195,6 +195,24 @@ public final class TrainingRun {
         return new TrainingRun(dir, rigf, config, m, store, m.path("allow_uncalibrated").asBoolean(false), build);
     }
 
+    /**
+     * A notice when the run {@code runsDir/latest} names was interrupted (its process died while
+     * it was running), with the command that continues it; empty otherwise.
+     */
+    public static Optional<String> interruptedNotice(Path runsDir) {
+        Path latest = runsDir.resolve("latest");
+        if (!Files.isSymbolicLink(latest) || !RunDirectory.interrupted(latest)) {
+            return Optional.empty();
+        }
+        try {
+            Path run = latest.toRealPath();
+            return Optional.of("notice: run " + run.getFileName() + " was interrupted (its process ended without recording a stop);"
+                    + " continue it with: tileloop train --resume " + run);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     public Path runDir() {
         return runDir;
     }
