@@ -29,6 +29,8 @@ import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.train.LossTerms;
 import org.tileloop.run.RunRecord;
 import org.tileloop.train.TrainingConfig;
+import org.tileloop.train.TrainingConfigBuilder;
+import org.tileloop.train.TrainingTask;
 
 /**
  * {@code tileloop compare}: the same training config and seed on each rig (digital ones at every
@@ -71,32 +73,16 @@ public final class Comparison {
     }
 
     private Row train(Rig rig, String id, String variant, Path configFile, long seed, Path dir) throws IOException {
-        TrainingConfig c = TrainingConfig.load(configFile);
-        c.seed = seed;
+        TrainingConfigBuilder draft = TrainingConfigBuilder.load(configFile);
+        draft.seed = seed;
+        TrainingConfig c = draft.build(configFile.toString());
         Path runDir = dir.resolve("runs").resolve((id + "-" + variant).replaceAll("[^A-Za-z0-9.-]+", "_"));
         RunRecord.Outcome o = RunRecord.train(rig, c, runDir, List.of());
         LossTerms train = o.train().get(o.lastIteration());
         LossTerms hold = o.holdout().get(o.lastIteration());
-        double timingWeight = c.timingWeight > 0 ? c.timingWeight : 1;
-        List<Probe> probes = new ArrayList<>();
-        if (c.patterns.isEmpty()) {
-            for (double d : c.holdoutDelaysNs) {
-                java.util.Map<String, Double> inputs = new java.util.LinkedHashMap<>();
-                inputs.put(rig.description().inputs().get(0).name(), d);
-                inputs.putAll(c.fixedInputsNs);
-                probes.add(new Probe(o.last(), new org.tileloop.rig.Stimulus(inputs), Probe.Window.FULL));
-            }
-        } else {
-            for (TrainingConfig.Pattern p : c.patterns) {
-                if (p.split.equals("holdout")) {
-                    org.tileloop.rig.ParameterVector v = o.last();
-                    for (var e : p.set.entrySet()) {
-                        v = v.with(e.getKey(), e.getValue());
-                    }
-                    probes.add(new Probe(v, new org.tileloop.rig.Stimulus(p.inputsNs), Probe.Window.FULL));
-                }
-            }
-        }
+        double timingWeight = c.loss().timingWeight() > 0 ? c.loss().timingWeight() : 1;
+        List<Probe> probes = TrainingTask.of(c, rig.description()).holdout().stream()
+                .map(t -> new Probe(t.apply(o.last()), t.stimulus(), Probe.Window.FULL)).toList();
         List<StimulusResult> r = rig.measure(probes);
         double latency = 0;
         double energy = 0;

@@ -25,6 +25,7 @@ import org.tileloop.rig.spice.SpiceRig;
 import org.tileloop.rig.spice.SpiceSettings;
 import org.tileloop.run.RunRecord;
 import org.tileloop.train.TrainingConfig;
+import org.tileloop.train.TrainingConfigBuilder;
 
 /**
  * {@code tileloop bench sim}: the same seeded measurement set through (i) the naive path (a new
@@ -167,9 +168,10 @@ public final class SimBenchmark {
     }
 
     private void trainerOverhead(Path dir) throws IOException {
-        TrainingConfig config = TrainingConfig.load(file.path().toAbsolutePath().getParent().resolve("training")
-                .resolve(file.description().id() + ".yaml"));
-        config.iterations = 200;
+        Path configFile = file.path().toAbsolutePath().getParent().resolve("training").resolve(file.description().id() + ".yaml");
+        TrainingConfigBuilder draft = TrainingConfigBuilder.load(configFile);
+        draft.iterations = 200;
+        TrainingConfig config = draft.build(configFile.toString());
         InstantRig rig = new InstantRig(file.description());
         long t0 = System.nanoTime();
         RunRecord.train(rig, config, dir.resolve("overhead-run"), List.of());

@@ -32,6 +32,7 @@ import org.tileloop.run.RunRecord;
 import org.tileloop.train.Iteration;
 import org.tileloop.train.LossTerms;
 import org.tileloop.train.TrainingConfig;
+import org.tileloop.train.TrainingConfigBuilder;
 
 /**
  * {@code tileloop bench train}: every method on the same task, rig and seeds; per method the
@@ -43,7 +44,7 @@ import org.tileloop.train.TrainingConfig;
 public final class TrainBenchmark {
 
     /** A method: a name and the training-config keys it sets. */
-    public record Method(String name, Consumer<TrainingConfig> setup) {
+    public record Method(String name, Consumer<TrainingConfigBuilder> setup) {
     }
 
     /** Every method sets all of its keys, whatever the config file says; forward-gauss-newton is the shipped default. */
@@ -94,7 +95,7 @@ public final class TrainBenchmark {
     }
 
     /** Derivative-free: every evaluation measures the train traces once (the holdout every 10th). */
-    private static void dfo(TrainingConfig c, String optimizer) {
+    private static void dfo(TrainingConfigBuilder c, String optimizer) {
         c.optimizer = optimizer;
         c.dfoStep = 0.15;
         c.evalEvery = 10;
@@ -132,12 +133,12 @@ public final class TrainBenchmark {
         long budget = -1;
         for (Method m : methods()) {
             for (long seed = 1; seed <= seeds; seed++) {
-                TrainingConfig c = TrainingConfig.load(configFile);
-                c.seed = seed;
-                m.setup().accept(c);
-                int perIteration = perIteration(c);
-                c.iterations = budget < 0 ? fdIterations : (int) Math.max(1, budget / perIteration);
-                c.check(configFile + " (" + m.name() + ")");
+                TrainingConfigBuilder draft = TrainingConfigBuilder.load(configFile);
+                draft.seed = seed;
+                m.setup().accept(draft);
+                int perIteration = perIteration(draft.build(configFile + " (" + m.name() + ")"));
+                draft.iterations = budget < 0 ? fdIterations : (int) Math.max(1, budget / perIteration);
+                TrainingConfig c = draft.build(configFile + " (" + m.name() + ")");
                 SpiceSettings s = file.simulator().orElseThrow();
                 long noiseSeed = seed;
                 int channels = file.description().channels().size();
@@ -161,7 +162,7 @@ public final class TrainBenchmark {
                 Run r = new Run(m.name(), seed, meas, losses, (System.nanoTime() - t0) / 1e9);
                 runs.add(r);
                 out.printf(Locale.ROOT, "  %-16s seed %d: %3d iterations, %4d measurements, final train %.4g, holdout %.4g%n", m.name(), seed,
-                        c.iterations, meas.get(meas.size() - 1)[1], last(r)[0], last(r)[1]);
+                        c.iterations(), meas.get(meas.size() - 1)[1], last(r)[0], last(r)[1]);
                 out.flush();
             }
             if (budget < 0) {
@@ -173,17 +174,19 @@ public final class TrainBenchmark {
     }
 
     private static int perIteration(TrainingConfig c) {
-        int traces = c.patterns.isEmpty() ? c.trainDelaysNs.size() : (int) c.patterns.stream().filter(p -> p.split.equals("train")).count();
-        int holdout = c.patterns.isEmpty() ? c.holdoutDelaysNs.size() : c.patterns.size() - traces;
-        if (TrainingConfig.DERIVATIVE_FREE.contains(c.optimizer)) {
+        TrainingConfig.Task t = c.task();
+        int traces = t.patterns().isEmpty() ? t.trainDelaysNs().size()
+                : (int) t.patterns().stream().filter(p -> p.split() == TrainingConfig.Split.TRAIN).count();
+        int holdout = t.patterns().isEmpty() ? t.holdoutDelaysNs().size() : t.patterns().size() - traces;
+        if (c.optimization().optimizer().derivativeFree()) {
             return traces;
         }
-        int points = switch (c.estimator) {
-            case "spsa" -> 1 + 2 * c.spsaResamplings;
-            case "forward" -> 1 + c.trainable.size();
-            default -> 1 + 2 * c.trainable.size();
+        int points = switch (c.estimation().estimator()) {
+            case SPSA -> 1 + 2 * c.estimation().spsaResamplings();
+            case FORWARD -> 1 + t.trainable().size();
+            case CENTRAL -> 1 + 2 * t.trainable().size();
         };
-        return points * c.repeats * traces + holdout / Math.max(1, c.evalEvery);
+        return points * c.estimation().repeats() * traces + holdout / Math.max(1, c.schedule().evalEvery());
     }
 
     private static double[] last(Run r) {

@@ -79,7 +79,7 @@ public final class RunRecord implements IterationSink, AutoCloseable {
         r.traces = AppendLog.open(dir.resolve(RunState.TRACES), 0);
         r.iterations.append(r.layout.iterationsHeader());
         r.traces.append(CsvLayout.TRACES_HEADER);
-        Checkpoint start = Checkpoint.start(t.space().toUnit(t.initial()), a.measurements(), t.config().energyReferencePj);
+        Checkpoint start = Checkpoint.start(t.space().toUnit(t.initial()), a.measurements(), t.config().loss().energyReferencePj());
         r.state = r.next(start, List.of(), List.of());
         r.state.save(dir);
         return r;
@@ -131,7 +131,7 @@ public final class RunRecord implements IterationSink, AutoCloseable {
     public Outcome outcome() {
         Checkpoint c = state.checkpoint();
         return new Outcome(state.train(), state.holdout(), task.initial(), task.space().fromUnit(c.unit()), c.measurements(),
-                c.nextIteration() > task.config().iterations, c.stopReason());
+                c.nextIteration() > task.config().iterations(), c.stopReason());
     }
 
     private RunState next(Checkpoint c, List<LossTerms> train, List<LossTerms> holdout) throws IOException {

@@ -35,6 +35,7 @@ import org.tileloop.train.DriftGuard;
 import org.tileloop.train.Trainer;
 import org.tileloop.train.TrainingTask;
 import org.tileloop.train.TrainingConfig;
+import org.tileloop.train.TrainingConfigBuilder;
 
 /**
  * One training run and its record in {@code runs/<run-id>/}: the manifest (start: command,
@@ -94,14 +95,14 @@ public final class TrainingRun {
         if (seed != null && seed < 0) {
             throw new RigConfigurationException("--seed: " + seed + " is outside the allowed range [0, " + Long.MAX_VALUE + "]");
         }
-        TrainingConfig config = TrainingConfig.load(cfgPath);
+        TrainingConfigBuilder draft = TrainingConfigBuilder.load(cfgPath);
         if (iterations != null) {
-            config.iterations = iterations;
+            draft.iterations = iterations;
         }
         if (seed != null) {
-            config.seed = seed;
+            draft.seed = seed;
         }
-        config.check(cfgPath.toString());
+        TrainingConfig config = draft.build(cfgPath.toString());
         config.checkAgainst(rigf.description(), cfgPath.toString());
         byte[] cfgBytes = JSON.writeValueAsBytes(config.asMap());
         String configSha = RigFileLoader.sha256(cfgBytes);
@@ -119,7 +120,7 @@ public final class TrainingRun {
         m.put("config_file", cfgPath.toString());
         m.put("config_sha256", configSha);
         m.set("config", JSON.valueToTree(config.asMap()));
-        m.put("seed", config.seed);
+        m.put("seed", config.schedule().seed());
         m.put("calibration_dir", store.root().toAbsolutePath().normalize().toString());
         m.put("allow_uncalibrated", allowUncalibrated);
         m.put("start_time", Instant.now().toString());
@@ -261,7 +262,7 @@ public final class TrainingRun {
             manifest.put("measurements", o.measurements());
             manifest.put("iterations_completed", o.lastIteration());
             if (o.completed()) {
-                end = new RunStop(RunStatus.COMPLETED, o.stopReason().orElse("reached " + config.iterations + " iterations"));
+                end = new RunStop(RunStatus.COMPLETED, o.stopReason().orElse("reached " + config.iterations() + " iterations"));
             } else {
                 RunStatus s = requested.get() == RunStatus.PAUSED ? RunStatus.PAUSED : RunStatus.ABORTED;
                 end = new RunStop(s, (s == RunStatus.PAUSED ? "pause" : "stop") + " requested after iteration " + o.lastIteration()

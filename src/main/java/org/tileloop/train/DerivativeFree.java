@@ -65,13 +65,13 @@ final class DerivativeFree implements Stepper {
     @Override
     public Plan plan(int k, double[] u, boolean last) {
         if (last) {
-            return new Plan(List.of(best.clone()), true, Optional.of(config.optimizer + " finished: " + evaluations
-                    + " evaluations (budget " + config.iterations + "); the final row is the best point"));
+            return new Plan(List.of(best.clone()), true, Optional.of(config.optimization().optimizer().wire() + " finished: " + evaluations
+                    + " evaluations (budget " + config.iterations() + "); the final row is the best point"));
         }
         double[] x = ask();
         if (x == null) {
-            return new Plan(List.of(best.clone()), true, Optional.of(config.optimizer + " converged after " + evaluations
-                    + " evaluations (budget " + config.iterations + "); the final row is the best point"));
+            return new Plan(List.of(best.clone()), true, Optional.of(config.optimization().optimizer().wire() + " converged after " + evaluations
+                    + " evaluations (budget " + config.iterations() + "); the final row is the best point"));
         }
         return new Plan(List.of(x), false, Optional.empty());
     }
@@ -116,7 +116,7 @@ final class DerivativeFree implements Stepper {
             return null;
         }
         if (thread == null) {
-            thread = new Thread(this::optimize, "tileloop-" + config.optimizer);
+            thread = new Thread(this::optimize, "tileloop-" + config.optimization().optimizer().wire());
             thread.setDaemon(true);
             thread.start();
         }
@@ -135,7 +135,7 @@ final class DerivativeFree implements Stepper {
             told.put(loss);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while handing a loss to " + config.optimizer, e);
+            throw new IllegalStateException("interrupted while handing a loss to " + config.optimization().optimizer().wire(), e);
         }
     }
 
@@ -178,11 +178,12 @@ final class DerivativeFree implements Stepper {
     }
 
     private MultivariateOptimizer optimizer(int dim) {
-        return switch (config.optimizer) {
-            case "bobyqa" -> new BOBYQAOptimizer(2 * dim + 1, config.dfoStep, 1e-4);
-            case "cmaes" -> new CMAESOptimizer(config.iterations, 0, true, 0, 0, new MersenneTwister(config.seed), false, null);
-            case "nelder_mead" -> new SimplexOptimizer(1e-6, 1e-9);
-            default -> throw new IllegalArgumentException("not a derivative-free optimizer: " + config.optimizer);
+        return switch (config.optimization().optimizer()) {
+            case BOBYQA -> new BOBYQAOptimizer(2 * dim + 1, config.optimization().dfoStep(), 1e-4);
+            case CMAES -> new CMAESOptimizer(config.iterations(), 0, true, 0, 0, new MersenneTwister(config.schedule().seed()), false, null);
+            case NELDER_MEAD -> new SimplexOptimizer(1e-6, 1e-9);
+            case NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON -> throw new IllegalArgumentException("not a derivative-free optimizer: "
+                    + config.optimization().optimizer().wire());
         };
     }
 
@@ -191,14 +192,17 @@ final class DerivativeFree implements Stepper {
         double[] upper = new double[dim];
         Arrays.fill(upper, 1);
         double[] sigma = new double[dim];
-        Arrays.fill(sigma, config.dfoStep);
-        MaxEval budget = new MaxEval(Math.max(1, config.iterations));
+        Arrays.fill(sigma, config.optimization().dfoStep());
+        MaxEval budget = new MaxEval(Math.max(1, config.iterations()));
         InitialGuess guess = new InitialGuess(start.clone());
-        return switch (config.optimizer) {
-            case "cmaes" -> new OptimizationData[] {budget, objective, GoalType.MINIMIZE, guess, new SimpleBounds(lower, upper),
+        return switch (config.optimization().optimizer()) {
+            case CMAES -> new OptimizationData[] {budget, objective, GoalType.MINIMIZE, guess, new SimpleBounds(lower, upper),
                 new CMAESOptimizer.Sigma(sigma), new CMAESOptimizer.PopulationSize(4 + (int) (3 * Math.log(dim)))};
-            case "bobyqa" -> new OptimizationData[] {budget, objective, GoalType.MINIMIZE, guess, new SimpleBounds(lower, upper)};
-            default -> new OptimizationData[] {budget, objective, GoalType.MINIMIZE, guess, new NelderMeadSimplex(dim, config.dfoStep)};
+            case BOBYQA -> new OptimizationData[] {budget, objective, GoalType.MINIMIZE, guess, new SimpleBounds(lower, upper)};
+            case NELDER_MEAD -> new OptimizationData[] {budget, objective, GoalType.MINIMIZE, guess,
+                new NelderMeadSimplex(dim, config.optimization().dfoStep())};
+            case NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON -> throw new IllegalArgumentException("not a derivative-free optimizer: "
+                    + config.optimization().optimizer().wire());
         };
     }
 

@@ -42,28 +42,28 @@ public final class DriftGuard {
      * @throws DriftException to pause the run
      */
     public OptionalDouble check(int k) {
-        if (config.driftCheckEvery == 0 || k == 0 || k % config.driftCheckEvery != 0) {
+        if (config.drift().checkEvery() == 0 || k == 0 || k % config.drift().checkEvery() != 0) {
             return OptionalDouble.empty();
         }
         double worst = referenceDrift();
-        if (worst <= config.driftThresholdPs) {
+        if (worst <= config.drift().thresholdPs()) {
             return OptionalDouble.of(worst);
         }
         String what = String.format(Locale.ROOT, "timing drift of %.1f ps at iteration %d exceeds drift_threshold_ps (%s) under calibration %s",
-                worst, k, TrainingConfig.key(config.driftThresholdPs), rig.calibration().id());
-        if (config.driftAction.equals("pause")) {
+                worst, k, TrainingConfig.key(config.drift().thresholdPs()), rig.calibration().id());
+        if (config.drift().action() == TrainingConfig.DriftAction.PAUSE) {
             throw new DriftException(what + "; recalibrate (tileloop calibrate --rig ...) and resume");
         }
         rig.useCalibration(recalibration.recalibrate(k, worst));
         double after = referenceDrift();
-        if (after > config.driftThresholdPs) {
+        if (after > config.drift().thresholdPs()) {
             throw new DriftException(what + "; still " + String.format(Locale.ROOT, "%.1f", after) + " ps after recalibrating");
         }
         return OptionalDouble.of(after);
     }
 
     private double referenceDrift() {
-        double d = config.driftReferenceDelayNs;
+        double d = config.drift().referenceDelayNs();
         List<Double> raw = rig.measureReference(d);
         double worst = 0;
         for (int c = 0; c < raw.size(); c++) {

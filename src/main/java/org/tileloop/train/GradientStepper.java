@@ -18,13 +18,13 @@ final class GradientStepper implements Stepper {
     GradientStepper(TrainingConfig config, List<Trace> train, double[][] savedState) {
         this.config = config;
         this.train = train;
-        this.estimator = config.estimator.equals("spsa")
-                ? new Spsa(config.spsaC, config.spsaGamma, config.spsaResamplings, config.seed)
-                : new FiniteDifference(config.estimator.equals("forward") ? FiniteDifference.Scheme.FORWARD
-                        : FiniteDifference.Scheme.CENTRAL, config.fdStep);
-        this.rule = new UpdateRule(config.optimizer, config.lrSchedule, config.stepSize, config.stepDecay, config.stepEvery,
-                config.maxStep, config.clipValue, config.clipNorm, config.beta1, config.beta2, config.epsilon)
-                .withSpallGains(config.spallA, config.spallAlpha);
+        this.estimator = config.estimation().estimator() == TrainingConfig.Estimator.SPSA
+                ? new Spsa(config.estimation().spsaC(), config.estimation().spsaGamma(), config.estimation().spsaResamplings(), config.schedule().seed())
+                : new FiniteDifference(config.estimation().estimator() == TrainingConfig.Estimator.FORWARD ? FiniteDifference.Scheme.FORWARD
+                        : FiniteDifference.Scheme.CENTRAL, config.estimation().fdStep());
+        this.rule = new UpdateRule(config.optimization().optimizer(), config.optimization().lrSchedule(), config.optimization().stepSize(), config.optimization().stepDecay(), config.optimization().stepEvery(),
+                config.optimization().maxStep(), config.optimization().clipValue(), config.optimization().clipNorm(), config.optimization().beta1(), config.optimization().beta2(), config.optimization().epsilon())
+                .withSpallGains(config.optimization().spallA(), config.optimization().spallAlpha());
         rule.restore(savedState);
     }
 
@@ -35,7 +35,7 @@ final class GradientStepper implements Stepper {
 
     @Override
     public int repeats(Plan plan) {
-        return plan.finalRow() ? 1 : config.repeats;
+        return plan.finalRow() ? 1 : config.estimation().repeats();
     }
 
     @Override
@@ -45,13 +45,13 @@ final class GradientStepper implements Stepper {
             return new Move(u.clone(), new double[u.length], step);
         }
         double[] grad = estimator.gradient(plan.points(), losses, k);
-        if (!config.optimizer.equals("gauss_newton")) {
+        if (config.optimization().optimizer() != TrainingConfig.Optimizer.GAUSS_NEWTON) {
             return new Move(rule.apply(u, grad, k, step), grad, step);
         }
-        double[] delta = new GaussNewton(config.gnLambda).step((FiniteDifference) estimator, plan.points(), perPoint, train);
+        double[] delta = new GaussNewton(config.optimization().gnLambda()).step((FiniteDifference) estimator, plan.points(), perPoint, train);
         double[] next = u.clone();
         for (int i = 0; i < u.length; i++) {
-            double si = Math.max(-config.maxStep, Math.min(config.maxStep, delta[i]));
+            double si = Math.max(-config.optimization().maxStep(), Math.min(config.optimization().maxStep(), delta[i]));
             next[i] = Math.max(0, Math.min(1, u[i] + si));
             step[i] = next[i] - u[i];
         }

@@ -97,7 +97,7 @@ public final class Loss {
      */
     double classLoss(int label, List<ChannelResult> channels) {
         double[] t = firstTimes(channels, settings.temperatureNs());
-        if (settings.classLoss().equals("hinge")) {
+        if (settings.classLoss() == TrainingConfig.ClassLoss.HINGE) {
             double others = Double.MAX_VALUE;
             for (int c = 0; c < t.length; c++) {
                 if (c != label) {

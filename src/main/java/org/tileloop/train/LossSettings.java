@@ -12,12 +12,12 @@ import java.util.List;
  */
 public record LossSettings(double timingWeight, double missingWeight, double missingPenalty, double countWeight,
                            double orderWeight, List<int[]> orderPairs, double orderMarginNs,
-                           double energyReferencePj, String classLoss, double classWeight, double temperatureNs,
+                           double energyReferencePj, TrainingConfig.ClassLoss classLoss, double classWeight, double temperatureNs,
                            double classMarginNs) {
 
     public LossSettings(double timingWeight, double missingWeight, double missingPenalty, double countWeight, double orderWeight,
                         List<int[]> orderPairs, double orderMarginNs, double energyReferencePj) {
         this(timingWeight, missingWeight, missingPenalty, countWeight, orderWeight, orderPairs, orderMarginNs, energyReferencePj,
-                "softmax", 0, 0.5, 0.2);
+                TrainingConfig.ClassLoss.SOFTMAX, 0, 0.5, 0.2);
     }
 }

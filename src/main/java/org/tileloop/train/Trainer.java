@@ -52,13 +52,13 @@ public final class Trainer {
      */
     public Checkpoint run(Checkpoint from, List<LossTerms> history, IterationSink sink, BooleanSupplier stopRequested)
             throws IOException {
-        if (from.nextIteration() > config.iterations + 1) {
+        if (from.nextIteration() > config.iterations() + 1) {
             throw new RigConfigurationException("saved state: next_iteration " + from.nextIteration() + " is beyond the run's "
-                    + config.iterations + " iterations; this run cannot be resumed safely");
+                    + config.iterations() + " iterations; this run cannot be resumed safely");
         }
         Checkpoint c = from;
         try (Stepper stepper = stepper(from, history)) {
-            while (c.nextIteration() <= config.iterations && !stopRequested.getAsBoolean()) {
+            while (c.nextIteration() <= config.iterations() && !stopRequested.getAsBoolean()) {
                 Iteration it = iterate(c, stepper);
                 sink.accept(it);
                 c = it.next();
@@ -68,15 +68,15 @@ public final class Trainer {
     }
 
     private Stepper stepper(Checkpoint from, List<LossTerms> history) {
-        if (!TrainingConfig.DERIVATIVE_FREE.contains(config.optimizer)) {
+        if (!config.optimization().optimizer().derivativeFree()) {
             return new GradientStepper(config, task.train(), from.optimizerState());
         }
         DerivativeFree dfo = new DerivativeFree(config, task.space().toUnit(task.initial()));
-        if (from.nextIteration() > 0 && from.nextIteration() <= config.iterations) {
+        if (from.nextIteration() > 0 && from.nextIteration() <= config.iterations()) {
             double[] best = dfo.replay(history.stream().limit(from.nextIteration()).map(LossTerms::total).toList());
             if (!Arrays.equals(best, from.unit())) {
                 dfo.close();
-                throw new RigConfigurationException("saved state: " + config.optimizer + " did not retrace the recorded evaluations"
+                throw new RigConfigurationException("saved state: " + config.optimization().optimizer().wire() + " did not retrace the recorded evaluations"
                         + " (a different tileloop version?); this run cannot be resumed: start a new run");
             }
         }
@@ -85,11 +85,11 @@ public final class Trainer {
 
     private Iteration iterate(Checkpoint c, Stepper stepper) {
         int k = c.nextIteration();
-        int n = config.iterations;
+        int n = config.iterations();
         OptionalDouble driftPs = drift.check(k);
         double[] u = c.unit();
         Stepper.Plan plan = stepper.plan(k, u, k == n);
-        boolean evalHoldout = plan.finalRow() || k % config.evalEvery == 0;
+        boolean evalHoldout = plan.finalRow() || k % config.schedule().evalEvery() == 0;
         int reps = stepper.repeats(plan);
         List<Trace> train = task.train();
         List<Trace> holdout = task.holdout();
@@ -134,21 +134,21 @@ public final class Trainer {
         Optional<LossTerms> hold = evalHoldout ? Optional.of(loss.evaluate(holdout, holdResults, we)) : Optional.empty();
         requireFinite(k, base, hold);
         Stepper.Move move = stepper.move(k, u, plan, losses, perPoint);
-        double watched = config.earlyStopSplit.equals("holdout") && hold.isPresent() ? hold.get().total() : base.total();
+        double watched = config.schedule().earlyStopSplit() == TrainingConfig.Split.HOLDOUT && hold.isPresent() ? hold.get().total() : base.total();
         double best = c.bestLoss();
         int sinceBest = c.sinceBest();
-        if (watched < best - config.minImprovement) {
+        if (watched < best - config.schedule().minImprovement()) {
             best = watched;
             sinceBest = 0;
-        } else if (config.earlyStopSplit.equals("train") || hold.isPresent()) {
+        } else if (config.schedule().earlyStopSplit() == TrainingConfig.Split.TRAIN || hold.isPresent()) {
             sinceBest++;
         }
         double[] next = move.next();
         double[] step = move.stepUnit();
         Optional<String> stopReason = plan.reason();
-        if (!plan.finalRow() && stepper.earlyStops() && config.patience > 0 && sinceBest >= config.patience) {
-            stopReason = Optional.of("early stop after iteration " + k + ": no " + config.earlyStopSplit + " loss improvement of "
-                    + TrainingConfig.key(config.minImprovement) + " for " + config.patience + " iterations");
+        if (!plan.finalRow() && stepper.earlyStops() && config.schedule().patience() > 0 && sinceBest >= config.schedule().patience()) {
+            stopReason = Optional.of("early stop after iteration " + k + ": no " + config.schedule().earlyStopSplit().wire() + " loss improvement of "
+                    + TrainingConfig.key(config.schedule().minImprovement()) + " for " + config.schedule().patience() + " iterations");
             next = u;
             Arrays.fill(step, 0);
         }
@@ -169,11 +169,11 @@ public final class Trainer {
 
     /** The energy weight of iteration {@code k}: scheduled from start to end for gradient methods, fixed otherwise. */
     private double energyWeight(int k, Stepper stepper) {
-        int n = config.iterations;
-        if (!stepper.earlyStops() || n <= 1) {
-            return config.energyWeightStart;
+        int n = config.iterations();
+        if (config.optimization().optimizer().derivativeFree() || n <= 1) {
+            return config.loss().energyWeightStart();
         }
-        return config.energyWeightStart + (config.energyWeightEnd - config.energyWeightStart) * Math.min(k, n - 1) / (n - 1);
+        return config.loss().energyWeightStart() + (config.loss().energyWeightEnd() - config.loss().energyWeightStart()) * Math.min(k, n - 1) / (n - 1);
     }
 
     private List<Iteration.ParameterUpdate> updates(ParameterVector at, double[] gradient, double[] stepUnit) {

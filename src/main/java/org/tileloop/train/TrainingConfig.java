@@ -1,314 +1,187 @@
 package org.tileloop.train;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.tileloop.input.BadInputException;
-import org.tileloop.input.SchemaCheck;
-import org.tileloop.input.StrictInput;
-import org.tileloop.rig.RigConfigurationException;
+import java.util.Optional;
 import org.tileloop.rig.RigDescription;
 
 /**
- * A training run's configuration (YAML, snake_case keys; see README "Training"). Unknown keys
- * and values out of range are errors naming the file and key.
+ * A training run's configuration, immutable and typed, grouped by concern. Read from YAML by
+ * {@link TrainingConfigBuilder} (README "Training" lists the keys); {@link #asMap()} gives the
+ * keys back as written, for run manifests.
  */
 public final class TrainingConfig {
-    public List<String> trainable = List.of();
-    public Map<String, Double> initial = new LinkedHashMap<>();
-    public List<Double> trainDelaysNs = List.of(4.5, 5.5, 7.5);
-    public List<Double> holdoutDelaysNs = List.of(6.5, 9.0, 10.5);
-    /**
-     * A multi-pattern task: when present, these are the traces (the delay keys are not used).
-     * Each pattern fires {@code inputs_ns}, may set untrainable parameters ({@code set}, e.g. an
-     * input amplitude) and has one target per channel ({@code targets_ns}, null = none).
-     */
-    public List<Pattern> patterns = List.of();
 
-    public static final class Pattern {
-        public String name;
-        public String split = "train";
-        public Map<String, Double> inputsNs = new LinkedHashMap<>();
-        public Map<String, Double> set = new LinkedHashMap<>();
-        public List<Double> targetsNs = List.of();
-        /** Classification: the channel that should fire first for this pattern. */
-        @JsonProperty("class")
-        public String classLabel;
+    public enum Split {
+        TRAIN, HOLDOUT;
+
+        /** The name as written in configs and files ({@link Trace#split()}). */
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
-    /** Classification loss on labelled patterns: softmax (cross-entropy over −t/T) or hinge. */
-    public String classLoss = "softmax";
-    public double classWeight = 1;
-    public double temperatureNs = 0.5;
-    public double classMarginNs = 0.2;
+    public enum TargetMode { ABSOLUTE, MEASURED_ANCHOR_SHIFT }
 
-    /** Inputs fired at the same delay in every trace (input name to ns), besides the rig's first input. */
-    public Map<String, Double> fixedInputsNs = new LinkedHashMap<>();
-    public String targetMode = "absolute";
-    /** Absolute targets: delay (as written, e.g. "4.5") to per-channel first-spike times (ns). */
-    public Map<String, List<Double>> targetsNs = new LinkedHashMap<>();
-    /** Absolute targets from a CSV file (relative to the config file): header {@code delay_ns,<channel>...}. */
-    public String targetsCsv;
-    /** Channel names the {@code targets_ns} lists follow; empty means the rig's channel order. */
-    public List<String> targetChannels = List.of();
-    public Map<String, Double> anchor = new LinkedHashMap<>();
-    public List<Double> anchorShiftNs = List.of();
-    public String anchorProbeSplit = "train";
-    public List<Integer> expectedCounts = List.of();
-    public List<List<String>> orderPairs = List.of();
-    public double orderMarginNs = 0;
-    public double timingWeight = 1;
-    public double missingWeight = 1;
-    @JsonProperty("missing_penalty_ns2")
-    public double missingPenaltyNs2 = 25;
-    public double countWeight = 1;
-    public double orderWeight = 1;
-    public double energyWeightStart = 0;
-    public double energyWeightEnd = 0;
-    public double energyReferencePj = 0;
-    /** central, forward (finite differences) or spsa. */
-    public String estimator = "central";
-    public double spsaC = 0.1;
-    public double spsaGamma = 0.101;
-    public int spsaResamplings = 1;
-    /** Each point measured this many times; losses averaged (noisy rigs). */
-    public int repeats = 1;
-    /** normalized, sgd, momentum, adam or gauss_newton (needs central or forward differences). */
-    public String optimizer = "normalized";
-    /** Derivative-free optimizers (Commons Math); with these, iterations is the evaluation budget. */
-    public static final List<String> DERIVATIVE_FREE = List.of("cmaes", "bobyqa", "nelder_mead");
-    /** Initial step / trust radius / sigma of the derivative-free optimizers, unit coordinates. */
-    public double dfoStep = 0.1;
-    /** Levenberg–Marquardt damping for gauss_newton. */
-    public double gnLambda = 0.01;
-    /** inverse, exponential, step or spall (step_size / (k + 1 + spall_a)^spall_alpha). */
-    public String lrSchedule = "inverse";
-    public int stepEvery = 10;
-    public double spallA = 2;
-    public double spallAlpha = 0.602;
-    public double clipValue = 0;
-    public double clipNorm = 0;
-    public double beta1 = 0.9;
-    public double beta2 = 0.999;
-    public double epsilon = 1e-8;
-    /** Early stopping: stop after this many iterations without an improvement of min_improvement (0: off). */
-    public int patience = 0;
-    public double minImprovement = 0;
-    public String earlyStopSplit = "train";
-    public double fdStep = 0.05;
-    public double stepSize = 0.08;
-    public double stepDecay = 0.1;
-    public double maxStep = 0.08;
-    /** Every this many iterations, measure one reference delay per channel (0: never). */
-    public int driftCheckEvery = 0;
-    public double driftReferenceDelayNs = 10;
-    public double driftThresholdPs = 25;
-    /** {@code pause} stops the run (resumable); {@code recalibrate} runs the rig's calibration and goes on. */
-    public String driftAction = "pause";
-    public int iterations = 6;
-    public long seed = 1;
-    public int evalEvery = 1;
+    /** Which traces the anchor measurement of {@code measured_anchor_shift} probes. */
+    public enum ProbeSplit { TRAIN, ALL }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    private static final SchemaCheck SCHEMA = SchemaCheck.of("training");
+    public enum ClassLoss { SOFTMAX, HINGE }
 
-    /** Reads, schema-checks and cross-checks a training config file (at most 1 MiB, YAML). */
+    public enum Estimator { CENTRAL, FORWARD, SPSA }
+
+    public enum LrSchedule { INVERSE, EXPONENTIAL, STEP, SPALL }
+
+    public enum DriftAction { PAUSE, RECALIBRATE }
+
+    public enum Optimizer {
+        NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, CMAES, BOBYQA, NELDER_MEAD;
+
+        /** Commons Math optimizers that need no gradient; with these, iterations is the evaluation budget. */
+        public boolean derivativeFree() {
+            return this == CMAES || this == BOBYQA || this == NELDER_MEAD;
+        }
+
+        /** The name as written in configs. */
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One pattern of a multi-pattern task.
+     *
+     * @param set untrainable parameters this pattern sets (e.g. an input amplitude)
+     * @param targetsNs one per channel, null for none; empty for no targets
+     * @param classLabel the channel that should fire first, for classification
+     */
+    public record Pattern(String name, Split split, Map<String, Double> inputsNs, Map<String, Double> set,
+                          List<Double> targetsNs, Optional<String> classLabel) {
+    }
+
+    /**
+     * What is trained on which traces, towards what.
+     *
+     * @param trainable parameter names; empty: the rig's default trainable set
+     * @param targetsNs absolute targets: delay key ({@link #key}) to per-channel first-spike times
+     * @param targetChannels the channel order of {@code targetsNs}; empty: the rig's
+     */
+    public record Task(List<String> trainable, Map<String, Double> initial, List<Double> trainDelaysNs,
+                       List<Double> holdoutDelaysNs, List<Pattern> patterns, Map<String, Double> fixedInputsNs,
+                       TargetMode targetMode, Map<String, List<Double>> targetsNs, List<String> targetChannels,
+                       Map<String, Double> anchor, List<Double> anchorShiftNs, ProbeSplit anchorProbeSplit,
+                       List<Integer> expectedCounts) {
+    }
+
+    /** The weights and options of the decomposed loss (README "Loss"). */
+    public record LossWeights(double timingWeight, double missingWeight, double missingPenaltyNs2, double countWeight,
+                              double orderWeight, List<List<String>> orderPairs, double orderMarginNs,
+                              double energyWeightStart, double energyWeightEnd, double energyReferencePj, ClassLoss classLoss,
+                              double classWeight, double temperatureNs, double classMarginNs) {
+    }
+
+    /** How gradients are estimated; steps in unit coordinates. */
+    public record Estimation(Estimator estimator, double fdStep, double spsaC, double spsaGamma, int spsaResamplings, int repeats) {
+    }
+
+    /** How the point moves; steps and radii in unit coordinates. */
+    public record Optimization(Optimizer optimizer, double dfoStep, double gnLambda, LrSchedule lrSchedule, double stepSize,
+                               double stepDecay, int stepEvery, double maxStep, double spallA, double spallAlpha,
+                               double clipValue, double clipNorm, double beta1, double beta2, double epsilon) {
+    }
+
+    /** How long the run goes and how it is watched. */
+    public record Schedule(int iterations, long seed, int evalEvery, int patience, double minImprovement, Split earlyStopSplit) {
+    }
+
+    /** Drift checks (0 {@code checkEvery}: none). */
+    public record Drift(int checkEvery, double referenceDelayNs, double thresholdPs, DriftAction action) {
+    }
+
+    private final Task task;
+    private final LossWeights loss;
+    private final Estimation estimation;
+    private final Optimization optimization;
+    private final Schedule schedule;
+    private final Drift drift;
+    private final Map<String, Object> written;
+
+    private TrainingConfig(TrainingConfigBuilder b) {
+        this.task = new Task(List.copyOf(b.trainable), ordered(b.initial), List.copyOf(b.trainDelaysNs), List.copyOf(b.holdoutDelaysNs),
+                b.patterns.stream().map(p -> new Pattern(p.name, value(Split.class, p.split), ordered(p.inputsNs), ordered(p.set),
+                        java.util.Collections.unmodifiableList(new java.util.ArrayList<>(p.targetsNs)), Optional.ofNullable(p.classLabel))).toList(),
+                ordered(b.fixedInputsNs), value(TargetMode.class, b.targetMode),
+                ordered(b.targetsNs), List.copyOf(b.targetChannels),
+                ordered(b.anchor), List.copyOf(b.anchorShiftNs), value(ProbeSplit.class, b.anchorProbeSplit), List.copyOf(b.expectedCounts));
+        this.loss = new LossWeights(b.timingWeight, b.missingWeight, b.missingPenaltyNs2, b.countWeight, b.orderWeight,
+                b.orderPairs.stream().map(List::copyOf).toList(), b.orderMarginNs, b.energyWeightStart, b.energyWeightEnd,
+                b.energyReferencePj, value(ClassLoss.class, b.classLoss), b.classWeight, b.temperatureNs, b.classMarginNs);
+        this.estimation = new Estimation(value(Estimator.class, b.estimator), b.fdStep, b.spsaC, b.spsaGamma, b.spsaResamplings, b.repeats);
+        this.optimization = new Optimization(value(Optimizer.class, b.optimizer), b.dfoStep, b.gnLambda, value(LrSchedule.class, b.lrSchedule),
+                b.stepSize, b.stepDecay, b.stepEvery, b.maxStep, b.spallA, b.spallAlpha, b.clipValue, b.clipNorm, b.beta1, b.beta2, b.epsilon);
+        this.schedule = new Schedule(b.iterations, b.seed, b.evalEvery, b.patience, b.minImprovement, value(Split.class, b.earlyStopSplit));
+        this.drift = new Drift(b.driftCheckEvery, b.driftReferenceDelayNs, b.driftThresholdPs, value(DriftAction.class, b.driftAction));
+        this.written = java.util.Collections.unmodifiableMap(b.asMap());
+    }
+
+    static TrainingConfig of(TrainingConfigBuilder checked) {
+        return new TrainingConfig(checked);
+    }
+
+    /** Reads and checks a training config file (at most 1 MiB, YAML). */
     public static TrainingConfig load(Path file) {
-        TrainingConfig c;
-        try {
-            JsonNode root = StrictInput.yamlFile(file, "training config");
-            if (!root.isObject()) {
-                throw new BadInputException(file + ": a training config is a YAML mapping of keys (see README, Training)");
-            }
-            c = bind(root, file.toString());
-        } catch (BadInputException e) {
-            throw new RigConfigurationException(e.getMessage(), e);
-        }
-        if (c.targetsCsv != null) {
-            if (!c.targetsNs.isEmpty() || !c.targetChannels.isEmpty()) {
-                throw new RigConfigurationException(file + ": targets_csv: give targets either inline (targets_ns) or from a CSV, not both");
-            }
-            try {
-                c.readTargetsCsv(file.toAbsolutePath().getParent().resolve(c.targetsCsv));
-            } catch (RigConfigurationException e) {
-                throw new RigConfigurationException(file + ": targets_csv: " + e.getMessage(), e);
-            }
-        }
-        c.check(file.toString());
-        return c;
+        return TrainingConfigBuilder.load(file).build(file.toString());
     }
 
     /** A config recorded by {@link #asMap()} (e.g. in a run manifest), checked again. */
     public static TrainingConfig fromMap(Map<String, Object> recorded, String source) {
-        TrainingConfig c;
-        try {
-            JsonNode tree = YAML.valueToTree(recorded);
-            dropNullFields(tree);
-            c = bind(tree, source);
-        } catch (BadInputException e) {
-            throw new RigConfigurationException(e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new RigConfigurationException(source + ": recorded training config is unreadable: " + StrictInput.oneLine(e.getMessage()), e);
-        }
-        c.check(source);
-        return c;
+        return TrainingConfigBuilder.fromMap(recorded, source).build(source);
     }
 
-    private static TrainingConfig bind(JsonNode root, String source) {
-        SCHEMA.validate(root, source, "training config");
-        try {
-            return YAML.treeToValue(root, TrainingConfig.class);
-        } catch (JsonMappingException e) {
-            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            throw new BadInputException(source + ": " + (key.isEmpty() ? "" : key + ": ") + "value of the wrong type");
-        } catch (IOException e) {
-            throw new BadInputException(source + ": cannot read training config: " + StrictInput.oneLine(e.getMessage()));
-        }
+    /** An editable copy, e.g. for a command-line override. */
+    public TrainingConfigBuilder toBuilder() {
+        return TrainingConfigBuilder.fromMap(written, "training config");
     }
 
-    private void readTargetsCsv(Path csv) {
-        CsvMapper mapper = new CsvMapper();
-        List<String[]> rows = new ArrayList<>();
-        try (MappingIterator<String[]> it = mapper.readerFor(String[].class).with(CsvParser.Feature.WRAP_AS_ARRAY)
-                .with(CsvParser.Feature.TRIM_SPACES).with(CsvParser.Feature.SKIP_EMPTY_LINES)
-                .readValues(StrictInput.readText(csv, "targets CSV"))) {
-            it.forEachRemaining(rows::add);
-        } catch (BadInputException e) {
-            throw new RigConfigurationException(e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            throw new RigConfigurationException(csv + ": cannot read: " + StrictInput.oneLine(e.getMessage()), e);
-        }
-        for (String[] row : rows) {
-            for (String cell : row) {
-                StrictInput.requirePrintable(csv.toString(), "cell", cell, "value");
-            }
-        }
-        if (rows.isEmpty() || rows.get(0).length < 2 || !rows.get(0)[0].equals("delay_ns")) {
-            throw new RigConfigurationException(csv + ": header must be delay_ns followed by channel names, e.g. delay_ns,n0,n1,n2,n3");
-        }
-        String[] header = rows.get(0);
-        targetChannels = List.of(header).subList(1, header.length);
-        if (new java.util.HashSet<>(targetChannels).size() != targetChannels.size()) {
-            throw new RigConfigurationException(csv + ": header: a channel appears twice in " + targetChannels);
-        }
-        targetsNs = new LinkedHashMap<>();
-        for (int r = 1; r < rows.size(); r++) {
-            String[] row = rows.get(r);
-            if (row.length != header.length) {
-                throw new RigConfigurationException(csv + ": line " + (r + 1) + ": " + row.length + " fields, header has " + header.length);
-            }
-            double delay = number(csv, r, header[0], row[0]);
-            List<Double> targets = new ArrayList<>();
-            for (int c = 1; c < row.length; c++) {
-                targets.add(row[c].isEmpty() ? null : number(csv, r, header[c], row[c]));
-            }
-            if (targetsNs.put(key(delay), targets) != null) {
-                throw new RigConfigurationException(csv + ": line " + (r + 1) + ": delay " + key(delay) + " appears twice");
-            }
-        }
+    /** The keys and values as written in YAML (snake_case), for run manifests. */
+    public Map<String, Object> asMap() {
+        return written;
     }
 
-    private static double number(Path csv, int r, String column, String text) {
-        try {
-            double v = Double.parseDouble(text);
-            if (Double.isFinite(v) && text.matches("[-+]?[0-9.eE+-]+")) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new RigConfigurationException(csv + ": line " + (r + 1) + ": " + column + ": '" + text + "' is not a number (ns)");
+    public Task task() {
+        return task;
     }
 
-    /**
-     * Checks this config as it stands (after CLI overrides): the schema's types, ranges and enums,
-     * then what a schema cannot say.
-     */
-    public void check(String file) {
-        try {
-            JsonNode tree = YAML.valueToTree(asMap());
-            dropNullFields(tree);
-            SCHEMA.validate(tree, file, "training config");
-        } catch (BadInputException e) {
-            throw new RigConfigurationException(e.getMessage(), e);
-        }
-        if (optimizer.equals("gauss_newton") && estimator.equals("spsa")) {
-            throw new RigConfigurationException(file + ": optimizer: gauss_newton needs estimator central or forward (a Jacobian), not spsa");
-        }
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (int i = 0; i < patterns.size(); i++) {
-            Pattern p = patterns.get(i);
-            String key = "patterns[" + i + "]";
-            if (p.name == null || !p.name.matches("[A-Za-z0-9_-]{1,32}") || !names.add(p.name)) {
-                throw new RigConfigurationException(file + ": " + key + ".name: a unique name of 1-32 letters, digits, _ or -");
-            }
-            if (!List.of("train", "holdout").contains(p.split)) {
-                throw new RigConfigurationException(file + ": " + key + ".split: '" + p.split + "' is not one of train, holdout");
-            }
-            if (p.inputsNs.isEmpty()) {
-                throw new RigConfigurationException(file + ": " + key + ".inputs_ns: at least one input fires");
-            }
-        }
-        if (!patterns.isEmpty() && patterns.stream().noneMatch(p -> p.split.equals("train"))) {
-            throw new RigConfigurationException(file + ": patterns: at least one train pattern is needed");
-        }
-        if (!patterns.isEmpty() && (!targetsNs.isEmpty() || targetsCsv != null)) {
-            throw new RigConfigurationException(file + ": patterns carry their own targets_ns; remove the top-level targets");
-        }
-        if (trainDelaysNs.isEmpty()) {
-            throw new RigConfigurationException(file + ": train_delays_ns: at least one trace is needed");
-        }
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < trainable.size(); i++) {
-            if (!seen.add(trainable.get(i))) {
-                throw new RigConfigurationException(file + ": trainable[" + i + "]: '" + trainable.get(i) + "' is listed twice");
-            }
-        }
-        java.util.Map<String, String> normalized = new java.util.HashMap<>();
-        for (String k : targetsNs.keySet()) {
-            String other = normalized.put(key(Double.parseDouble(k)), k);
-            if (other != null) {
-                throw new RigConfigurationException(file + ": targets_ns: '" + other + "' and '" + k + "' name the same delay");
-            }
-        }
-        if (targetMode.equals("measured_anchor_shift") && (!targetsNs.isEmpty() || targetsCsv != null)) {
-            throw new RigConfigurationException(file + ": targets_ns: target_mode measured_anchor_shift takes its targets from the"
-                    + " anchor measurement; remove targets_ns / targets_csv or use target_mode absolute");
-        }
-        boolean classes = patterns.stream().anyMatch(p -> p.classLabel != null);
-        if (timingWeight == 0 && missingWeight == 0 && countWeight == 0 && orderWeight == 0 && energyWeightStart == 0
-                && energyWeightEnd == 0 && (classWeight == 0 || !classes)) {
-            throw new RigConfigurationException(file + ": timing_weight: every loss weight is 0, so there is nothing to train towards");
-        }
-        if (patterns.isEmpty() && targetMode.equals("absolute")) {
-            java.util.Set<String> delays = new java.util.LinkedHashSet<>();
-            trainDelaysNs.forEach(d -> delays.add(key(d)));
-            holdoutDelaysNs.forEach(d -> delays.add(key(d)));
-            for (String k : targetsNs.keySet()) {
-                if (!delays.contains(key(Double.parseDouble(k)))) {
-                    throw new RigConfigurationException(file + ": targets_ns: '" + k + "' is not one of the train or holdout delays "
-                            + delays + " (ns)");
-                }
-            }
-        }
+    public LossWeights loss() {
+        return loss;
+    }
+
+    public Estimation estimation() {
+        return estimation;
+    }
+
+    public Optimization optimization() {
+        return optimization;
+    }
+
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    public Drift drift() {
+        return drift;
+    }
+
+    /** Shorthand for {@code schedule().iterations()}: the last iteration (derivative-free: the evaluation budget). */
+    public int iterations() {
+        return schedule.iterations();
+    }
+
+    /** How a delay is written as a key of {@code targets_ns} ("4.5"). */
+    public static String key(double delayNs) {
+        return org.tileloop.rig.Numbers.plain(delayNs);
     }
 
     /**
@@ -317,90 +190,14 @@ public final class TrainingConfig {
      * entry per channel.
      */
     public void checkAgainst(RigDescription rig, String file) {
-        java.util.function.BiConsumer<String, String> fail = (key, what) -> {
-            throw new RigConfigurationException(file + ": " + key + ": " + what);
-        };
-        List<String> channels = rig.channels().stream().map(org.tileloop.rig.ChannelSpec::name).toList();
-        List<String> trained = trainable.isEmpty()
-                ? rig.parameters().stream().filter(org.tileloop.rig.ParameterSpec::trainable).map(org.tileloop.rig.ParameterSpec::name).toList()
-                : trainable;
-        List<String> inputs = rig.inputs().stream().map(org.tileloop.rig.InputSpec::name).toList();
-        for (int i = 0; i < trainable.size(); i++) {
-            if (rig.parameter(trainable.get(i)).isEmpty()) {
-                fail.accept("trainable[" + i + "]", "'" + trainable.get(i) + "' is not a parameter of rig " + rig.id());
-            }
-        }
-        for (Map.Entry<String, Map<String, Double>> values : Map.of("initial", initial, "anchor", anchor).entrySet()) {
-            try {
-                rig.withOverrides(values.getValue());
-            } catch (RigConfigurationException e) {
-                fail.accept(values.getKey(), e.getMessage());
-            }
-        }
-        for (int i = 0; i < orderPairs.size(); i++) {
-            for (String ch : orderPairs.get(i)) {
-                if (!channels.contains(ch)) {
-                    fail.accept("order_pairs[" + i + "]", "'" + ch + "' is not a channel of rig " + rig.id() + " " + channels);
-                }
-            }
-        }
-        for (String ch : targetChannels) {
-            if (!channels.contains(ch)) {
-                fail.accept("target_channels", "'" + ch + "' is not a channel of rig " + rig.id() + " " + channels);
-            }
-        }
-        for (String in : fixedInputsNs.keySet()) {
-            if (!inputs.contains(in) || in.equals(inputs.get(0))) {
-                fail.accept("fixed_inputs_ns." + in, "not an input of rig " + rig.id() + " other than " + inputs.get(0) + " " + inputs);
-            }
-        }
-        if (!expectedCounts.isEmpty() && expectedCounts.size() != channels.size()) {
-            fail.accept("expected_counts", "needs one count per channel (" + channels.size() + "), got " + expectedCounts.size());
-        }
-        int perTrace = targetChannels.isEmpty() ? channels.size() : targetChannels.size();
-        targetsNs.forEach((delay, list) -> {
-            if (list.size() != perTrace) {
-                fail.accept("targets_ns." + delay, "needs " + perTrace + " values (one per channel, null for none), got " + list.size());
-            }
-        });
-        for (int i = 0; i < patterns.size(); i++) {
-            Pattern p = patterns.get(i);
-            String key = "patterns[" + i + "]";
-            p.inputsNs.keySet().stream().filter(in -> !inputs.contains(in)).findFirst()
-                    .ifPresent(in -> fail.accept(key + ".inputs_ns", "'" + in + "' is not an input of rig " + rig.id() + " " + inputs));
-            p.set.keySet().stream().filter(n -> rig.parameter(n).isEmpty()).findFirst()
-                    .ifPresent(n -> fail.accept(key + ".set", "'" + n + "' is not a parameter of rig " + rig.id()));
-            p.set.keySet().stream().filter(trained::contains).findFirst()
-                    .ifPresent(n -> fail.accept(key + ".set", "pattern " + p.name + ": '" + n
-                            + "' is trained; a pattern may only set untrained parameters"));
-            if (p.classLabel != null && !channels.contains(p.classLabel)) {
-                fail.accept(key + ".class", "'" + p.classLabel + "' is not a channel of rig " + rig.id() + " " + channels);
-            }
-            if (!p.targetsNs.isEmpty() && p.targetsNs.size() != channels.size()) {
-                fail.accept(key + ".targets_ns", "needs " + channels.size() + " values (one per channel), got " + p.targetsNs.size());
-            }
-        }
+        new RigCheck(this, rig, file).run();
     }
 
-    /** Unset optional keys ({@code targets_csv}, a pattern's {@code class}) serialize as null; the schema wants them absent. */
-    private static void dropNullFields(JsonNode node) {
-        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-            List<String> nulls = new ArrayList<>();
-            o.fields().forEachRemaining(e -> {
-                if (e.getValue().isNull()) {
-                    nulls.add(e.getKey());
-                }
-            });
-            o.remove(nulls);
-        }
-        node.elements().forEachRemaining(TrainingConfig::dropNullFields);
+    private static <K, V> Map<K, V> ordered(Map<K, V> m) {
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m));
     }
 
-    public Map<String, Object> asMap() {
-        return YAML.convertValue(this, Map.class);
-    }
-
-    public static String key(double delayNs) {
-        return org.tileloop.rig.Numbers.plain(delayNs);
+    private static <E extends Enum<E>> E value(Class<E> type, String written) {
+        return Enum.valueOf(type, written.toUpperCase(Locale.ROOT));
     }
 }

@@ -39,17 +39,17 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
     /** The task of {@code config} on {@code rig}; targets of {@code measured_anchor_shift} are not set yet. */
     public static TrainingTask of(TrainingConfig config, RigDescription rig) {
         List<ParameterSpec> trainable = new ArrayList<>();
-        List<String> names = config.trainable.isEmpty()
+        List<String> names = config.task().trainable().isEmpty()
                 ? rig.parameters().stream().filter(ParameterSpec::trainable).map(ParameterSpec::name).toList()
-                : config.trainable;
+                : config.task().trainable();
         for (String n : names) {
             trainable.add(rig.parameter(n).orElseThrow(() -> new RigConfigurationException(
                     "training config: trainable: '" + n + "' is not a parameter of rig " + rig.id())));
         }
         TraceBuilder traces = new TraceBuilder(config, rig);
-        List<Trace> train = config.patterns.isEmpty() ? traces.delays(Trace.TRAIN, config.trainDelaysNs) : traces.patterns(Trace.TRAIN, trainable);
-        List<Trace> holdout = config.patterns.isEmpty() ? traces.delays(Trace.HOLDOUT, config.holdoutDelaysNs) : traces.patterns(Trace.HOLDOUT, trainable);
-        return new TrainingTask(config, rig, trainable, rig.withOverrides(config.initial), train, holdout);
+        List<Trace> train = config.task().patterns().isEmpty() ? traces.delays(Trace.TRAIN, config.task().trainDelaysNs()) : traces.patterns(Trace.TRAIN, trainable);
+        List<Trace> holdout = config.task().patterns().isEmpty() ? traces.delays(Trace.HOLDOUT, config.task().holdoutDelaysNs()) : traces.patterns(Trace.HOLDOUT, trainable);
+        return new TrainingTask(config, rig, trainable, rig.withOverrides(config.task().initial()), train, holdout);
     }
 
     public ParameterSpace space() {
@@ -58,7 +58,7 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
 
     /** Whether the targets come from an anchor measurement that has not been made yet. */
     public boolean needsAnchor() {
-        return config.targetMode.equals("measured_anchor_shift");
+        return config.task().targetMode() == TrainingConfig.TargetMode.MEASURED_ANCHOR_SHIFT;
     }
 
     /**
@@ -68,14 +68,14 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
      */
     public Anchored anchor(Rig rig) {
         List<Trace> probe = new ArrayList<>(train);
-        if (config.anchorProbeSplit.equals("all")) {
+        if (config.task().anchorProbeSplit() == TrainingConfig.ProbeSplit.ALL) {
             probe.addAll(holdout);
         }
-        if (!config.patterns.isEmpty() && !holdout.isEmpty() && config.anchorProbeSplit.equals("train")) {
+        if (!config.task().patterns().isEmpty() && !holdout.isEmpty() && config.task().anchorProbeSplit() == TrainingConfig.ProbeSplit.TRAIN) {
             throw new RigConfigurationException("training config: measured_anchor_shift with holdout patterns needs"
                     + " anchor_probe_split: all (a pattern's targets come from its own anchor measurement)");
         }
-        ParameterVector anchor = this.rig.withOverrides(config.anchor);
+        ParameterVector anchor = this.rig.withOverrides(config.task().anchor());
         List<StimulusResult> r = rig.measure(probe.stream().map(t -> new Probe(t.apply(anchor), t.stimulus())).toList());
         return new Anchored(new TrainingTask(config, this.rig, trainable, initial, shifted(train, probe, r), shifted(holdout, probe, r)),
                 r.size());
@@ -107,15 +107,15 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
     /** The loss settings, with the energy normaliser {@code energyReferencePj}. */
     public LossSettings lossSettings(double energyReferencePj) {
         List<int[]> pairs = new ArrayList<>();
-        for (List<String> pair : config.orderPairs) {
+        for (List<String> pair : config.loss().orderPairs()) {
             if (pair.size() != 2) {
                 throw new RigConfigurationException("training config: order_pairs: each pair names two channels, got " + pair);
             }
             pairs.add(new int[] {channelIndex(rig, pair.get(0)), channelIndex(rig, pair.get(1))});
         }
-        return new LossSettings(config.timingWeight, config.missingWeight, config.missingPenaltyNs2, config.countWeight,
-                config.orderWeight, pairs, config.orderMarginNs, energyReferencePj, config.classLoss, config.classWeight,
-                config.temperatureNs, config.classMarginNs);
+        return new LossSettings(config.loss().timingWeight(), config.loss().missingWeight(), config.loss().missingPenaltyNs2(), config.loss().countWeight(),
+                config.loss().orderWeight(), pairs, config.loss().orderMarginNs(), energyReferencePj, config.loss().classLoss(), config.loss().classWeight(),
+                config.loss().temperatureNs(), config.loss().classMarginNs());
     }
 
     /**
@@ -123,8 +123,8 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
      * measured. (A simulated rig stops early for first spikes; first-spike times are the same.)
      */
     public Probe.Window window() {
-        boolean counts = config.countWeight > 0 && !config.expectedCounts.isEmpty();
-        boolean energy = config.energyWeightStart > 0 || config.energyWeightEnd > 0;
+        boolean counts = config.loss().countWeight() > 0 && !config.task().expectedCounts().isEmpty();
+        boolean energy = config.loss().energyWeightStart() > 0 || config.loss().energyWeightEnd() > 0;
         return counts || energy ? Probe.Window.FULL : Probe.Window.FIRST_SPIKES;
     }
 
@@ -157,7 +157,7 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
             double delayOffset = i >= 0 ? 0 : t.stimulus().delayNs() - probed.get(0).stimulus().delayNs();
             List<OptionalDouble> targets = new ArrayList<>();
             for (int c = 0; c < ref.channels().size(); c++) {
-                double shift = config.anchorShiftNs.isEmpty() ? 0 : config.anchorShiftNs.get(Math.min(c, config.anchorShiftNs.size() - 1));
+                double shift = config.task().anchorShiftNs().isEmpty() ? 0 : config.task().anchorShiftNs().get(Math.min(c, config.task().anchorShiftNs().size() - 1));
                 var first = ref.channels().get(c).firstSpike();
                 targets.add(first.isPresent() ? OptionalDouble.of(first.get().calibratedNs() + delayOffset + shift) : OptionalDouble.empty());
             }
@@ -172,33 +172,33 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
         List<Trace> patterns(String split, List<ParameterSpec> trainable) {
             List<Trace> out = new ArrayList<>();
             int channels = rig.channels().size();
-            for (TrainingConfig.Pattern p : config.patterns) {
-                if (!p.split.equals(split)) {
+            for (TrainingConfig.Pattern p : config.task().patterns()) {
+                if (!p.split().wire().equals(split)) {
                     continue;
                 }
-                for (String name : p.set.keySet()) {
+                for (String name : p.set().keySet()) {
                     if (trainable.stream().anyMatch(t -> t.name().equals(name))) {
-                        throw new RigConfigurationException("training config: pattern " + p.name + ": set: '" + name
+                        throw new RigConfigurationException("training config: pattern " + p.name() + ": set: '" + name
                                 + "' is trained; a pattern may only set untrained parameters");
                     }
                     if (rig.parameter(name).isEmpty()) {
-                        throw new RigConfigurationException("training config: pattern " + p.name + ": set: '" + name
+                        throw new RigConfigurationException("training config: pattern " + p.name() + ": set: '" + name
                                 + "' is not a parameter of rig " + rig.id());
                     }
                 }
-                rig.validate(new Trace(split, new Stimulus(p.inputsNs), List.of(), List.of(), p.name, p.set, -1).apply(rig.defaults()));
-                int label = p.classLabel == null ? -1 : channelIndex(rig, p.classLabel);
+                rig.validate(new Trace(split, new Stimulus(p.inputsNs()), List.of(), List.of(), p.name(), p.set(), -1).apply(rig.defaults()));
+                int label = p.classLabel().map(c -> channelIndex(rig, c)).orElse(-1);
                 List<OptionalDouble> targets = new ArrayList<>();
-                if (config.targetMode.equals("absolute") && !p.targetsNs.isEmpty()) {
-                    if (p.targetsNs.size() != channels) {
-                        throw new RigConfigurationException("training config: pattern " + p.name + ": targets_ns needs " + channels
-                                + " values (one per channel, null for none), got " + p.targetsNs.size());
+                if (config.task().targetMode() == TrainingConfig.TargetMode.ABSOLUTE && !p.targetsNs().isEmpty()) {
+                    if (p.targetsNs().size() != channels) {
+                        throw new RigConfigurationException("training config: pattern " + p.name() + ": targets_ns needs " + channels
+                                + " values (one per channel, null for none), got " + p.targetsNs().size());
                     }
-                    p.targetsNs.forEach(v -> targets.add(v == null ? OptionalDouble.empty() : OptionalDouble.of(v)));
+                    p.targetsNs().forEach(v -> targets.add(v == null ? OptionalDouble.empty() : OptionalDouble.of(v)));
                 } else {
                     targets.addAll(Collections.nCopies(channels, OptionalDouble.empty()));
                 }
-                out.add(new Trace(split, new Stimulus(p.inputsNs), targets, expectedCounts(channels), p.name, p.set, label));
+                out.add(new Trace(split, new Stimulus(p.inputsNs()), targets, expectedCounts(channels), p.name(), p.set(), label));
             }
             return out;
         }
@@ -208,7 +208,7 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
             for (double d : delays) {
                 Map<String, Double> inputs = new LinkedHashMap<>();
                 inputs.put(rig.inputs().get(0).name(), d);
-                config.fixedInputsNs.forEach((name, ns) -> {
+                config.task().fixedInputsNs().forEach((name, ns) -> {
                     if (inputs.put(name, ns) != null) {
                         throw new RigConfigurationException("training config: fixed_inputs_ns: '" + name
                                 + "' is the input the trace delays drive; fix a different input");
@@ -221,11 +221,11 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
 
         private List<OptionalDouble> delayTargets(double d) {
             int channels = rig.channels().size();
-            if (!config.targetMode.equals("absolute")) {
+            if (config.task().targetMode() != TrainingConfig.TargetMode.ABSOLUTE) {
                 return Collections.nCopies(channels, OptionalDouble.empty());
             }
-            List<Double> t = config.targetsNs.get(TrainingConfig.key(d));
-            List<String> order = config.targetChannels.isEmpty() ? rig.channels().stream().map(ChannelSpec::name).toList() : config.targetChannels;
+            List<Double> t = config.task().targetsNs().get(TrainingConfig.key(d));
+            List<String> order = config.task().targetChannels().isEmpty() ? rig.channels().stream().map(ChannelSpec::name).toList() : config.task().targetChannels();
             if (t == null || t.size() != order.size()) {
                 throw new RigConfigurationException("training config: targets: delay " + TrainingConfig.key(d)
                         + " needs " + order.size() + " target times (one per channel), got " + (t == null ? "none" : t.size()));
@@ -251,7 +251,7 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
         private List<OptionalInt> expectedCounts(int channels) {
             List<OptionalInt> counts = new ArrayList<>();
             for (int c = 0; c < channels; c++) {
-                counts.add(config.expectedCounts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(config.expectedCounts.get(c)));
+                counts.add(config.task().expectedCounts().isEmpty() ? OptionalInt.empty() : OptionalInt.of(config.task().expectedCounts().get(c)));
             }
             return counts;
         }

@@ -17,8 +17,8 @@ package org.tileloop.train;
  */
 public final class UpdateRule {
 
-    private final String kind;
-    private final String schedule;
+    private final TrainingConfig.Optimizer kind;
+    private final TrainingConfig.LrSchedule schedule;
     private final double stepSize;
     private final double decay;
     private final int stepEvery;
@@ -33,7 +33,7 @@ public final class UpdateRule {
     private double[] m;
     private double[] v;
 
-    public UpdateRule(String kind, String schedule, double stepSize, double decay, int stepEvery, double maxStep,
+    public UpdateRule(TrainingConfig.Optimizer kind, TrainingConfig.LrSchedule schedule, double stepSize, double decay, int stepEvery, double maxStep,
                       double clipValue, double clipNorm, double beta1, double beta2, double epsilon) {
         this.kind = kind;
         this.schedule = schedule;
@@ -57,10 +57,10 @@ public final class UpdateRule {
 
     public double rate(int k) {
         return switch (schedule) {
-            case "exponential" -> stepSize * Math.pow(decay, k);
-            case "step" -> stepSize * Math.pow(decay, Math.floor((double) k / stepEvery));
-            case "spall" -> stepSize / Math.pow(k + 1 + spallA, spallAlpha);
-            default -> stepSize / (1 + decay * k);
+            case EXPONENTIAL -> stepSize * Math.pow(decay, k);
+            case STEP -> stepSize * Math.pow(decay, Math.floor((double) k / stepEvery));
+            case SPALL -> stepSize / Math.pow(k + 1 + spallA, spallAlpha);
+            case INVERSE -> stepSize / (1 + decay * k);
         };
     }
 
@@ -86,12 +86,12 @@ public final class UpdateRule {
         double lr = rate(k);
         double[] s = new double[n];
         switch (kind) {
-            case "sgd" -> {
+            case SGD -> {
                 for (int i = 0; i < n; i++) {
                     s[i] = -lr * g[i];
                 }
             }
-            case "momentum" -> {
+            case MOMENTUM -> {
                 if (m == null) {
                     m = new double[n];
                 }
@@ -100,7 +100,7 @@ public final class UpdateRule {
                     s[i] = -lr * m[i];
                 }
             }
-            case "adam" -> {
+            case ADAM -> {
                 if (m == null) {
                     m = new double[n];
                     v = new double[n];
@@ -113,11 +113,12 @@ public final class UpdateRule {
                     s[i] = -lr * mh / (Math.sqrt(vh) + epsilon);
                 }
             }
-            default -> {
+            case NORMALIZED -> {
                 for (int i = 0; i < n; i++) {
                     s[i] = norm > 0 ? -lr * g[i] / norm : 0;
                 }
             }
+            case GAUSS_NEWTON, CMAES, BOBYQA, NELDER_MEAD -> throw new IllegalStateException(kind.wire() + " does not step by a gradient rule");
         }
         double[] next = u.clone();
         for (int i = 0; i < n; i++) {

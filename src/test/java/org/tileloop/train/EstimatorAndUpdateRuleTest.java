@@ -63,7 +63,7 @@ class EstimatorAndUpdateRuleTest {
 
     @Test
     void adamMatchesHandComputedFirstSteps() {
-        UpdateRule adam = new UpdateRule("adam", "inverse", 0.1, 0, 10, 1, 0, 0, 0.9, 0.999, 1e-8);
+        UpdateRule adam = new UpdateRule(TrainingConfig.Optimizer.ADAM, TrainingConfig.LrSchedule.INVERSE, 0.1, 0, 10, 1, 0, 0, 0.9, 0.999, 1e-8);
         double[] step = new double[1];
         double[] u = adam.apply(new double[] {0.5}, new double[] {2.0}, 0, step);
         // m = 0.2, v = 0.004; m̂ = 2, v̂ = 4: step = −0.1 · 2 / 2 = −0.1
@@ -74,7 +74,7 @@ class EstimatorAndUpdateRuleTest {
         double v = 0.999 * 0.004 + 0.001 * 1;
         double expected = -0.1 * (m / (1 - 0.81)) / (Math.sqrt(v / (1 - 0.999 * 0.999)) + 1e-8);
         assertEquals(expected, step[0], 1e-9);
-        UpdateRule resumed = new UpdateRule("adam", "inverse", 0.1, 0, 10, 1, 0, 0, 0.9, 0.999, 1e-8);
+        UpdateRule resumed = new UpdateRule(TrainingConfig.Optimizer.ADAM, TrainingConfig.LrSchedule.INVERSE, 0.1, 0, 10, 1, 0, 0, 0.9, 0.999, 1e-8);
         resumed.restore(adam.state());
         double[] s1 = new double[1];
         double[] s2 = new double[1];
@@ -85,21 +85,21 @@ class EstimatorAndUpdateRuleTest {
 
     @Test
     void momentumClippingAndSchedules() {
-        UpdateRule mom = new UpdateRule("momentum", "inverse", 0.1, 0, 10, 1, 0, 0, 0.5, 0.999, 1e-8);
+        UpdateRule mom = new UpdateRule(TrainingConfig.Optimizer.MOMENTUM, TrainingConfig.LrSchedule.INVERSE, 0.1, 0, 10, 1, 0, 0, 0.5, 0.999, 1e-8);
         double[] step = new double[1];
         mom.apply(new double[] {0.5}, new double[] {1.0}, 0, step);
         assertEquals(-0.1, step[0], 1e-12);
         mom.apply(new double[] {0.5}, new double[] {1.0}, 1, step);
         assertEquals(-0.15, step[0], 1e-12, "v = 0.5·1 + 1");
-        UpdateRule clipped = new UpdateRule("sgd", "inverse", 1, 0, 10, 1, 0.2, 0, 0.9, 0.999, 1e-8);
+        UpdateRule clipped = new UpdateRule(TrainingConfig.Optimizer.SGD, TrainingConfig.LrSchedule.INVERSE, 1, 0, 10, 1, 0.2, 0, 0.9, 0.999, 1e-8);
         clipped.apply(new double[] {0.5, 0.5}, new double[] {5, -0.1}, 0, step = new double[2]);
         assertArrayEquals(new double[] {-0.2, 0.1}, step, 1e-12, "value clipping at 0.2");
-        UpdateRule norm = new UpdateRule("sgd", "inverse", 1, 0, 10, 1, 0, 0.5, 0.9, 0.999, 1e-8);
+        UpdateRule norm = new UpdateRule(TrainingConfig.Optimizer.SGD, TrainingConfig.LrSchedule.INVERSE, 1, 0, 10, 1, 0, 0.5, 0.9, 0.999, 1e-8);
         norm.apply(new double[] {0.5, 0.5}, new double[] {3, 4}, 0, step);
         assertArrayEquals(new double[] {-0.3, -0.4}, step, 1e-12, "norm clipping to 0.5");
-        assertEquals(0.1 * 0.9 * 0.9, new UpdateRule("sgd", "exponential", 0.1, 0.9, 10, 1, 0, 0, 0.9, 0.999, 1e-8).rate(2), 1e-15);
-        assertEquals(0.1 * 0.5, new UpdateRule("sgd", "step", 0.1, 0.5, 10, 1, 0, 0, 0.9, 0.999, 1e-8).rate(15), 1e-15);
-        assertEquals(0.2 / Math.pow(3 + 2, 0.602), new UpdateRule("sgd", "spall", 0.2, 0, 10, 1, 0, 0, 0.9, 0.999, 1e-8)
+        assertEquals(0.1 * 0.9 * 0.9, new UpdateRule(TrainingConfig.Optimizer.SGD, TrainingConfig.LrSchedule.EXPONENTIAL, 0.1, 0.9, 10, 1, 0, 0, 0.9, 0.999, 1e-8).rate(2), 1e-15);
+        assertEquals(0.1 * 0.5, new UpdateRule(TrainingConfig.Optimizer.SGD, TrainingConfig.LrSchedule.STEP, 0.1, 0.5, 10, 1, 0, 0, 0.9, 0.999, 1e-8).rate(15), 1e-15);
+        assertEquals(0.2 / Math.pow(3 + 2, 0.602), new UpdateRule(TrainingConfig.Optimizer.SGD, TrainingConfig.LrSchedule.SPALL, 0.2, 0, 10, 1, 0, 0, 0.9, 0.999, 1e-8)
                 .withSpallGains(2, 0.602).rate(2), 1e-15);
         assertNotEquals(0, step[0]);
     }
@@ -108,7 +108,7 @@ class EstimatorAndUpdateRuleTest {
     void spsaWithMomentumDescendsTheBowl() {
         double[] u = {0.9, 0.1, 0.8};
         Spsa spsa = new Spsa(0.05, 0.101, 1, 11);
-        UpdateRule rule = new UpdateRule("momentum", "spall", 0.05, 0, 10, 0.1, 0, 0, 0.5, 0.999, 1e-8).withSpallGains(2, 0.602);
+        UpdateRule rule = new UpdateRule(TrainingConfig.Optimizer.MOMENTUM, TrainingConfig.LrSchedule.SPALL, 0.05, 0, 10, 0.1, 0, 0, 0.5, 0.999, 1e-8).withSpallGains(2, 0.602);
         double start = bowl(u);
         double[] step = new double[3];
         for (int k = 0; k < 60; k++) {

@@ -54,7 +54,7 @@ class FiniteDifferenceTest {
 
     @Test
     void stepIsNormalisedCappedAndStaysInBounds() {
-        UpdateRule rule = new UpdateRule("normalized", "inverse", 0.1, 0.5, 10, 0.08, 0, 0, 0.9, 0.999, 1e-8);
+        UpdateRule rule = new UpdateRule(TrainingConfig.Optimizer.NORMALIZED, TrainingConfig.LrSchedule.INVERSE, 0.1, 0.5, 10, 0.08, 0, 0, 0.9, 0.999, 1e-8);
         double[] step = new double[2];
         double[] next = rule.apply(new double[] {0.5, 0.03}, new double[] {3, 4}, 0, step);
         // normalised direction (-0.6, -0.8) * 0.1 -> (-0.06, -0.08); the second hits 0

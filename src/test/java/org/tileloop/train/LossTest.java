@@ -105,7 +105,8 @@ class LossTest {
     }
 
     static LossSettings classification(String kind) {
-        return new LossSettings(1, 1, 25, 1, 1, List.of(), 0, 0, kind, 1, 0.5, 0.2);
+        return new LossSettings(1, 1, 25, 1, 1, List.of(), 0, 0, TrainingConfig.ClassLoss.valueOf(kind.toUpperCase(java.util.Locale.ROOT)), 1, 0.5,
+                0.2);
     }
 
     @Test

@@ -26,8 +26,8 @@ class TrainerTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
     /** The sim-tile4-like task on the fake rig: targets are the rig's response at r_fb 4000, iin_amp 1.5. */
-    static TrainingConfig config(Consumer<TrainingConfig> change) {
-        TrainingConfig c = new TrainingConfig();
+    static TrainingConfig config(Consumer<TrainingConfigBuilder> change) {
+        TrainingConfigBuilder c = new TrainingConfigBuilder();
         c.trainDelaysNs = List.of(4.0, 6.0);
         c.holdoutDelaysNs = List.of(5.0);
         Map<String, List<Double>> targets = new LinkedHashMap<>();
@@ -38,9 +38,9 @@ class TrainerTest {
         c.targetsNs = targets;
         c.iterations = 8;
         change.accept(c);
-        c.check("test config");
-        c.checkAgainst(RecordingRig.DESCRIPTION, "test config");
-        return c;
+        TrainingConfig built = c.build("test config");
+        built.checkAgainst(RecordingRig.DESCRIPTION, "test config");
+        return built;
     }
 
     record Run(List<Iteration> iterations, Checkpoint end) {

@@ -22,12 +22,12 @@ class TrainingConfigTest {
         Files.writeString(dir.resolve("t.csv"), "delay_ns,n1,n0,n2,n3\n4.5,6.2,5.8,6.6,7.0\n9.0,10.7,10.3,,11.5\n");
         Files.writeString(dir.resolve("c.yaml"), "targets_csv: t.csv\n");
         TrainingConfig c = TrainingConfig.load(dir.resolve("c.yaml"));
-        assertEquals(List.of("n1", "n0", "n2", "n3"), c.targetChannels);
-        assertEquals(List.of(6.2, 5.8, 6.6, 7.0), c.targetsNs.get("4.5"));
-        assertEquals(Arrays.asList(10.7, 10.3, null, 11.5), c.targetsNs.get("9"));
+        assertEquals(List.of("n1", "n0", "n2", "n3"), c.task().targetChannels());
+        assertEquals(List.of(6.2, 5.8, 6.6, 7.0), c.task().targetsNs().get("4.5"));
+        assertEquals(Arrays.asList(10.7, 10.3, null, 11.5), c.task().targetsNs().get("9"));
         TrainingConfig again = TrainingConfig.fromMap(c.asMap(), "manifest");
-        assertEquals(c.targetsNs, again.targetsNs);
-        assertEquals(c.targetChannels, again.targetChannels);
+        assertEquals(c.task().targetsNs(), again.task().targetsNs());
+        assertEquals(c.task().targetChannels(), again.task().targetChannels());
     }
 
     @Test
