@@ -708,7 +708,7 @@ public final class Trainer {
                 out.append(CsvRows.row(Integer.toString(k), trace.split(), f(trace.stimulus().delayNs()), ch.name(),
                         target.isPresent() ? f(target.getAsDouble()) : "", first.map(x -> f(x.rawNs())).orElse(""),
                         first.map(x -> f(x.calibratedNs())).orElse(""), first.map(x -> x.calibrationId()).orElse(""),
-                        results.get(t).fullWindow() ? Integer.toString(ch.spikeCount()) : "",
+                        ch.spikeCount().isPresent() ? Integer.toString(ch.spikeCount().getAsInt()) : "",
                         expected.isPresent() ? Integer.toString(expected.getAsInt()) : "",
                         target.isPresent() && first.isPresent() ? f(first.get().calibratedNs() - target.getAsDouble()) : "",
                         trace.pattern()));
