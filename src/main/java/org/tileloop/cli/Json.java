@@ -37,7 +37,7 @@ final class Json {
                 ch.putNull("first_spike_raw_ns");
                 ch.putNull("calibration_id");
             }
-            ch.put("spike_count", c.spikeCount());
+            ch.put("spike_count", c.spikeCount().isPresent() ? c.spikeCount().getAsInt() : null);
             ArrayNode times = ch.putArray("spike_times_ns");
             ArrayNode raw = ch.putArray("spike_times_raw_ns");
             for (Timing t : c.spikes()) {

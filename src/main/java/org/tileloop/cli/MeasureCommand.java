@@ -69,10 +69,11 @@ final class MeasureCommand implements Callable<Integer> {
             for (ChannelResult c : r.channels()) {
                 String first = c.firstSpike().map(t -> String.format(java.util.Locale.ROOT, "%.4f/%.4f", t.calibratedNs(), t.rawNs()))
                         .orElse("-");
-                out.printf(" %24s", first + " (" + c.spikeCount() + ")");
+                out.printf(" %24s", first + " (" + (c.spikeCount().isPresent() ? c.spikeCount().getAsInt() : "-") + ")");
             }
             out.printf(" %10s%n", r.energyPj().isPresent() ? String.format(java.util.Locale.ROOT, "%.3f", r.energyPj().getAsDouble()) : "-");
         }
-        out.printf("times: calibrated/raw (calibration %s); (n) = spike count in the window%n", rig.calibration().id());
+        out.printf("times: calibrated/raw (calibration %s); (n) = spike count in the window, (-) when unknown%n",
+                rig.calibration().id());
     }
 }

@@ -573,7 +573,7 @@ public final class Daemon implements AutoCloseable {
             } else {
                 cn.putNull("first_spike_ns");
             }
-            cn.put("spike_count", ch.spikeCount());
+            cn.put("spike_count", ch.spikeCount().isPresent() ? ch.spikeCount().getAsInt() : null);
             if (trace != null && trace.targetsNs().get(c).isPresent()) {
                 cn.put("target_ns", trace.targetsNs().get(c).getAsDouble());
             }

@@ -75,7 +75,7 @@ final class CsvLayout {
                 out.append(CsvRows.row(k, m.trace().split(), f(m.trace().stimulus().delayNs()), ch.name(),
                         optional(target), first.map(x -> f(x.rawNs())).orElse(""), first.map(x -> f(x.calibratedNs())).orElse(""),
                         first.map(x -> x.calibrationId()).orElse(""),
-                        m.result().fullWindow() ? Integer.toString(ch.spikeCount()) : "",
+                        ch.spikeCount().isPresent() ? Integer.toString(ch.spikeCount().getAsInt()) : "",
                         expected.isPresent() ? Integer.toString(expected.getAsInt()) : "",
                         target.isPresent() && first.isPresent() ? f(first.get().calibratedNs() - target.getAsDouble()) : "",
                         m.trace().pattern()));

@@ -5,6 +5,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.tileloop.rig.ChannelResult;
+import org.tileloop.rig.MeasurementException;
+import org.tileloop.rig.Numbers;
+import org.tileloop.rig.SpikeCounts;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.Timing;
 
@@ -15,7 +18,8 @@ import org.tileloop.rig.Timing;
  * <li>timing: mean over (trace, channel) pairs that have a target and a spike of
  *     (calibrated first spike − target)², ns²;</li>
  * <li>missing: {@code missingPenalty} × missing spikes (target present, no spike) per trace;</li>
- * <li>count: mean over traces of Σ |spike count − expected count| over channels with an expected count;</li>
+ * <li>count: mean over traces of Σ |spike count − expected count| over channels with an expected count,
+ *     using each channel's true count (which may exceed its timed spikes);</li>
  * <li>order: mean over traces of Σ over required pairs (a before b) of
  *     max(0, t_a + margin − t_b)², ns²; pairs with a missing spike are left to the missing term;</li>
  * <li>energy: mean energy per trace / reference energy, times the scheduled energy weight.</li>
@@ -29,6 +33,10 @@ public final class Loss {
         this.settings = settings;
     }
 
+    /**
+     * @throws MeasurementException the count term is on (count weight ≠ 0, a trace expects counts)
+     *                              but a result's spike counts are {@link SpikeCounts#TRUNCATED}
+     */
     public LossTerms evaluate(List<Trace> traces, List<StimulusResult> results, double energyWeight) {
         if (traces.size() != results.size()) {
             throw new IllegalArgumentException(traces.size() + " traces but " + results.size() + " results");
@@ -46,6 +54,7 @@ public final class Loss {
         for (int t = 0; t < traces.size(); t++) {
             Trace trace = traces.get(t);
             List<ChannelResult> channels = results.get(t).channels();
+            boolean countsKnown = results.get(t).spikeCounts() == SpikeCounts.COMPLETE;
             for (int c = 0; c < channels.size(); c++) {
                 OptionalDouble target = trace.targetsNs().get(c);
                 Optional<Timing> first = channels.get(c).firstSpike();
@@ -59,8 +68,12 @@ public final class Loss {
                     }
                 }
                 OptionalInt expected = trace.expectedCounts().get(c);
-                if (expected.isPresent()) {
-                    count += Math.abs(channels.get(c).spikeCount() - expected.getAsInt());
+                if (expected.isPresent() && settings.countWeight() != 0) {
+                    if (!countsKnown) {
+                        throw new MeasurementException("the count loss needs spike counts, but the measurement of the trace at "
+                                + Numbers.plain(trace.stimulus().delayNs()) + " ns stopped after the first spikes (counts unknown)");
+                    }
+                    count += Math.abs(channels.get(c).spikeCount().getAsInt() - expected.getAsInt());
                 }
             }
             for (int[] pair : settings.orderPairs()) {

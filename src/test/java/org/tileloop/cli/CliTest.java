@@ -14,6 +14,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tileloop.rig.IdentityCalibration;
+import org.tileloop.rig.Probe;
+import org.tileloop.rig.Stimulus;
+import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.spice.Ngspice;
+import org.tileloop.rig.spice.SpiceRig;
 import picocli.CommandLine;
 
 class CliTest {
@@ -110,6 +118,36 @@ class CliTest {
                 assertEquals(first, n.get("spike_times_ns").get(0).asDouble());
             }
         }
+    }
+
+    @Test
+    void measureReportsTheFullWindowSpikeCountInJsonAndTable() throws Exception {
+        RigFile file = RigFileLoader.load(Path.of("rigs/sim-tile4.yaml"));
+        List<Stimulus> stimuli = List.of(Stimulus.delay(file.description(), 4.5), Stimulus.delay(file.description(), 9.0));
+        List<StimulusResult> full;
+        try (SpiceRig rig = new SpiceRig(file.description(), file.simulator().orElseThrow(), IdentityCalibration.INSTANCE,
+                Ngspice.locate())) {
+            full = rig.measure(stimuli.stream().map(s -> new Probe(file.description().defaults(), s, Probe.Window.FULL)).toList());
+        }
+        Run json = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5,9.0", "--json");
+        assertEquals(0, json.exit(), json.err());
+        Run table = run("measure", "--rig", "rigs/sim-tile4.yaml", "--delays", "4.5,9.0");
+        assertEquals(0, table.exit(), table.err());
+        List<String> rows = table.out().lines().skip(1).limit(2).toList();
+        int more = 0;
+        for (int i = 0; i < 2; i++) {
+            JsonNode ch = Json.MAPPER.readTree(json.out().lines().toList().get(i)).get("channels");
+            List<String> printed = java.util.regex.Pattern.compile("\\((\\d+|-)\\)").matcher(rows.get(i)).results()
+                    .map(m -> m.group(1)).toList();
+            for (int c = 0; c < 4; c++) {
+                int count = full.get(i).channels().get(c).spikeCount().orElseThrow();
+                assertTrue(count >= 1);
+                assertEquals(count, ch.get(c).get("spike_count").asInt(), "delay " + stimuli.get(i).delayNs() + " n" + c);
+                assertEquals(Integer.toString(count), printed.get(c), rows.get(i));
+                more += count > 1 ? 1 : 0;
+            }
+        }
+        assertTrue(more > 0, "some channel fires more than once, so a first-spikes count would differ");
     }
 
     @Test

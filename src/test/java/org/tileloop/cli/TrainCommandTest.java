@@ -47,6 +47,12 @@ class TrainCommandTest {
         return Double.parseDouble(rows.get(row).split(",", -1)[c]);
     }
 
+    static String cell(List<String> rows, int row, String name) {
+        int c = List.of(rows.get(0).split(",", -1)).indexOf(name);
+        assertTrue(c >= 0, name + " not in " + rows.get(0));
+        return rows.get(row).split(",", -1)[c];
+    }
+
     /** Byte-identical artifacts, apart from iterations.csv's wall-clock {@code time} column (checked to be ISO-8601 UTC). */
     static void assertSameArtifacts(Path expected, Path actual) throws Exception {
         for (String f : ARTIFACTS) {
@@ -78,6 +84,9 @@ class TrainCommandTest {
         org.tileloop.CsvCheck.rectangular(reference.resolve("traces.csv"));
         List<String> traces = Files.readAllLines(reference.resolve("traces.csv"));
         assertEquals(1 + 7 * 6 * 4, traces.size(), "iteration x (3 train + 3 holdout) x 4 channels");
+        for (int row = 1; row < traces.size(); row++) {
+            assertEquals("", cell(traces, row, "spike_count"), "first-spike measurements leave the count empty: " + traces.get(row));
+        }
         JsonNode manifest = Json.MAPPER.readTree(reference.resolve("manifest.json").toFile());
         assertEquals("completed", manifest.get("status").asText());
         assertEquals(6 * (4 * 3 + 3) + 6, manifest.get("measurements").asInt(), "forward differences: 4 points x 3 traces + holdout");
@@ -172,10 +181,22 @@ class TrainCommandTest {
                 "--iterations", "1", "--out", dir.resolve("count").toString());
         assertEquals(0, c.exit(), c.err());
         List<String> count = Files.readAllLines(dir.resolve("count/latest/iterations.csv"));
+        List<String> countTraces = Files.readAllLines(dir.resolve("count/latest/traces.csv"));
         for (int row = 1; row < count.size(); row++) {
             assertTrue(column(count, row, "count_train_ns2") > 20, count.get(row));
             assertTrue(column(count, row, "count_holdout_ns2") > 20, count.get(row));
             assertTrue(column(count, row, "pct_count") > 90, count.get(row));
+            double sum = 0;
+            int traces = 0;
+            for (int t = 1; t < countTraces.size(); t++) {
+                if (cell(countTraces, t, "iteration").equals(cell(count, row, "iteration"))
+                        && cell(countTraces, t, "split").equals("train")) {
+                    sum += Math.abs(Integer.parseInt(cell(countTraces, t, "spike_count")) - 12);
+                    traces++;
+                }
+            }
+            assertEquals(3 * 4, traces, "3 train traces x 4 channels");
+            assertEquals(column(count, row, "count_train_ns2"), sum / 3, 1e-6, "the loss counts what traces.csv reports");
         }
         CliTest.Run o = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-order-stress.yaml",
                 "--iterations", "2", "--out", dir.resolve("order").toString());

@@ -23,7 +23,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tileloop.cli.Main;
+import org.tileloop.rig.IdentityCalibration;
+import org.tileloop.rig.Probe;
 import org.tileloop.rig.RigUnavailableException;
+import org.tileloop.rig.Stimulus;
+import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.spice.Ngspice;
+import org.tileloop.rig.spice.SpiceRig;
 import org.tileloop.run.TrainingRun;
 import org.tileloop.telemetry.BrokerSettings;
 import org.tileloop.telemetry.Topics;
@@ -199,9 +207,33 @@ class DaemonTelemetryTest {
                 JsonNode b = m.body();
                 JsonNode ch = b.get("channels").get(0);
                 assertTrue(ch.has("first_spike_raw_ns") && ch.has("first_spike_ns") && ch.has("calibration_id"), b.toString());
+                assertTrue(ch.has("spike_count") && ch.get("spike_count").isNull(), "first-spike training: count unknown: " + b);
                 timings.add(b.get("iteration").asInt() + "/" + b.get("split").asText() + "/" + b.get("delay_ns").asDouble());
             });
             assertEquals(11 * 6, timings.size(), "every measured trace of every iteration");
+        }
+    }
+
+    @Test
+    void aMeasureJobPublishesTheFullWindowSpikeCounts() throws Exception {
+        RigFile file = RigFileLoader.load(Path.of("rigs/sim-tile4.yaml"));
+        StimulusResult full;
+        try (SpiceRig rig = new SpiceRig(file.description(), file.simulator().orElseThrow(), IdentityCalibration.INSTANCE,
+                Ngspice.locate())) {
+            full = rig.measure(List.of(new Probe(file.description().defaults(), Stimulus.delay(file.description(), 4.5),
+                    Probe.Window.FULL))).get(0);
+        }
+        try (Inbox inbox = new Inbox("test-monitor-measure", false); Daemon d = daemon("measure")) {
+            ObjectNode reply = MqttRequester.request(as("operator"), HOST,
+                    command("{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}"), 20);
+            assertTrue(reply.get("ok").asBoolean(), reply.toString());
+            inbox.await("/rig/sim-tile4/timing", l -> !l.isEmpty(), 60);
+            JsonNode channels = inbox.on("/rig/sim-tile4/timing").get(0).body().get("channels");
+            for (int c = 0; c < 4; c++) {
+                int count = full.channels().get(c).spikeCount().orElseThrow();
+                assertTrue(channels.get(c).get("spike_count").isInt(), channels.toString());
+                assertEquals(count, channels.get(c).get("spike_count").asInt(), "n" + c + ": " + channels);
+            }
         }
     }
 

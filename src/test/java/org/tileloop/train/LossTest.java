@@ -2,6 +2,7 @@ package org.tileloop.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.ChannelResult;
+import org.tileloop.rig.MeasurementException;
+import org.tileloop.rig.SpikeCounts;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.Timing;
@@ -29,7 +32,7 @@ class LossTest {
                     spikes.add(IdentityCalibration.INSTANCE.apply("n" + c, firstNs[c] + k));
                 }
             }
-            channels.add(new ChannelResult("n" + c, spikes));
+            channels.add(ChannelResult.counted("n" + c, spikes));
         }
         return new StimulusResult(S, channels, java.util.OptionalDouble.of(energyPj));
     }
@@ -133,5 +136,37 @@ class LossTest {
         assertEquals(0.01, new Loss(classification("hinge")).evaluate(List.of(labelled(0)), List.of(r), 0).classification(), 1e-12);
         assertEquals(0.5, Loss.accuracy(List.of(labelled(0), labelled(2)), List.of(r, r)), 1e-12);
         assertEquals(Double.NaN, Loss.accuracy(List.of(trace(1, 2, 3)), List.of(r)));
+    }
+
+    @Test
+    void theCountTermUsesTheTrueCountNotTheTimedSpikes() {
+        // a bench controller counted 13 spikes on n0 but kept 8 timestamps; n1 fired twice
+        List<Timing> eight = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            eight.add(IdentityCalibration.INSTANCE.apply("n0", 5 + k));
+        }
+        List<Timing> two = List.of(IdentityCalibration.INSTANCE.apply("n1", 6), IdentityCalibration.INSTANCE.apply("n1", 7));
+        StimulusResult r = new StimulusResult(S, List.of(new ChannelResult("n0", eight, OptionalInt.of(13)),
+                ChannelResult.counted("n1", two)), OptionalDouble.of(1), SpikeCounts.COMPLETE);
+        Trace expects = new Trace(Trace.TRAIN, S, List.of(OptionalDouble.empty(), OptionalDouble.empty()),
+                List.of(OptionalInt.of(12), OptionalInt.of(2)));
+        assertEquals(1.0, new Loss(settings(List.of(), 0)).evaluate(List.of(expects), List.of(r), 0).count(), 1e-12,
+                "|13 - 12| + |2 - 2|, not |8 - 12|");
+    }
+
+    @Test
+    void truncatedCountsFailTheCountTermButNotTheOthers() {
+        StimulusResult truncated = new StimulusResult(S, List.of(
+                ChannelResult.uncounted("n0", List.of(IdentityCalibration.INSTANCE.apply("n0", 5.5))),
+                ChannelResult.uncounted("n1", List.of())), OptionalDouble.empty(), SpikeCounts.TRUNCATED);
+        MeasurementException e = assertThrows(MeasurementException.class,
+                () -> new Loss(settings(List.of(), 0)).evaluate(List.of(trace(5, 6)), List.of(truncated), 0));
+        assertEquals("the count loss needs spike counts, but the measurement of the trace at 4.5 ns stopped after the first spikes"
+                + " (counts unknown)", e.getMessage());
+        LossSettings noCount = new LossSettings(1, 1, 25, 0, 1, List.of(), 0, 10);
+        LossTerms t = new Loss(noCount).evaluate(List.of(trace(5, 6)), List.of(truncated), 0);
+        assertEquals(0.25, t.timing(), 1e-12);
+        assertEquals(25, t.missing(), 1e-12);
+        assertEquals(0, t.count());
     }
 }

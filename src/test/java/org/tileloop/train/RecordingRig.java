@@ -13,6 +13,7 @@ import org.tileloop.rig.Probe;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigKind;
+import org.tileloop.rig.SpikeCounts;
 import org.tileloop.rig.StimulusResult;
 
 /**
@@ -51,11 +52,13 @@ final class RecordingRig implements Rig {
         for (Probe p : batch) {
             double[] t = firstSpikesNs(p.stimulus().delayNs(), p.parameters().get("r_fb"), p.parameters().get("iin_amp"));
             List<ChannelResult> channels = new ArrayList<>();
+            boolean full = p.window() == Probe.Window.FULL;
             for (int c = 0; c < t.length; c++) {
                 String name = DESCRIPTION.channels().get(c).name();
-                channels.add(new ChannelResult(name, List.of(calibration.apply(name, t[c]))));
+                List<org.tileloop.rig.Timing> spikes = List.of(calibration.apply(name, t[c]));
+                channels.add(full ? ChannelResult.counted(name, spikes) : ChannelResult.uncounted(name, spikes));
             }
-            out.add(new StimulusResult(p.stimulus(), channels, OptionalDouble.empty(), p.window() == Probe.Window.FULL));
+            out.add(new StimulusResult(p.stimulus(), channels, OptionalDouble.empty(), full ? SpikeCounts.COMPLETE : SpikeCounts.TRUNCATED));
         }
         return out;
     }

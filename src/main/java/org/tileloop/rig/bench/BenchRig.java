@@ -1,21 +1,16 @@
 package org.tileloop.rig.bench;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tileloop.rig.Calibration;
-import org.tileloop.rig.ChannelResult;
-import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.InputSpec;
-import org.tileloop.rig.MeasurementException;
 import org.tileloop.rig.Numbers;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
@@ -25,7 +20,6 @@ import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigUnavailableException;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
-import org.tileloop.rig.Timing;
 
 /**
  * A physical tile behind a bench controller (drivers/protocol.md) plus host GPIO lines.
@@ -37,6 +31,9 @@ import org.tileloop.rig.Timing;
  * with the same sequence number (the controller replays, never re-fires); a vanished device is
  * reopened, handshaken and the unfinished batch fired again. An interlock trip switches the drive
  * off and throws {@link InterlockException}. Calls are serialised.
+ *
+ * <p>The controller measures the whole window: every result has complete spike counts, each the
+ * controller's own count, which may exceed the {@code max_spikes} timestamps it keeps.
  */
 public final class BenchRig extends org.tileloop.rig.AbstractRig {
 
@@ -48,8 +45,7 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
     private final GpioLines gpio;
     private final Handshake handshake;
     private final int[] paramIndex;
-    private final int[] channelIndex;
-    private final Map<String, Integer> inputIndex = new LinkedHashMap<>();
+    private final BenchPayloads payloads;
     private BenchClient client;
     private int[] deviceCodes;
     private boolean armed;
@@ -68,7 +64,7 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
         try {
             this.handshake = connect(true);
             this.paramIndex = mapParameters();
-            this.channelIndex = new int[description.channels().size()];
+            int[] channelIndex = new int[description.channels().size()];
             for (int c = 0; c < channelIndex.length; c++) {
                 String name = description.channels().get(c).name();
                 channelIndex[c] = handshake.channels().indexOf(name);
@@ -76,6 +72,7 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
                     throw refuse("channels: '" + name + "' is not a channel of the controller (has " + handshake.channels() + ")");
                 }
             }
+            Map<String, Integer> inputIndex = new LinkedHashMap<>();
             for (InputSpec in : description.inputs()) {
                 int i = handshake.inputs().indexOf(in.name());
                 if (i < 0) {
@@ -83,6 +80,7 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
                 }
                 inputIndex.put(in.name(), i);
             }
+            this.payloads = new BenchPayloads(handshake, channelIndex, inputIndex);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -194,37 +192,17 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
             throw new RigConfigurationException("rig " + description.id() + ": reference delay " + Numbers.plain(delayNs)
                     + " ns is outside the controller's window [0, " + Numbers.plain(handshake.windowPs() / 1000.0) + "] ns");
         }
-        int mask = 0;
-        for (int c : channelIndex) {
-            mask |= 1 << c;
-        }
-        byte[] payload = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).put((byte) mask)
-                .putInt((int) Math.round(delayNs * 1000)).array();
+        byte[] payload = payloads.refPulse(delayNs);
         while (true) {
             try {
                 if (client == null) {
                     reconnects++;
                     connect(false);
                 }
-                ByteBuffer r = client.request(Frame.REF_PULSE, payload, 0);
-                int n = r.get() & 0xFF;
-                long[] ts = new long[n];
-                for (int c = 0; c < n; c++) {
-                    ts[c] = r.getInt() & 0xFFFFFFFFL;
-                }
-                List<Double> raw = new ArrayList<>();
-                for (int c : channelIndex) {
-                    if (c >= n || ts[c] == 0xFFFFFFFFL) {
-                        throw new MeasurementException("bench REF_PULSE reply lacks channel " + handshake.channels().get(c));
-                    }
-                    raw.add(ts[c] * handshake.timingLsbPs() / 1000.0);
-                }
-                return raw;
+                return payloads.reference(client.request(Frame.REF_PULSE, payload, 0));
             } catch (BenchClient.LinkLostException e) {
                 LOG.warn("bench {}: {}", handshake.boardId(), e.getMessage());
                 dropLink();
-            } catch (java.nio.BufferUnderflowException e) {
-                throw new MeasurementException("bench REF_PULSE reply is truncated", e);
             }
         }
     }
@@ -284,12 +262,7 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
                     throw new InterlockException(interlockMessage(handshake.boardId()) + " (host interlock input)");
                 }
                 if (!Arrays.equals(codes, deviceCodes)) {
-                    ByteBuffer b = ByteBuffer.allocate(1 + 3 * codes.length).order(ByteOrder.LITTLE_ENDIAN);
-                    b.put((byte) codes.length);
-                    for (int k = 0; k < codes.length; k++) {
-                        b.put((byte) k).putShort((short) codes[k]);
-                    }
-                    client.request(Frame.SET_PARAMS, b.array(), 0);
+                    client.request(Frame.SET_PARAMS, BenchPayloads.setParams(codes), 0);
                     deviceCodes = codes.clone();
                 }
                 if (!armed) {
@@ -299,12 +272,11 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
                 }
                 int id = batchId = batchId % 0xFFFF + 1;
                 gpio.pulseTrigger();
-                client.request(Frame.FIRE_BATCH, firePayload(id, stimuli), stimuli.size() * 50);
+                client.request(Frame.FIRE_BATCH, payloads.fireBatch(id, stimuli), stimuli.size() * 50);
                 List<StimulusResult> results = new ArrayList<>();
                 for (int k = 0; k < stimuli.size(); k++) {
-                    ByteBuffer r = client.request(Frame.READ_RESULT, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-                            .putShort((short) id).putShort((short) k).array(), 0);
-                    results.add(result(stimuli.get(k), id, k, r));
+                    ByteBuffer r = client.request(Frame.READ_RESULT, BenchPayloads.readResult(id, k), 0);
+                    results.add(payloads.result(stimuli.get(k), id, k, r, calibration()));
                 }
                 return results;
             } catch (BenchClient.LinkLostException e) {
@@ -322,53 +294,6 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
                 }
                 throw e;
             }
-        }
-    }
-
-    private byte[] firePayload(int id, List<Stimulus> stimuli) {
-        ByteBuffer b = ByteBuffer.allocate(Frame.MAX_PAYLOAD).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) id).putShort((short) stimuli.size());
-        for (Stimulus s : stimuli) {
-            b.put((byte) s.inputDelaysNs().size());
-            s.inputDelaysNs().forEach((input, ns) -> b.put((byte) (int) inputIndex.get(input)).putInt((int) Math.round(ns * 1000)));
-        }
-        return Arrays.copyOf(b.array(), b.position());
-    }
-
-    private StimulusResult result(Stimulus stimulus, int id, int index, ByteBuffer r) {
-        try {
-            if ((r.getShort() & 0xFFFF) != id || (r.getShort() & 0xFFFF) != index) {
-                throw new MeasurementException("bench reply for the wrong batch or stimulus");
-            }
-            int flags = r.get() & 0xFF;
-            long energyFj = r.getInt() & 0xFFFFFFFFL;
-            int n = r.get() & 0xFF;
-            List<List<Timing>> perChannel = new ArrayList<>();
-            for (int c = 0; c < n; c++) {
-                int count = r.get() & 0xFF;
-                int stored = r.get() & 0xFF;
-                List<Timing> spikes = new ArrayList<>();
-                for (int k = 0; k < stored; k++) {
-                    double rawNs = (r.getInt() & 0xFFFFFFFFL) * handshake.timingLsbPs() / 1000.0;
-                    spikes.add(calibration().apply(handshake.channels().get(c), rawNs));
-                }
-                if (count > stored) {
-                    LOG.warn("bench {}: channel {} spiked {} times, the controller keeps the first {}", handshake.boardId(),
-                            handshake.channels().get(c), count, stored);
-                }
-                perChannel.add(spikes);
-            }
-            if (r.hasRemaining() || n != handshake.channels().size()) {
-                throw new MeasurementException("bench READ_RESULT reply is malformed");
-            }
-            List<ChannelResult> channels = new ArrayList<>();
-            for (int c = 0; c < channelIndex.length; c++) {
-                ChannelSpec spec = description.channels().get(c);
-                channels.add(new ChannelResult(spec.name(), perChannel.get(channelIndex[c])));
-            }
-            return new StimulusResult(stimulus, channels, (flags & 1) != 0 ? OptionalDouble.of(energyFj / 1000.0) : OptionalDouble.empty());
-        } catch (java.nio.BufferUnderflowException e) {
-            throw new MeasurementException("bench READ_RESULT reply is truncated", e);
         }
     }
 

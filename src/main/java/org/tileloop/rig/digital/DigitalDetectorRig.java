@@ -129,7 +129,7 @@ public final class DigitalDetectorRig extends org.tileloop.rig.AbstractRig {
         List<ChannelResult> channels = new ArrayList<>();
         for (int c = 0; c < n; c++) {
             ChannelSpec spec = description.channels().get(c);
-            channels.add(new ChannelResult(spec.name(), spikes.get(c)));
+            channels.add(ChannelResult.counted(spec.name(), spikes.get(c)));
         }
         return new StimulusResult(p.stimulus(), channels, OptionalDouble.of(ticks * n * settings.energyPerNeuronTickPj()));
     }

@@ -1,26 +1,20 @@
 package org.tileloop.rig.spice;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.tileloop.rig.Calibration;
-import org.tileloop.rig.ChannelResult;
-import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.MeasurementException;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Probe;
@@ -29,7 +23,6 @@ import org.tileloop.rig.RigException;
 import org.tileloop.rig.RigUnavailableException;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
-import org.tileloop.rig.Timing;
 import org.tileloop.rig.file.RigFileLoader;
 
 /**
@@ -41,16 +34,21 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
     private final RigDescription description;
     private final SpiceSettings settings;
     private final NetlistRenderer renderer;
+    private final ResultExtractor extractor;
     private final AtomicLong referenceCount = new AtomicLong();
     private final Ngspice ngspice;
     private final ExecutorService pool;
-    private final Path workDir;
+    private final NgspiceWorkers workers;
+    private final java.util.Map<String, Double> mismatchFactors;
+    /** First-spike runs write only the channel voltages. */
+    private final String channelVectors;
 
     public SpiceRig(RigDescription description, SpiceSettings settings, Calibration calibration, Ngspice ngspice) {
         super(calibration);
         this.description = description;
         this.settings = settings;
         this.renderer = NetlistRenderer.of(description, settings);
+        this.extractor = new ResultExtractor(description, settings, renderer);
         this.mismatchFactors = settings.mismatch().map(Mismatch::factors).orElse(java.util.Map.of());
         this.channelVectors = String.join(" ", description.channels().stream().map(c -> "v(" + c.node() + ")").toList());
         this.ngspice = ngspice;
@@ -60,13 +58,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
             t.setDaemon(true);
             return t;
         });
-        try {
-            Path shm = Path.of("/dev/shm");
-            this.workDir = Files.isDirectory(shm) && Files.isWritable(shm)
-                    ? Files.createTempDirectory(shm, "tileloop-spice-") : Files.createTempDirectory("tileloop-spice-");
-        } catch (IOException e) {
-            throw new RigUnavailableException("cannot create a working directory for ngspice: " + e.getMessage(), e);
-        }
+        this.workers = new NgspiceWorkers(description.id(), ngspice);
     }
 
     @Override
@@ -191,17 +183,17 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
     private void drain(List<Probe> batch, List<String> netlists, int[] occurrence, StimulusResult[] results,
                        java.util.concurrent.atomic.AtomicInteger next, java.util.concurrent.atomic.AtomicBoolean failed)
             throws IOException {
-        Path dir = scratchDir();
+        Path dir = workers.scratchDir();
         java.util.ArrayDeque<InFlight> inflight = new java.util.ArrayDeque<>();
         java.util.ArrayDeque<int[]> retry = new java.util.ArrayDeque<>();
         MeasurementException error = null;
-        NgspiceWorker w = worker();
+        NgspiceWorker w = workers.worker();
         while (true) {
-            if (inflight.isEmpty() && worn(w)) {
-                discard(w);
-                w = worker();
+            if (inflight.isEmpty() && workers.worn(w)) {
+                workers.discard(w);
+                w = workers.worker();
             }
-            while (inflight.size() < 2 && error == null && !failed.get() && !worn(w)) {
+            while (inflight.size() < 2 && error == null && !failed.get() && !workers.worn(w)) {
                 int[] r = retry.poll();
                 int index = r != null ? r[0] : next.getAndIncrement();
                 if (index >= batch.size()) {
@@ -225,7 +217,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
             }
             try {
                 w.await(f.id(), settings.timeoutS());
-                release(w);
+                workers.release(w);
             } catch (NgspiceWorker.WorkerFailure e) {
                 inflight.addFirst(f);
                 w = replace(w, inflight, retry, e);
@@ -242,8 +234,8 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
             }
             try {
                 RawFile data = RawFile.parse(Files.readAllBytes(raw));
-                results[f.index()] = extract(batch.get(f.index()).stimulus(), data, batch.get(f.index()).window() == Probe.Window.FULL,
-                        occurrence[f.index()]);
+                Probe probe = batch.get(f.index());
+                results[f.index()] = extractor.extract(probe.stimulus(), data, probe.window(), occurrence[f.index()], calibration());
             } catch (IllegalArgumentException e) {
                 error = error == null ? new MeasurementException("unreadable ngspice results: " + e.getMessage(), e) : error;
             } catch (MeasurementException e) {
@@ -258,7 +250,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
     /** Replaces a dead worker; its unfinished runs go back for one more attempt, or fail the batch after their second. */
     private NgspiceWorker replace(NgspiceWorker dead, java.util.ArrayDeque<InFlight> inflight, java.util.ArrayDeque<int[]> retry,
                                   NgspiceWorker.WorkerFailure cause) {
-        discard(dead);
+        workers.discard(dead);
         List<int[]> again = new ArrayList<>();
         for (InFlight f : inflight) {
             if (f.attempt() >= 2) {
@@ -278,168 +270,18 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
             retry.addFirst(again.get(i));
         }
         rest.forEach(r -> retry.add(new int[] {r[0], r[1] + 1}));
-        return worker();
+        return workers.worker();
     }
-
-    private final java.util.Map<String, Double> mismatchFactors;
-    private final ThreadLocal<Path> scratch = new ThreadLocal<>();
-    /** First-spike runs write only the channel voltages. */
-    private final String channelVectors;
-
-    private final ThreadLocal<NgspiceWorker> own = new ThreadLocal<>();
-    private final List<NgspiceWorker> workers = java.util.Collections.synchronizedList(new ArrayList<>());
-    private volatile boolean closed;
-
-    /** The calling pool thread's private scratch directory, where its worker runs and its netlists are written. */
-    private Path scratchDir() {
-        Path dir = scratch.get();
-        if (dir == null) {
-            try {
-                dir = Files.createTempDirectory(workDir, "worker-");
-            } catch (IOException e) {
-                throw new RigUnavailableException("cannot create a working directory for ngspice: " + e.getMessage(), e);
-            }
-            scratch.set(dir);
-        }
-        return dir;
-    }
-
-    /** The calling pool thread's worker, started on first use. */
-    private NgspiceWorker worker() {
-        NgspiceWorker w = own.get();
-        if (w == null) {
-            if (closed) {
-                throw new MeasurementException("rig " + description.id() + " is closed");
-            }
-            w = new NgspiceWorker(ngspice, scratchDir());
-            workers.add(w);
-            own.set(w);
-        }
-        return w;
-    }
-
-    /** Due for replacement: {@link #RECYCLE_RUNS} runs done, or its memory grew by a quarter since run 50. */
-    private boolean worn(NgspiceWorker w) {
-        if (w.runs() >= RECYCLE_RUNS) {
-            return true;
-        }
-        Long base = baseline.get(w.pid());
-        return base != null && w.runs() % 10 == 0 && w.rssKb() > 1.25 * base;
-    }
-
-    private final java.util.Map<Long, Long> baseline = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private void release(NgspiceWorker w) {
-        if (w.runs() == 50) {
-            baseline.put(w.pid(), w.rssKb());
-        }
-    }
-
-    private void discard(NgspiceWorker w) {
-        w.close();
-        workers.remove(w);
-        baseline.remove(w.pid());
-        if (own.get() == w) {
-            own.remove();
-        }
-    }
-
-    /** Runs per worker before it is replaced (ngspice grows slowly even with {@code destroy all}). */
-    static final int RECYCLE_RUNS = 1000;
 
     /** Resident memory of the ngspice workers, kB (for the benchmark). */
     public long workersRssKb() {
-        synchronized (workers) {
-            return workers.stream().mapToLong(NgspiceWorker::rssKb).sum();
-        }
-    }
-
-    StimulusResult extract(Stimulus stimulus, RawFile data) {
-        return extract(stimulus, data, true, 0);
-    }
-
-    /**
-     * @param occurrence how many identical probes came earlier in the same batch: repeated
-     *                   measurements get independent timing-chain jitter
-     */
-    StimulusResult extract(Stimulus stimulus, RawFile data, boolean fullWindow, int occurrence) {
-        double[] time = data.vector("time");
-        if (time.length < 2) {
-            throw new MeasurementException("ngspice returned " + time.length + " time points");
-        }
-        double shift = renderer.shiftNs(stimulus);
-        double[] timeNs = new double[time.length];
-        for (int i = 0; i < time.length; i++) {
-            timeNs[i] = time[i] * 1e9 + shift;
-        }
-        List<ChannelResult> channels = new ArrayList<>();
-        Calibration cal = calibration();
-        for (int ci = 0; ci < description.channels().size(); ci++) {
-            ChannelSpec c = description.channels().get(ci);
-            double[] v = data.vector("v(" + c.node() + ")");
-            requireFinite(v, c.node());
-            List<Timing> spikes = new ArrayList<>();
-            List<Double> crossings = SpikeDetector.crossings(timeNs, v, c.thresholdV(), c.hysteresisV());
-            if (!fullWindow && crossings.size() > 1) {
-                crossings = crossings.subList(0, 1);
-            }
-            for (double t : crossings) {
-                int channel = ci;
-                double raw = settings.timingChain().map(chain -> chain.raw(channel, t,
-                        Double.doubleToLongBits(t) ^ (occurrence * 0x9E3779B97F4A7C15L))).orElse(t);
-                spikes.add(cal.apply(c.name(), raw));
-            }
-            channels.add(new ChannelResult(c.name(), spikes));
-        }
-        if (!fullWindow) {
-            return new StimulusResult(stimulus, channels, OptionalDouble.empty(), false);
-        }
-        double[] vdd = data.vector("v(" + settings.supplyNode() + ")");
-        double[] idd = data.vector("i(" + settings.supplySource() + ")");
-        double[] power = new double[time.length];
-        for (int i = 0; i < time.length; i++) {
-            power[i] = -vdd[i] * idd[i];
-        }
-        double energyPj = SpikeDetector.integrate(time, power) * 1e12;
-        if (!Double.isFinite(energyPj)) {
-            throw new MeasurementException("supply energy is not finite");
-        }
-        return new StimulusResult(stimulus, channels, OptionalDouble.of(energyPj));
-    }
-
-    private static void requireFinite(double[] v, String node) {
-        for (double x : v) {
-            if (!Double.isFinite(x)) {
-                throw new MeasurementException("ngspice returned a non-finite voltage on node " + node);
-            }
-        }
+        return workers.rssKb();
     }
 
     @Override
     public void close() {
-        closed = true;
+        workers.refuseNew();
         pool.shutdownNow();
-        synchronized (workers) {
-            workers.forEach(NgspiceWorker::close);
-            workers.clear();
-        }
-        deleteTree(workDir);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // temporary files only; nothing to recover
-        }
+        workers.close();
     }
 }

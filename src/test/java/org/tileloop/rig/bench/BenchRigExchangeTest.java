@@ -19,14 +19,18 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.IdentityCalibration;
+import org.tileloop.rig.MeasurementException;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.InputSpec;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.rig.RigKind;
+import org.tileloop.rig.SpikeCounts;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
 
@@ -122,10 +126,53 @@ class BenchRigExchangeTest {
         link.assertDone();
         assertEquals(1, r.size());
         assertEquals(List.of(100 * 0.055), r.get(0).channels().get(0).spikes().stream().map(t -> t.rawNs()).toList(), "n0 is controller channel 1");
-        assertEquals(2, r.get(0).channels().get(1).spikeCount());
+        assertEquals(OptionalInt.of(2), r.get(0).channels().get(1).spikeCount());
         assertEquals(130 * 0.055, r.get(0).channels().get(1).spikes().get(1).rawNs(), 1e-12);
         assertEquals(2.5, r.get(0).energyPj().orElseThrow(), 1e-12);
         assertTrue(rig.linkStatistics().contains("resends 2"), rig.linkStatistics());
+    }
+
+    /** n1 (controller index 0) counted {@code count} spikes and sent {@code stored} timestamps 200, 210, ...; n0 one at 100. */
+    static byte[] manySpikes(int batch, int count, int stored) {
+        ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) batch).putShort((short) 0).put((byte) 0).putInt(0).put((byte) 2);
+        b.put((byte) count).put((byte) stored);
+        for (int k = 0; k < stored; k++) {
+            b.putInt(200 + 10 * k);
+        }
+        b.put((byte) 1).put((byte) 1).putInt(100);
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    @Test
+    void theControllersSpikeCountIsReportedWhenItKeptFewerTimestamps() {
+        ScriptedSerialLink link = new ScriptedSerialLink();
+        handshake(link);
+        fireDefaults(link, 3, 1);
+        link.expect(req(Frame.READ_RESULT, 6, le(1, 0)), rep(Frame.READ_RESULT, 6, manySpikes(1, 13, 8)));
+        BenchRig rig = new BenchRig(rig(1.8), SETTINGS, () -> link, GpioLines.NONE, IdentityCalibration.INSTANCE);
+        StimulusResult r = rig.measure(rig.description().defaults(), List.of(Stimulus.delay(rig.description(), 4.5))).get(0);
+        link.assertDone();
+        assertEquals(SpikeCounts.COMPLETE, r.spikeCounts(), "the controller measured the whole window");
+        ChannelResult n1 = r.channels().get(1);
+        assertEquals("n1", n1.name());
+        assertEquals(OptionalInt.of(13), n1.spikeCount(), "the controller's count, not its 8 stored timestamps");
+        assertEquals(8, n1.spikes().size());
+        assertEquals(270 * 0.055, n1.spikes().get(7).rawNs(), 1e-12);
+        assertEquals(OptionalInt.of(1), r.channels().get(0).spikeCount());
+        assertTrue(r.energyPj().isEmpty(), "energy flag clear");
+    }
+
+    @Test
+    void moreTimestampsThanTheSpikeCountIsAMalformedReply() {
+        ScriptedSerialLink link = new ScriptedSerialLink();
+        handshake(link);
+        fireDefaults(link, 3, 1);
+        link.expect(req(Frame.READ_RESULT, 6, le(1, 0)), rep(Frame.READ_RESULT, 6, manySpikes(1, 2, 3)));
+        BenchRig rig = new BenchRig(rig(1.8), SETTINGS, () -> link, GpioLines.NONE, IdentityCalibration.INSTANCE);
+        MeasurementException e = assertThrows(MeasurementException.class,
+                () -> rig.measure(rig.description().defaults(), List.of(Stimulus.delay(rig.description(), 4.5))));
+        assertEquals("bench READ_RESULT reply is malformed: channel n1 has 3 timestamps but a spike count of 2", e.getMessage());
     }
 
     @Test

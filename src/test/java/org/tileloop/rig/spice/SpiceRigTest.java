@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,8 @@ import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
+import org.tileloop.rig.Probe;
+import org.tileloop.rig.SpikeCounts;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.file.RigFile;
@@ -139,7 +142,7 @@ class SpiceRigTest {
         assertTrue(r.channels().get(0).firstSpike().isPresent());
         ChannelResult last = r.channels().get(3);
         assertFalse(last.firstSpike().isPresent());
-        assertEquals(0, last.spikeCount());
+        assertEquals(OptionalInt.of(0), last.spikeCount());
         assertTrue(last.spikes().isEmpty());
     }
 
@@ -185,7 +188,8 @@ class SpiceRigTest {
         List<StimulusResult> b = rig.measure(early);
         int compared = 0;
         for (int i = 0; i < a.size(); i++) {
-            assertTrue(a.get(i).fullWindow() && !b.get(i).fullWindow());
+            assertEquals(SpikeCounts.COMPLETE, a.get(i).spikeCounts());
+            assertEquals(SpikeCounts.TRUNCATED, b.get(i).spikeCounts());
             assertTrue(b.get(i).energyPj().isEmpty(), "no energy from a stopped window");
             for (int c = 0; c < 4; c++) {
                 var fa = a.get(i).channels().get(c).firstSpike();
@@ -198,6 +202,28 @@ class SpiceRigTest {
             }
         }
         assertTrue(compared >= 40, "enough spikes compared: " + compared);
+    }
+
+    @Test
+    void aFullWindowCountsEverySpikeAndAFirstSpikesWindowLeavesCountsUnknown() {
+        ParameterVector v = FILE.description().defaults();
+        List<StimulusResult> r = rig.measure(List.of(new Probe(v, at(4.5), Probe.Window.FULL),
+                new Probe(v, at(4.5), Probe.Window.FIRST_SPIKES)));
+        StimulusResult full = r.get(0);
+        StimulusResult early = r.get(1);
+        assertEquals(SpikeCounts.COMPLETE, full.spikeCounts());
+        assertEquals(SpikeCounts.TRUNCATED, early.spikeCounts());
+        int more = 0;
+        for (int c = 0; c < 4; c++) {
+            ChannelResult f = full.channels().get(c);
+            ChannelResult e = early.channels().get(c);
+            assertTrue(f.spikeCount().orElseThrow() >= 1, "n" + c + " fires in the full window");
+            assertEquals(f.spikes().size(), f.spikeCount().orElseThrow(), "ngspice times every spike it counts");
+            assertEquals(OptionalInt.empty(), e.spikeCount(), "n" + c + ": unknown after stopping early");
+            assertEquals(1, e.spikes().size());
+            more += f.spikeCount().getAsInt() > 1 ? 1 : 0;
+        }
+        assertTrue(more >= 1, "some channel fires more than once, so a truncated count would be wrong: " + full.channels());
     }
 
     @Test

@@ -1,0 +1,138 @@
+package org.tileloop.rig.bench;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.tileloop.rig.Calibration;
+import org.tileloop.rig.ChannelResult;
+import org.tileloop.rig.MeasurementException;
+import org.tileloop.rig.SpikeCounts;
+import org.tileloop.rig.Stimulus;
+import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.Timing;
+
+/**
+ * The payloads BenchRig sends and reads (drivers/protocol.md §4), translated between the rig
+ * file's channel and input order and the controller's numbering.
+ */
+final class BenchPayloads {
+
+    private final Handshake handshake;
+    /** Rig channel → controller channel (a rig channel has its controller channel's name). */
+    private final int[] channelIndex;
+    /** Rig input name → controller input. */
+    private final Map<String, Integer> inputIndex;
+
+    BenchPayloads(Handshake handshake, int[] channelIndex, Map<String, Integer> inputIndex) {
+        this.handshake = handshake;
+        this.channelIndex = channelIndex.clone();
+        this.inputIndex = Map.copyOf(inputIndex);
+    }
+
+    /** SET_PARAMS: every controller parameter's code, by controller index. */
+    static byte[] setParams(int[] codes) {
+        ByteBuffer b = ByteBuffer.allocate(1 + 3 * codes.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) codes.length);
+        for (int k = 0; k < codes.length; k++) {
+            b.put((byte) k).putShort((short) codes[k]);
+        }
+        return b.array();
+    }
+
+    byte[] fireBatch(int id, List<Stimulus> stimuli) {
+        ByteBuffer b = ByteBuffer.allocate(Frame.MAX_PAYLOAD).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) id).putShort((short) stimuli.size());
+        for (Stimulus s : stimuli) {
+            b.put((byte) s.inputDelaysNs().size());
+            s.inputDelaysNs().forEach((input, ns) -> b.put((byte) (int) inputIndex.get(input)).putInt((int) Math.round(ns * 1000)));
+        }
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    static byte[] readResult(int id, int index) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) id).putShort((short) index).array();
+    }
+
+    /** REF_PULSE on every rig channel, {@code delayNs} after the origin. */
+    byte[] refPulse(double delayNs) {
+        int mask = 0;
+        for (int c : channelIndex) {
+            mask |= 1 << c;
+        }
+        return ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).put((byte) mask)
+                .putInt((int) Math.round(delayNs * 1000)).array();
+    }
+
+    /** A REF_PULSE reply: raw ns in rig channel order. */
+    List<Double> reference(ByteBuffer r) {
+        try {
+            int n = r.get() & 0xFF;
+            long[] ts = new long[n];
+            for (int c = 0; c < n; c++) {
+                ts[c] = r.getInt() & 0xFFFFFFFFL;
+            }
+            List<Double> raw = new ArrayList<>();
+            for (int c : channelIndex) {
+                if (c >= n || ts[c] == 0xFFFFFFFFL) {
+                    throw new MeasurementException("bench REF_PULSE reply lacks channel " + handshake.channels().get(c));
+                }
+                raw.add(ts[c] * handshake.timingLsbPs() / 1000.0);
+            }
+            return raw;
+        } catch (BufferUnderflowException e) {
+            throw new MeasurementException("bench REF_PULSE reply is truncated", e);
+        }
+    }
+
+    /**
+     * A READ_RESULT reply for stimulus {@code index} of batch {@code id}: calibrated timestamps and
+     * the controller's spike count per rig channel (the count may exceed the timestamps it kept).
+     * The controller measures the whole window, so the counts are {@link SpikeCounts#COMPLETE}.
+     */
+    StimulusResult result(Stimulus stimulus, int id, int index, ByteBuffer r, Calibration calibration) {
+        try {
+            if ((r.getShort() & 0xFFFF) != id || (r.getShort() & 0xFFFF) != index) {
+                throw new MeasurementException("bench reply for the wrong batch or stimulus");
+            }
+            int flags = r.get() & 0xFF;
+            long energyFj = r.getInt() & 0xFFFFFFFFL;
+            int n = r.get() & 0xFF;
+            if (n != handshake.channels().size()) {
+                throw new MeasurementException("bench READ_RESULT reply is malformed");
+            }
+            List<ChannelResult> perChannel = new ArrayList<>();
+            for (int c = 0; c < n; c++) {
+                String name = handshake.channels().get(c);
+                int count = r.get() & 0xFF;
+                int stored = r.get() & 0xFF;
+                if (stored > count) {
+                    throw new MeasurementException("bench READ_RESULT reply is malformed: channel " + name + " has " + stored
+                            + " timestamps but a spike count of " + count);
+                }
+                List<Timing> spikes = new ArrayList<>();
+                for (int k = 0; k < stored; k++) {
+                    double rawNs = (r.getInt() & 0xFFFFFFFFL) * handshake.timingLsbPs() / 1000.0;
+                    spikes.add(calibration.apply(name, rawNs));
+                }
+                perChannel.add(new ChannelResult(name, spikes, OptionalInt.of(count)));
+            }
+            if (r.hasRemaining()) {
+                throw new MeasurementException("bench READ_RESULT reply is malformed");
+            }
+            List<ChannelResult> channels = new ArrayList<>();
+            for (int c : channelIndex) {
+                channels.add(perChannel.get(c));
+            }
+            OptionalDouble energyPj = (flags & 1) != 0 ? OptionalDouble.of(energyFj / 1000.0) : OptionalDouble.empty();
+            return new StimulusResult(stimulus, channels, energyPj, SpikeCounts.COMPLETE);
+        } catch (BufferUnderflowException e) {
+            throw new MeasurementException("bench READ_RESULT reply is truncated", e);
+        }
+    }
+}
