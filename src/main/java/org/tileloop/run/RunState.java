@@ -18,8 +18,8 @@ import java.util.Optional;
 import org.tileloop.input.BadInputException;
 import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
-import org.tileloop.train.LossTerms;
 import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.train.LossTerms;
 
 /**
  * What a run needs to continue after its last completed iteration: saved (fsynced, atomically

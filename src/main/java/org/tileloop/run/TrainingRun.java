@@ -8,34 +8,32 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.calibration.CalibrationRecord;
 import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.calibration.Calibrator;
 import org.tileloop.calibration.LinearCalibration;
-import org.tileloop.input.StrictInput;
+import org.tileloop.input.Failures;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.RigKind;
 import org.tileloop.rig.bench.InterlockException;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
-import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.train.DriftException;
-import org.tileloop.input.Failures;
 import org.tileloop.train.DriftGuard;
 import org.tileloop.train.Trainer;
-import org.tileloop.train.TrainingTask;
 import org.tileloop.train.TrainingConfig;
 import org.tileloop.train.TrainingConfigBuilder;
+import org.tileloop.train.TrainingTask;
 
 /**
  * One training run and its record in {@code runs/<run-id>/}: the manifest (start: command,
@@ -144,56 +142,8 @@ public final class TrainingRun {
     }
 
     private static TrainingRun resume(RunDirectory dir, String commandLine, Build build) throws IOException {
-        Path runDir = dir.path();
-        Path manifestFile = dir.manifestFile();
-        ObjectNode m = dir.readManifest();
-        RunStatus previous = RunStatus.fromWire(m.path("status").asText()).orElseThrow();
-        if (previous == RunStatus.COMPLETED) {
-            throw new RigConfigurationException(runDir + ": run already completed; nothing to resume");
-        }
-        Path rigPath = Path.of(m.path("rig_file_absolute").asText());
-        if (!rigPath.isAbsolute()) {
-            throw new RigConfigurationException(manifestFile + ": rig_file_absolute: '" + rigPath + "' is not an absolute path");
-        }
-        if (m.has("allow_uncalibrated") && !m.get("allow_uncalibrated").isBoolean()) {
-            throw new RigConfigurationException(manifestFile + ": allow_uncalibrated: must be true or false");
-        }
-        if (!m.path("config_sha256").isTextual()
-                || !RigFileLoader.sha256(JSON.writeValueAsBytes(m.get("config"))).equals(m.get("config_sha256").asText())) {
-            throw new RigConfigurationException(manifestFile + ": config was changed since the run started (its SHA-256 is not"
-                    + " config_sha256); a resumed run keeps the config it started with: start a new run instead");
-        }
-        RigFile rigf = RigFileLoader.load(rigPath);
-        String recordedSha = m.path("rig_file_sha256").asText();
-        if (!rigf.sha256().equals(recordedSha)) {
-            throw new RigConfigurationException(rigPath + ": rig file changed since run " + m.path("run_id").asText()
-                    + " started (sha256 " + rigf.sha256().substring(0, 12) + ", recorded "
-                    + recordedSha.substring(0, Math.min(12, recordedSha.length())) + "); restore it or start a new run");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> recorded = JSON.convertValue(m.path("config"), Map.class);
-        TrainingConfig config = TrainingConfig.fromMap(recorded, manifestFile + ": config");
-        config.checkAgainst(rigf.description(), manifestFile + ": config");
-        RunState state = RunState.load(runDir).orElseThrow();
-        if (m.hasNonNull("calibration_dir") && !Path.of(m.get("calibration_dir").asText()).isAbsolute()) {
-            throw new RigConfigurationException(manifestFile + ": calibration_dir: '" + StrictInput.printable(m.get("calibration_dir").asText())
-                    + "' is not an absolute path");
-        }
-        CalibrationStore store = m.hasNonNull("calibration_dir") ? new CalibrationStore(Path.of(m.get("calibration_dir").asText()))
-                : CalibrationStore.defaultStore();
-        ObjectNode entry = m.withArray("resumes").addObject();
-        entry.put("time", Instant.now().toString());
-        entry.put("from_iteration", state.nextIteration());
-        entry.put("command_line", commandLine);
-        entry.put("previous_status", (previous == RunStatus.RUNNING ? RunStatus.INTERRUPTED : previous).wire());
-        if (previous == RunStatus.RUNNING) {
-            entry.put("previous_reason", "the process running it ended without recording a stop (killed or crashed)");
-        } else if (m.hasNonNull("reason")) {
-            entry.put("previous_reason", m.get("reason").asText());
-        }
-        m.remove("end_time");
-        m.remove("reason");
-        return new TrainingRun(dir, rigf, config, m, store, m.path("allow_uncalibrated").asBoolean(false), build);
+        RecordedRun r = RecordedRun.read(dir, commandLine);
+        return new TrainingRun(dir, r.rig(), r.config(), r.manifest(), r.store(), r.allowUncalibrated(), build);
     }
 
     /**
