@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tileloop.telemetry.internal.MqttRequester;
+import org.tileloop.telemetry.Telemetry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +35,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
-            ObjectNode reply = MqttRequester.request(broker.settings("operator"), broker.host(), command(), timeoutS);
+            ObjectNode reply = Telemetry.request(broker.settings("operator"), broker.host(), command(), timeoutS);
             if (!reply.path("ok").asBoolean(false)) {
                 spec.commandLine().getErr().println("refused: " + reply.path("error").asText("(no reason given)"));
                 return Main.EXIT_CONFIG;

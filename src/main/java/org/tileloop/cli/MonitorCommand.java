@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.tileloop.telemetry.internal.MqttSubscriber;
+import org.tileloop.telemetry.Telemetry;
+import org.tileloop.telemetry.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,11 +38,11 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String filter = "tileloop/v1/" + (allHosts ? "+" : broker.host()) + "/#";
+        String filter = Topics.everything(allHosts ? null : broker.host());
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = System.console() != null;
-        try (MqttSubscriber s = new MqttSubscriber(broker.settings("monitor"), "tileloop-monitor-" + UUID.randomUUID().toString().substring(0, 8),
-                filter, false, (topic, m) -> update(topic, m.getPayload(), out, terminal))) {
+        try (Telemetry.Subscription s = Telemetry.subscribe(broker.settings("monitor"), "tileloop-monitor-" + UUID.randomUUID().toString().substring(0, 8),
+                filter, false, (topic, payload) -> update(topic, payload, out, terminal))) {
             out.println("watching " + filter + " (Ctrl-C ends)");
             out.flush();
             Thread.currentThread().join();
@@ -50,7 +51,10 @@ final class MonitorCommand implements Callable<Integer> {
     }
 
     private synchronized void update(String topic, byte[] payload, PrintWriter out, boolean terminal) {
-        String[] t = topic.split("/");
+        Topics.Address a = Topics.parse(topic).orElse(null);
+        if (a == null) {
+            return;
+        }
         JsonNode p;
         try {
             p = org.tileloop.input.StrictInput.json(payload, 1 << 20, topic);
@@ -59,29 +63,29 @@ final class MonitorCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        if (t.length == 4) {
-            out.printf("%s %s %s%n", t[2], t[3], t[3].equals("death") ? p.path("reason").asText() : p.path("rigs").size() + " rigs");
+        if (a.rig().isEmpty()) {
+            out.printf("%s %s %s%n", a.host(), a.leaf(), a.leaf().equals(Topics.DEATH) ? p.path("reason").asText() : p.path("rigs").size() + " rigs");
             out.flush();
             return;
         }
-        if (t.length != 6 || !t[3].equals("rig") || (rig != null && !rig.equals(t[4]))) {
+        if (rig != null && !rig.equals(a.rig().get())) {
             return;
         }
-        String key = t[2] + "/" + t[4];
+        String key = a.host() + "/" + a.rig().get();
         Row r = rows.getOrDefault(key, new Row("?", "-", "-", "-", "-"));
-        switch (t[5]) {
-            case "state" -> r = new Row(p.path("state").asText(), p.path("job").asText("-"), r.iteration(), r.losses(), r.spikes());
-            case "iteration" -> r = new Row(r.state(), p.path("job").asText(), p.path("iteration").asInt() + "/" + p.path("iterations").asInt(),
-                    String.format(Locale.ROOT, "%.4g / %s", p.path("loss_train").asDouble(),
-                            p.path("loss_holdout").isNull() ? "-" : String.format(Locale.ROOT, "%.4g", p.path("loss_holdout").asDouble())),
+        switch (a.leaf()) {
+            case Topics.STATE -> r = new Row(p.path("state").asText(), p.path("job").asText("-"), r.iteration(), r.losses(), r.spikes());
+            case Topics.ITERATION -> r = new Row(r.state(), p.path("job").asText(), p.path("iteration").asInt() + "/" + p.path("iterations").asInt(),
+                    String.format(Locale.ROOT, "%.4g / %s", p.path("loss_train_ns2").asDouble(),
+                            p.path("loss_holdout_ns2").isNull() ? "-" : String.format(Locale.ROOT, "%.4g", p.path("loss_holdout_ns2").asDouble())),
                     r.spikes());
-            case "timing" -> {
+            case Topics.TIMING -> {
                 StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "@%.2f:", p.path("delay_ns").asDouble()));
                 p.path("channels").forEach(c -> s.append(c.path("first_spike_ns").isNull() ? " -"
                         : String.format(Locale.ROOT, " %.3f", c.path("first_spike_ns").asDouble())));
                 r = new Row(r.state(), r.job(), r.iteration(), r.losses(), s.toString());
             }
-            case "run" -> {
+            case Topics.RUN -> {
                 if (!terminal) {
                     out.printf("%s run %s %s %s%n", key, p.path("event").asText(), p.path("run_id").asText(), p.path("status").asText(""));
                 }
@@ -95,8 +99,8 @@ final class MonitorCommand implements Callable<Integer> {
             out.print("\033[H\033[2J");
             out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", "host/rig", "state", "job", "iter", "loss train / holdout", "last first spikes (ns)");
             rows.forEach((k, v) -> out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", k, v.state(), v.job(), v.iteration(), v.losses(), v.spikes()));
-        } else if (!t[5].equals("timing") && !t[5].equals("run")) {
-            out.printf("%s %s %s job %s iter %s loss %s%n", key, t[5], r.state(), r.job(), r.iteration(), r.losses());
+        } else if (!a.leaf().equals(Topics.TIMING) && !a.leaf().equals(Topics.RUN)) {
+            out.printf("%s %s %s job %s iter %s loss %s%n", key, a.leaf(), r.state(), r.job(), r.iteration(), r.losses());
         }
         out.flush();
     }

@@ -4,10 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.tileloop.run.RunStatus;
 
-/** One unit of work on one rig. State changes are synchronised on the job. */
+/**
+ * One unit of work on one rig. Its state is {@value #QUEUED} until it starts, then a
+ * {@link RunStatus}: {@code running}, and at the end {@code completed}, {@code paused} (a
+ * training paused on request or by the rig; resumable), {@code aborted} (cancelled by a user,
+ * also before it started, or stopped by the daemon's shutdown) or {@code failed}. State changes
+ * are synchronised on the job.
+ */
 final class Job {
-    enum State { QUEUED, RUNNING, COMPLETED, ABORTED, PAUSED, FAILED, CANCELLED }
+    /** The state of a job that has not started. */
+    static final String QUEUED = "queued";
 
     final String id;
     final String rig;
@@ -15,7 +23,8 @@ final class Job {
     final ObjectNode spec;
     final AtomicBoolean stop = new AtomicBoolean();
     final Instant submitted = Instant.now();
-    private State state = State.QUEUED;
+    /** Null while queued. */
+    private RunStatus status;
     private String runDir;
     private String reason = "";
     private boolean pauseRequested;
@@ -28,12 +37,30 @@ final class Job {
         this.spec = spec;
     }
 
-    synchronized State state() {
-        return state;
+    synchronized boolean queued() {
+        return status == null;
     }
 
-    synchronized void state(State s, String why) {
-        state = s;
+    synchronized boolean is(RunStatus s) {
+        return status == s;
+    }
+
+    /** {@value #QUEUED} or the status's wire name. */
+    synchronized String state() {
+        return status == null ? QUEUED : status.wire();
+    }
+
+    /** Marks a queued job running; false when it is no longer queued (cancelled meanwhile). */
+    synchronized boolean start() {
+        if (status != null) {
+            return false;
+        }
+        status = RunStatus.RUNNING;
+        return true;
+    }
+
+    synchronized void status(RunStatus s, String why) {
+        status = s;
         reason = why == null ? "" : why;
     }
 
@@ -76,7 +103,7 @@ final class Job {
         n.put("id", id);
         n.put("rig", rig);
         n.put("kind", kind);
-        n.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+        n.put("state", state());
         n.put("submitted", submitted.toString());
         n.put("reason", reason);
         if (runDir != null) {

@@ -1,31 +1,87 @@
 package org.tileloop.telemetry;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The versioned topic tree: {@code tileloop/v1/<host>/...}. */
+/**
+ * The versioned topic tree, {@code tileloop/v1/<host>/...} (see README, "Topics (v1)"): the only
+ * place topic strings are spelt. A <em>stream</em> is a topic below a host's root, e.g.
+ * {@code rig/sim-tile4/iteration}; publishers take streams, subscribers whole topics.
+ */
 public final class Topics {
     public static final String ROOT = "tileloop/v1";
     public static final int SCHEMA = 1;
     public static final Pattern HOST = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
+    /** Host streams. */
+    public static final String BIRTH = "birth";
+    public static final String DEATH = "death";
+    /** The leaves below {@code rig/<rig>/}. */
+    public static final String STATE = "state";
+    public static final String RUN = "run";
+    public static final String ITERATION = "iteration";
+    public static final String TIMING = "timing";
+
+    private static final String RIG = "rig";
+    private static final String COMMANDS = "cmd";
+    private static final String REPLY = "reply";
+
     private Topics() {
     }
 
+    /** A host's root topic. */
     public static String host(String host) {
         return ROOT + "/" + host;
     }
 
+    /** The topic of {@code stream} below {@code host}'s root. */
+    public static String stream(String host, String stream) {
+        return host(host) + "/" + stream;
+    }
+
+    /** The stream {@code rig/<rig>/<leaf>}; {@code leaf} is {@link #STATE}, {@link #RUN}, {@link #ITERATION} or {@link #TIMING}. */
+    public static String rig(String rig, String leaf) {
+        return RIG + "/" + rig + "/" + leaf;
+    }
+
     public static String commands(String host) {
-        return host(host) + "/cmd";
+        return stream(host, COMMANDS);
     }
 
     /** Where a client with this id expects replies; the daemon replies nowhere else. */
     public static String reply(String host, String clientId) {
-        return host(host) + "/reply/" + clientId;
+        return stream(host, REPLY + "/" + clientId);
     }
 
     public static Pattern replyPattern(String host) {
-        return Pattern.compile(Pattern.quote(host(host) + "/reply/") + "[A-Za-z0-9_-]{1,64}");
+        return Pattern.compile(Pattern.quote(stream(host, REPLY + "/")) + "[A-Za-z0-9_-]{1,64}");
+    }
+
+    /** A subscription filter for every topic of {@code host}, or of every host when it is null. */
+    public static String everything(String host) {
+        return ROOT + "/" + (host == null ? "+" : host) + "/#";
+    }
+
+    /**
+     * Where a message came from: a host stream ({@code rig} empty, {@code leaf} e.g. {@link #BIRTH})
+     * or a rig stream ({@code leaf} e.g. {@link #ITERATION}).
+     */
+    public record Address(String host, Optional<String> rig, String leaf) {
+    }
+
+    /** The address of {@code topic}; empty for a topic that is neither a host stream nor a rig stream (e.g. a reply). */
+    public static Optional<Address> parse(String topic) {
+        String[] t = topic.split("/", -1);
+        if (t.length < 4 || !(t[0] + "/" + t[1]).equals(ROOT)) {
+            return Optional.empty();
+        }
+        if (t.length == 4) {
+            return Optional.of(new Address(t[2], Optional.empty(), t[3]));
+        }
+        if (t.length == 6 && t[3].equals(RIG)) {
+            return Optional.of(new Address(t[2], Optional.of(t[4]), t[5]));
+        }
+        return Optional.empty();
     }
 
     /** A host id from a host name: lower case, [a-z0-9-]. */

@@ -35,9 +35,8 @@ import org.tileloop.rig.spice.SpiceRig;
 import org.tileloop.run.TrainingRun;
 import org.tileloop.telemetry.BrokerSettings;
 import org.tileloop.telemetry.Topics;
+import org.tileloop.telemetry.Telemetry;
 import org.tileloop.telemetry.internal.MosquittoBroker;
-import org.tileloop.telemetry.internal.MqttRequester;
-import org.tileloop.telemetry.internal.MqttSubscriber;
 
 /** The daemon against a real mosquitto on a free loopback port, with the shipped ACL and generated passwords. */
 class DaemonTelemetryTest {
@@ -91,7 +90,7 @@ class DaemonTelemetryTest {
      */
     static final class Inbox implements AutoCloseable {
         final List<Msg> messages = new ArrayList<>();
-        MqttSubscriber sub;
+        Telemetry.Subscription sub;
         Process mosquittoSub;
 
         Inbox(String clientId, boolean persistent) throws Exception {
@@ -113,7 +112,7 @@ class DaemonTelemetryTest {
                 reader.start();
                 Thread.sleep(500);
             } else {
-                sub = new MqttSubscriber(as("monitor"), clientId, Topics.host(HOST) + "/#", false, (t, m) -> add(t, m.getPayload()));
+                sub = Telemetry.subscribe(as("monitor"), clientId, Topics.everything(HOST), false, this::add);
             }
         }
 
@@ -167,7 +166,7 @@ class DaemonTelemetryTest {
     void aTrainingRunStreamsEveryIterationThroughTwoBrokerRestarts() throws Exception {
         try (Inbox inbox = new Inbox("test-monitor-persistent", true); Daemon d = daemon("restarts")) {
             inbox.await("/birth", l -> !l.isEmpty(), 20);
-            ObjectNode reply = MqttRequester.request(as("operator"), HOST,
+            ObjectNode reply = Telemetry.request(as("operator"), HOST,
                     command("{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"train\",\"iterations\":10,\"seed\":1}"), 20);
             assertTrue(reply.get("ok").asBoolean(), reply.toString());
             String job = reply.get("job").get("id").asText();
@@ -187,7 +186,9 @@ class DaemonTelemetryTest {
             JsonNode first = its.get(0).body();
             assertEquals(1, first.get("schema").asInt());
             assertEquals(job, first.get("job").asText());
-            assertTrue(first.get("loss_train").asDouble() > first.path("terms_train").path("timing").asDouble() - 1e-12);
+            assertTrue(first.get("loss_train_ns2").asDouble() > first.path("terms_train").path("timing").asDouble() - 1e-12);
+            assertTrue(java.time.Instant.parse(first.get("time").asText()).isAfter(java.time.Instant.parse("2020-01-01T00:00:00Z")),
+                    first.toString());
             assertTrue(first.get("parameters").has("r_fb") && first.get("gradient").has("rleak") && first.get("step").has("iin_amp"));
             assertTrue(inbox.on("/birth").size() >= 3, "a birth on connect and after each broker restart: " + inbox.on("/birth").size());
             JsonNode birth = inbox.on("/birth").get(0).body();
@@ -224,7 +225,7 @@ class DaemonTelemetryTest {
                     Probe.Window.FULL))).get(0);
         }
         try (Inbox inbox = new Inbox("test-monitor-measure", false); Daemon d = daemon("measure")) {
-            ObjectNode reply = MqttRequester.request(as("operator"), HOST,
+            ObjectNode reply = Telemetry.request(as("operator"), HOST,
                     command("{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}"), 20);
             assertTrue(reply.get("ok").asBoolean(), reply.toString());
             inbox.await("/rig/sim-tile4/timing", l -> !l.isEmpty(), 60);
@@ -237,6 +238,49 @@ class DaemonTelemetryTest {
         }
     }
 
+    @Test
+    void aPausedJobIsPausedEverywhereAndACancelledQueuedJobIsAborted() throws Exception {
+        try (Inbox inbox = new Inbox("test-monitor-pause", false); Daemon d = daemon("pause")) {
+            inbox.await("/birth", l -> !l.isEmpty(), 20);
+            String train = d.handle("cmd", "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"iterations\":12,\"seed\":1}".getBytes())
+                    .get("job").get("id").asText();
+            JsonNode queued = d.handle("cmd", "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}"
+                    .getBytes()).get("job");
+            assertEquals("queued", queued.get("state").asText());
+            JsonNode cancelled = d.handle("cmd", control("cancel", queued.get("id").asText())).get("job");
+            assertEquals("aborted", cancelled.get("state").asText());
+            assertEquals("cancelled before it started", cancelled.get("reason").asText());
+
+            inbox.await("/rig/sim-tile4/iteration", l -> !l.isEmpty(), 60);
+            assertEquals("running", d.handle("cmd", control("pause", train)).get("job").get("state").asText());
+            inbox.await("/rig/sim-tile4/run", l -> stops(l).size() == 1, 60);
+            JsonNode stop = stops(inbox.on("/rig/sim-tile4/run")).get(0);
+            assertEquals("paused", stop.get("status").asText());
+            assertEquals("paused", stop.get("manifest").get("status").asText(), "the run's own record says paused too");
+            assertTrue(stop.get("reason").asText().startsWith("pause requested after iteration"), stop.toString());
+            inbox.await("/rig/sim-tile4/state", l -> l.get(l.size() - 1).body().get("state").asText().equals("paused"), 30);
+            JsonNode jobs = d.handle("cmd", "{\"command\":\"jobs\"}".getBytes()).get("jobs");
+            assertEquals("paused", jobs.get(0).get("state").asText(), jobs.toString());
+            assertEquals("aborted", jobs.get(1).get("state").asText(), jobs.toString());
+
+            String resumed = d.handle("cmd", control("resume", train)).get("job").get("id").asText();
+            inbox.await("/rig/sim-tile4/run", l -> stops(l).size() == 2, 120);
+            assertEquals("completed", stops(inbox.on("/rig/sim-tile4/run")).get(1).get("status").asText());
+            inbox.await("/rig/sim-tile4/state", l -> l.get(l.size() - 1).body().get("state").asText().equals("idle"), 30);
+            JsonNode last = d.handle("cmd", "{\"command\":\"jobs\"}".getBytes()).get("jobs").get(2);
+            assertEquals(resumed, last.get("id").asText());
+            assertEquals("completed", last.get("state").asText(), last.toString());
+        }
+    }
+
+    static byte[] control(String command, String job) {
+        return ("{\"command\":\"" + command + "\",\"job\":\"" + job + "\"}").getBytes();
+    }
+
+    static List<JsonNode> stops(List<Msg> runs) {
+        return runs.stream().map(Msg::body).filter(b -> b.get("event").asText().equals("stop")).toList();
+    }
+
     static Set<Integer> iterations(List<Msg> l) {
         Set<Integer> s = new TreeSet<>();
         l.forEach(m -> s.add(m.body().get("iteration").asInt()));
@@ -246,24 +290,24 @@ class DaemonTelemetryTest {
     @Test
     void commandsFromUnauthenticatedOrUnauthorisedClientsHaveNoEffectAndBadOnesAreAnswered() throws Exception {
         try (Daemon d = daemon("security")) {
-            ObjectNode jobs = MqttRequester.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20);
+            ObjectNode jobs = Telemetry.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20);
             assertTrue(jobs.get("ok").asBoolean());
             int before = jobs.get("jobs").size();
             String submit = "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}";
             BrokerSettings anonymous = new BrokerSettings(broker.url(), Optional.empty(), Optional.empty(), Optional.empty());
-            assertThrows(RigUnavailableException.class, () -> MqttRequester.request(anonymous, HOST, command(submit), 5));
+            assertThrows(RigUnavailableException.class, () -> Telemetry.request(anonymous, HOST, command(submit), 5));
             BrokerSettings wrong = new BrokerSettings(broker.url(), Optional.of("operator"), Optional.of("guess".toCharArray()), Optional.empty());
-            assertThrows(RigUnavailableException.class, () -> MqttRequester.request(wrong, HOST, command(submit), 5));
+            assertThrows(RigUnavailableException.class, () -> Telemetry.request(wrong, HOST, command(submit), 5));
             RigUnavailableException monitor = assertThrows(RigUnavailableException.class,
-                    () -> MqttRequester.request(as("monitor"), HOST, command(submit), 3), "the ACL drops a monitor's command");
+                    () -> Telemetry.request(as("monitor"), HOST, command(submit), 3), "the ACL drops a monitor's command");
             assertTrue(monitor.getMessage().contains("no reply"), monitor.getMessage());
             Thread.sleep(500);
-            assertEquals(before, MqttRequester.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20).get("jobs").size(),
+            assertEquals(before, Telemetry.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20).get("jobs").size(),
                     "no job was created");
 
-            Daemon.CommandException notJson = assertThrows(Daemon.CommandException.class, () -> d.handle("cmd", "rm -rf /".getBytes()));
+            CommandException notJson = assertThrows(CommandException.class, () -> d.handle("cmd", "rm -rf /".getBytes()));
             assertTrue(notJson.getMessage().startsWith("cmd: not valid JSON"), notJson.getMessage());
-            Daemon.CommandException big = assertThrows(Daemon.CommandException.class, () -> d.handle("cmd", new byte[20_000]));
+            CommandException big = assertThrows(CommandException.class, () -> d.handle("cmd", new byte[20_000]));
             assertTrue(big.getMessage().contains("exceeds the limit of 16384 bytes"), big.getMessage());
             for (String[] bad : new String[][] {
                     {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"seed\":18446744073709551621}", "seed: 18446744073709551621 is out of range"},
@@ -271,7 +315,7 @@ class DaemonTelemetryTest {
                     {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"iterations\":1e2}", "iterations: 100.0 is not an integer"},
                     {"{\"command\":\"jobs\",\"command\":\"submit\"}", "Duplicate field 'command'"},
                     {"{\"command\":\"submit\",\"rig\":\"sim-tile4\\n\"}", "rig: value contains control character U+000A"}}) {
-                Daemon.CommandException e = assertThrows(Daemon.CommandException.class, () -> d.handle("cmd", bad[0].getBytes()), bad[0]);
+                CommandException e = assertThrows(CommandException.class, () -> d.handle("cmd", bad[0].getBytes()), bad[0]);
                 assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
             }
             for (String[] bad : new String[][] {
@@ -282,11 +326,11 @@ class DaemonTelemetryTest {
                     {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"config\":\"../../etc/passwd\"}", "is not a training config name"},
                     {"{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"shell\":\"rm -rf /\"}", "unknown key 'shell'"},
                     {"{\"command\":\"cancel\",\"job\":\"j999\"}", "no job 'j999'"}}) {
-                ObjectNode r = MqttRequester.request(as("operator"), HOST, command(bad[0]), 20);
+                ObjectNode r = Telemetry.request(as("operator"), HOST, command(bad[0]), 20);
                 assertFalse(r.get("ok").asBoolean(), bad[0]);
                 assertTrue(r.get("error").asText().contains(bad[1]), bad[0] + " -> " + r.get("error").asText());
             }
-            ObjectNode ok = MqttRequester.request(as("operator"), HOST, command(submit), 20);
+            ObjectNode ok = Telemetry.request(as("operator"), HOST, command(submit), 20);
             assertTrue(ok.get("ok").asBoolean(), ok.toString());
         }
     }
@@ -316,7 +360,7 @@ class DaemonTelemetryTest {
                     "-u", "operator", "-P", users.get("operator"), "-q", "1", "-t", cmd, "-D", "publish", "response-topic", replyTopic,
                     "-D", "publish", "correlation-data", "d".repeat(40_000), "-m", "{\"command\":\"jobs\"}").redirectErrorStream(true).start();
             huge.waitFor(20, TimeUnit.SECONDS);
-            ObjectNode jobs = MqttRequester.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20);
+            ObjectNode jobs = Telemetry.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 20);
             assertEquals(0, jobs.get("jobs").size(), "a command without a response topic was not run: " + jobs);
             assertEquals(1, inbox.on("/reply/retainer").size(), "a 40 kB property never reached the daemon (the broker caps packets)");
         } finally {

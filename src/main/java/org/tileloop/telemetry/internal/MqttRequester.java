@@ -33,7 +33,7 @@ public final class MqttRequester {
         MqttAsyncClient client = null;
         try {
             client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
-            MqttConnectionOptions o = PahoSession.connectionOptions(broker);
+            MqttConnectionOptions o = PahoClients.connectionOptions(broker);
             o.setAutomaticReconnect(false);
             o.setCleanStart(true);
             client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
@@ -76,7 +76,7 @@ public final class MqttRequester {
             });
             client.connect(o).waitForCompletion(timeoutS * 1000L);
             client.subscribe(new MqttSubscription(replyTopic, 1)).waitForCompletion(timeoutS * 1000L);
-            MqttMessage m = PahoSession.message(PahoSession.bytes(command), false);
+            MqttMessage m = PahoClients.message(PahoClients.bytes(command), false);
             MqttProperties props = new MqttProperties();
             props.setResponseTopic(replyTopic);
             props.setCorrelationData(correlation);

@@ -13,21 +13,22 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.tileloop.rig.RigUnavailableException;
 import org.tileloop.telemetry.BrokerSettings;
+import org.tileloop.telemetry.Telemetry;
 
 /**
  * A telemetry subscriber (QoS 1) that reconnects and re-subscribes by itself. With a persistent
  * session ({@code persistent}: clean start off, 24 h expiry, fixed client id) the broker queues
  * messages while it is away, so a broker restart loses nothing.
  */
-public final class MqttSubscriber implements AutoCloseable {
+public final class MqttSubscriber implements Telemetry.Subscription {
 
     private final MqttAsyncClient client;
 
     public MqttSubscriber(BrokerSettings broker, String clientId, String filter, boolean persistent,
-                          BiConsumer<String, MqttMessage> handler) {
+                          BiConsumer<String, byte[]> handler) {
         try {
             client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
-            MqttConnectionOptions o = PahoSession.connectionOptions(broker);
+            MqttConnectionOptions o = PahoClients.connectionOptions(broker);
             o.setCleanStart(!persistent);
             if (persistent) {
                 o.setSessionExpiryInterval(24 * 3600L);
@@ -44,7 +45,7 @@ public final class MqttSubscriber implements AutoCloseable {
 
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
-                    handler.accept(topic, message);
+                    handler.accept(topic, message.getPayload());
                 }
 
                 @Override

@@ -1,24 +1,23 @@
 package org.tileloop.telemetry.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static org.tileloop.telemetry.internal.PahoClients.bytes;
+import static org.tileloop.telemetry.internal.PahoClients.message;
+import static org.tileloop.telemetry.internal.PahoClients.sleep;
+import static org.tileloop.telemetry.internal.PahoClients.subscription;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -31,7 +30,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tileloop.telemetry.BrokerSettings;
-import org.tileloop.telemetry.TelemetryPublisher;
+import org.tileloop.telemetry.CommandMessage;
+import org.tileloop.telemetry.TelemetrySession;
 import org.tileloop.telemetry.Topics;
 
 /**
@@ -47,10 +47,9 @@ import org.tileloop.telemetry.Topics;
  * buffer plus a resumed session: with Paho 1.2.5 against mosquitto 2.0.11, resuming the
  * session made the broker drop the connection with a protocol error after every reconnect.
  */
-public final class PahoSession implements TelemetryPublisher {
+public final class PahoSession implements TelemetrySession {
 
     private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private record Item(String topic, byte[] payload, boolean retained, MqttProperties properties) {
     }
@@ -84,13 +83,13 @@ public final class PahoSession implements TelemetryPublisher {
             throw new org.tileloop.input.BadInputException("MQTT broker URL " + broker.url() + ": "
                     + org.tileloop.input.StrictInput.oneLine(e.getMessage()), e);
         }
-        this.options = connectionOptions(broker);
+        this.options = PahoClients.connectionOptions(broker);
         options.setCleanStart(true);
-        ObjectNode death = JSON.createObjectNode();
+        ObjectNode death = PahoClients.JSON.createObjectNode();
         death.put("schema", Topics.SCHEMA);
         death.put("host", host);
         death.put("reason", "connection lost");
-        options.setWill(Topics.host(host) + "/death", message(bytes(death), false));
+        options.setWill(Topics.stream(host, Topics.DEATH), message(bytes(death), false));
         client.setCallback(new Callback());
         sender = new Thread(this::send, "mqtt-sender");
         sender.setDaemon(true);
@@ -98,49 +97,6 @@ public final class PahoSession implements TelemetryPublisher {
         connector.setDaemon(true);
         sender.start();
         connector.start();
-    }
-
-    /** Paho options for {@code broker}: credentials, TLS, automatic reconnect with at most 2 s between tries. */
-    /**
-     * The largest MQTT packet this client accepts, bytes (MQTT 5 Maximum Packet Size; the broker
-     * drops larger ones instead of delivering them). Paho 1.2.5 reads property lengths as signed
-     * 16-bit numbers and its receive thread dies on a property of 32 KiB or more, so nothing that
-     * large may reach it. Paho applies the limit to outgoing packets too: see {@link #MAX_PAYLOAD_BYTES}.
-     */
-    public static final long MAX_PACKET_BYTES = 32_767;
-
-    public static MqttConnectionOptions connectionOptions(BrokerSettings broker) {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setAutomaticReconnect(true);
-        o.setMaxReconnectDelay(2000);
-        o.setKeepAliveInterval(10);
-        o.setConnectionTimeout(5);
-        o.setReceiveMaximum(1000);
-        o.setMaximumPacketSize(MAX_PACKET_BYTES);
-        broker.username().ifPresent(o::setUserName);
-        broker.password().ifPresent(p -> o.setPassword(new String(p).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        if (broker.caFile().isPresent()) {
-            try (InputStream in = new java.io.ByteArrayInputStream(org.tileloop.input.StrictInput.read(broker.caFile().get(), "CA file"))) {
-                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-                ks.load(null, null);
-                int i = 0;
-                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    ks.setCertificateEntry("ca" + i++, c);
-                }
-                if (i == 0) {
-                    throw new java.security.cert.CertificateException("no PEM certificate in it");
-                }
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(ks);
-                SSLContext ssl = SSLContext.getInstance("TLS");
-                ssl.init(null, tmf.getTrustManagers(), null);
-                o.setSocketFactory(ssl.getSocketFactory());
-            } catch (IOException | java.security.GeneralSecurityException e) {
-                throw new org.tileloop.input.BadInputException("broker CA file " + broker.caFile().get() + ": "
-                        + (e instanceof java.nio.file.NoSuchFileException ? "not found" : org.tileloop.input.StrictInput.oneLine(e.getMessage())), e);
-            }
-        }
-        return o;
     }
 
     private void firstConnect() {
@@ -184,7 +140,7 @@ public final class PahoSession implements TelemetryPublisher {
                     LOG.warn("re-subscribing to {} failed: {}", s.getKey(), e.getMessage());
                 }
             }
-            queue.offerFirst(item("birth", birthPayload(), false, null));
+            queue.offerFirst(item(Topics.BIRTH, birthPayload(), false, null));
         }
 
         @Override
@@ -235,14 +191,14 @@ public final class PahoSession implements TelemetryPublisher {
         ObjectNode p = payload.deepCopy();
         p.put("schema", Topics.SCHEMA);
         p.put("seq", seq.computeIfAbsent(stream, k -> new AtomicLong()).getAndIncrement());
-        return new Item(Topics.host(host) + "/" + stream, bytes(p), retained, props);
+        return new Item(Topics.stream(host, stream), bytes(p), retained, props);
     }
 
     /**
-     * Largest payload sent, bytes: Paho applies {@link #MAX_PACKET_BYTES} to outgoing packets
+     * Largest payload sent, bytes: Paho applies {@link PahoClients#MAX_PACKET_BYTES} to outgoing packets
      * too, and a larger one makes it drop the connection; this leaves room for topic and properties.
      */
-    public static final int MAX_PAYLOAD_BYTES = (int) MAX_PACKET_BYTES - 2048;
+    public static final int MAX_PAYLOAD_BYTES = (int) PahoClients.MAX_PACKET_BYTES - 2048;
 
     @Override
     public void publish(String stream, ObjectNode payload, boolean retained) {
@@ -256,11 +212,13 @@ public final class PahoSession implements TelemetryPublisher {
         }
     }
 
-    /**
-     * Sends a command reply (correlation data copied from the request, at most
-     * {@link #MAX_CORRELATION_BYTES}); a reply larger than {@link #MAX_PAYLOAD_BYTES} is replaced
-     * by an error reply saying so.
-     */
+    @Override
+    public void publishBirth() {
+        publish(Topics.BIRTH, birthPayload(), false);
+    }
+
+    /** A reply larger than {@link #MAX_PAYLOAD_BYTES} is replaced by an error reply saying so. */
+    @Override
     public void reply(String topic, byte[] correlation, ObjectNode payload) {
         MqttProperties props = new MqttProperties();
         props.setCorrelationData(correlation);
@@ -268,7 +226,7 @@ public final class PahoSession implements TelemetryPublisher {
         p.put("schema", Topics.SCHEMA);
         byte[] body = bytes(p);
         if (body.length > MAX_PAYLOAD_BYTES) {
-            ObjectNode e = JSON.createObjectNode();
+            ObjectNode e = PahoClients.JSON.createObjectNode();
             e.put("ok", false);
             e.put("error", "reply of " + body.length + " bytes exceeds the MQTT limit of " + MAX_PAYLOAD_BYTES + " bytes");
             e.put("schema", Topics.SCHEMA);
@@ -277,27 +235,8 @@ public final class PahoSession implements TelemetryPublisher {
         queue.offerLast(new Item(topic, body, false, props));
     }
 
-    /** Longest correlation data a command may carry, bytes (it is echoed in the reply). */
-    public static final int MAX_CORRELATION_BYTES = 256;
-
-    /**
-     * QoS 1, retain flag as published (a handler can tell a retained, replayed message from a live
-     * one), retained messages only for a new subscription (renewing one does not replay them).
-     */
-    private static org.eclipse.paho.mqttv5.common.MqttSubscription subscription(String filter) {
-        var s = new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1);
-        s.setRetainAsPublished(true);
-        s.setRetainHandling(1);
-        return s;
-    }
-
-    /**
-     * Blocks until the session is connected and the broker has acknowledged every subscription,
-     * so a message published after this returns reaches the handlers. Safe to call from any
-     * thread but Paho's callback thread.
-     *
-     * @return false when that did not happen within {@code timeoutMs} (the session keeps trying)
-     */
+    /** Safe to call from any thread but Paho's callback thread. */
+    @Override
     public boolean awaitReady(long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (!client.isConnected()) {
@@ -317,8 +256,18 @@ public final class PahoSession implements TelemetryPublisher {
         }
     }
 
+    @Override
+    public void onCommand(Consumer<CommandMessage> handler) {
+        subscribe(Topics.commands(host), (topic, m) -> {
+            MqttProperties p = m.getProperties();
+            byte[] correlation = p == null || p.getCorrelationData() == null ? new byte[0] : p.getCorrelationData();
+            handler.accept(new CommandMessage(topic, m.getPayload(), m.isRetained(),
+                    Optional.ofNullable(p == null ? null : p.getResponseTopic()), correlation));
+        });
+    }
+
     /** Subscribes (QoS 1) now if connected and again after every reconnect. */
-    public void subscribe(String filter, BiConsumer<String, MqttMessage> handler) {
+    private void subscribe(String filter, BiConsumer<String, MqttMessage> handler) {
         subscriptions.add(Map.entry(filter, handler));
         if (client.isConnected()) {
             try {
@@ -383,10 +332,10 @@ public final class PahoSession implements TelemetryPublisher {
     @Override
     public void close(String deathReason) {
         if (deathReason != null) {
-            ObjectNode death = JSON.createObjectNode();
+            ObjectNode death = PahoClients.JSON.createObjectNode();
             death.put("host", host);
             death.put("reason", deathReason);
-            publish("death", death, false);
+            publish(Topics.DEATH, death, false);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while ((!queue.isEmpty() || !unackedEmpty()) && everConnected && System.nanoTime() < deadline) {
@@ -402,29 +351,6 @@ public final class PahoSession implements TelemetryPublisher {
             client.close(true);
         } catch (MqttException e) {
             LOG.debug("MQTT close: {}", e.getMessage());
-        }
-    }
-
-    static MqttMessage message(byte[] payload, boolean retained) {
-        MqttMessage m = new MqttMessage(payload);
-        m.setQos(1);
-        m.setRetained(retained);
-        return m;
-    }
-
-    static byte[] bytes(ObjectNode n) {
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,0 +1,241 @@
+package org.tileloop.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tileloop.calibration.CalibratedRigs;
+import org.tileloop.calibration.CalibrationRecord;
+import org.tileloop.calibration.CalibrationStore;
+import org.tileloop.calibration.Calibrator;
+import org.tileloop.rig.IdentityCalibration;
+import org.tileloop.rig.ParameterVector;
+import org.tileloop.rig.Rig;
+import org.tileloop.rig.Stimulus;
+import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.run.RunStatus;
+import org.tileloop.run.TrainingRun;
+import org.tileloop.telemetry.HostTelemetry;
+import org.tileloop.telemetry.RunTelemetry;
+import org.tileloop.telemetry.TelemetrySession;
+
+/**
+ * The daemon's jobs: a queue per rig, one job at a time per rig and concurrently across rigs;
+ * running a job (train, calibrate, measure) and publishing the rig's state around it. A failing
+ * job faults its rig until the next job.
+ */
+final class JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, RigFile> rigs;
+    private final Path runsDir;
+    private final CalibrationStore store;
+    private final TrainingRun.Build build;
+    private final TelemetrySession session;
+    private final HostTelemetry telemetry;
+    private final Map<String, String> rigStates;
+    private final Map<String, ExecutorService> executors = new LinkedHashMap<>();
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final AtomicInteger jobCounter = new AtomicInteger();
+
+    /**
+     * @param rigs by rig id
+     * @param rigStates each rig's state by id (idle, running, paused, faulted), kept up to date here
+     */
+    JobRunner(Map<String, RigFile> rigs, Path runsDir, CalibrationStore store, TrainingRun.Build build, TelemetrySession session,
+              Map<String, String> rigStates) {
+        this.rigs = rigs;
+        this.runsDir = runsDir;
+        this.store = store;
+        this.build = build;
+        this.session = session;
+        this.telemetry = new HostTelemetry(session);
+        this.rigStates = rigStates;
+        rigs.keySet().forEach(id -> executors.put(id, Executors.newSingleThreadExecutor(r -> new Thread(r, "rig-" + id))));
+    }
+
+    /** Publishes every rig's current state. */
+    synchronized void publishStates() {
+        rigs.keySet().forEach(r -> telemetry.state(r, rigStates.get(r), null));
+    }
+
+    private synchronized void rigState(String rig, String state, Job job) {
+        rigStates.put(rig, state);
+        telemetry.state(rig, state, job == null ? null : job.id);
+    }
+
+    synchronized List<Job> jobs() {
+        return List.copyOf(jobs.values());
+    }
+
+    synchronized Optional<Job> job(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    /** Queues a checked job. */
+    synchronized Job submit(String rig, String kind, ObjectNode spec) {
+        Job j = new Job("j" + jobCounter.incrementAndGet(), rig, kind, spec);
+        jobs.put(j.id, j);
+        executors.get(j.rig).submit(() -> execute(j));
+        return j;
+    }
+
+    /** Drops a queued job, or stops a running one after its current iteration ({@code aborted}). */
+    synchronized Job cancel(Job j) {
+        if (j.queued()) {
+            j.status(RunStatus.ABORTED, "cancelled before it started");
+        } else if (j.is(RunStatus.RUNNING)) {
+            j.stop.set(true);
+        } else {
+            throw new CommandException("job " + j.id + " is " + j.state() + "; nothing to cancel");
+        }
+        return j;
+    }
+
+    /** Pauses a running training after its current iteration ({@code paused}, resumable). */
+    synchronized Job pause(Job j) {
+        if (!j.is(RunStatus.RUNNING) || !j.kind.equals("train")) {
+            throw new CommandException("only a running train job can be paused; " + j.id + " is a " + j.state() + " " + j.kind + " job");
+        }
+        j.requestPause();
+        return j;
+    }
+
+    /** Queues a new job continuing a paused training's run. */
+    synchronized Job resume(Job j) {
+        if (!j.is(RunStatus.PAUSED) || j.runDir() == null) {
+            throw new CommandException("only a paused train job can be resumed; " + j.id + " is " + j.state());
+        }
+        ObjectNode spec = JSON.createObjectNode();
+        spec.put("kind", "train");
+        spec.put("resume", j.runDir());
+        return submit(j.rig, "train", spec);
+    }
+
+    private void execute(Job j) {
+        if (!j.start()) {
+            return;
+        }
+        session.publishBirth();
+        rigState(j.rig, "running", j);
+        String end = "idle";
+        try {
+            switch (j.kind) {
+                case "train" -> end = train(j);
+                case "calibrate" -> calibrate(j);
+                case "measure" -> measure(j);
+                default -> throw new IllegalStateException(j.kind);
+            }
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("job {} on {} failed: {}", j.id, j.rig, e.getMessage());
+            j.status(RunStatus.FAILED, e.getMessage());
+            end = "faulted";
+        }
+        rigState(j.rig, end, j.is(RunStatus.PAUSED) || end.equals("faulted") ? j : null);
+    }
+
+    /** @return the rig's state after the run: paused or idle */
+    private String train(Job j) throws IOException {
+        RigFile rf = rigs.get(j.rig);
+        TrainingRun run;
+        String cmd = "tileloop daemon job " + j.id + " " + j.spec;
+        if (j.spec.has("resume")) {
+            run = TrainingRun.resume(Path.of(j.spec.get("resume").asText()), runsDir, cmd, build);
+        } else {
+            Path config = j.spec.has("config")
+                    ? rf.path().toAbsolutePath().getParent().resolve("training").resolve(j.spec.get("config").asText() + ".yaml") : null;
+            run = TrainingRun.create(rf.path(), config, j.spec.has("iterations") ? j.spec.get("iterations").asInt() : null,
+                    j.spec.has("seed") ? j.spec.get("seed").asLong() : null, runsDir, store,
+                    j.spec.path("allow_uncalibrated").asBoolean(false), cmd, build);
+        }
+        j.runDir(run.runDir().toAbsolutePath().toString());
+        StringWriter notices = new StringWriter();
+        RunTelemetry telemetry = new RunTelemetry(session, j.rig, j.id, run.runDir().getFileName().toString());
+        TrainingRun.Result r = run.execute(List.of(telemetry),
+                () -> j.stop.get() ? Optional.of(j.pauseRequested() ? RunStatus.PAUSED : RunStatus.ABORTED) : Optional.empty(),
+                new PrintWriter(notices, true));
+        if (!notices.toString().isBlank()) {
+            LOG.warn("job {}: {}", j.id, notices.toString().strip());
+        }
+        j.status(r.stop().status(), r.stop().reason());
+        return r.stop().status() == RunStatus.PAUSED ? "paused" : "idle";
+    }
+
+    private void calibrate(Job j) throws IOException {
+        RigFile rf = rigs.get(j.rig);
+        try (Rig rig = CalibratedRigs.open(rf, store)) {
+            rig.useCalibration(IdentityCalibration.INSTANCE);
+            CalibrationRecord r = Calibrator.run(rig, rf.calibration(), store.newId(j.rig, Instant.now()), build.version(), n -> { });
+            ObjectNode result = JSON.createObjectNode();
+            result.put("calibration_id", r.id());
+            result.put("report", Calibrator.report(r));
+            result.put("accepted", r.accepted());
+            j.result(result);
+            if (!r.accepted()) {
+                j.status(RunStatus.FAILED, "calibration rejected: a residual exceeds max_residual_ps");
+                return;
+            }
+            store.save(r);
+            j.status(RunStatus.COMPLETED, "calibration " + r.id());
+        }
+    }
+
+    private void measure(Job j) {
+        RigFile rf = rigs.get(j.rig);
+        Map<String, Double> set = new LinkedHashMap<>();
+        j.spec.get("set").fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().asDouble()));
+        try (Rig rig = CalibratedRigs.open(rf, store)) {
+            ParameterVector v = rig.description().withOverrides(set);
+            List<Stimulus> stimuli = new ArrayList<>();
+            j.spec.get("delays_ns").forEach(d -> stimuli.add(Stimulus.delay(rig.description(), d.asDouble())));
+            List<StimulusResult> results = rig.measure(v, stimuli);
+            ArrayNode out = JSON.createArrayNode();
+            results.forEach(r -> out.add(telemetry.measured(j.rig, j.id, r)));
+            ObjectNode result = JSON.createObjectNode();
+            result.set("measurements", out);
+            j.result(result);
+            j.status(RunStatus.COMPLETED, results.size() + " stimuli measured");
+        }
+    }
+
+    /**
+     * Queued jobs are dropped ({@code aborted}), running ones stop after their current iteration
+     * and record their manifests; returns once every rig's executor has finished (at most 10 min).
+     */
+    void shutdown() {
+        synchronized (this) {
+            for (Job j : jobs.values()) {
+                if (j.queued()) {
+                    j.status(RunStatus.ABORTED, "daemon shut down before it started");
+                }
+                j.stop.set(true);
+            }
+        }
+        executors.values().forEach(ExecutorService::shutdown);
+        for (ExecutorService e : executors.values()) {
+            try {
+                e.awaitTermination(10, TimeUnit.MINUTES);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
