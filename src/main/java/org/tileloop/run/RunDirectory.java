@@ -93,26 +93,26 @@ final class RunDirectory implements AutoCloseable {
 
     /**
      * Whether the run in {@code dir} says {@code running} while no process holds its lock: its
-     * process died without recording a stop. Reads only; takes the lock for an instant.
+     * process died without recording a stop. Reads the manifest under a shared lock, so a holder
+     * that just wrote its final status is never taken for a dead one.
      */
     static boolean interrupted(Path dir) {
         Path manifest = dir.resolve("manifest.json");
         if (!Files.isRegularFile(manifest) || !Files.isRegularFile(dir.resolve(".lock"))) {
             return false;
         }
-        try {
-            if (!RunStatus.RUNNING.wire().equals(StrictInput.jsonFile(manifest, "run manifest").path("status").asText())) {
+        try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.READ)) {
+            FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (l == null) {
                 return false;
             }
-            try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.WRITE)) {
-                FileLock l = ch.tryLock();
-                if (l != null) {
-                    l.release();
-                }
-                return l != null;
-            } catch (OverlappingFileLockException e) {
-                return false;
+            try {
+                return RunStatus.RUNNING.wire().equals(StrictInput.jsonFile(manifest, "run manifest").path("status").asText());
+            } finally {
+                l.release();
             }
+        } catch (OverlappingFileLockException e) {
+            return false;
         } catch (IOException | BadInputException e) {
             return false;
         }

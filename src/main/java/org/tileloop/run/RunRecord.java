@@ -68,20 +68,32 @@ public final class RunRecord implements IterationSink, AutoCloseable {
                         + ": saved state does not match the training config (trainable parameters or traces differ)");
             }
             RunRecord r = new RunRecord(dir, task.withTargets(s.trainTargetsNs(), s.holdoutTargetsNs()), s, listeners);
-            r.iterations = AppendLog.open(dir.resolve(RunState.ITERATIONS), s.iterationsBytes());
-            r.traces = AppendLog.open(dir.resolve(RunState.TRACES), s.tracesBytes());
+            r.requireHeader(RunState.ITERATIONS, r.layout.iterationsHeader());
+            r.requireHeader(RunState.TRACES, CsvLayout.TRACES_HEADER);
+            try {
+                r.iterations = AppendLog.open(dir.resolve(RunState.ITERATIONS), s.iterationsBytes());
+                r.traces = AppendLog.open(dir.resolve(RunState.TRACES), s.tracesBytes());
+            } catch (IOException | RuntimeException e) {
+                r.close();
+                throw e;
+            }
             return r;
         }
         TrainingTask.Anchored a = task.needsAnchor() ? task.anchor(rig) : new TrainingTask.Anchored(task, 0);
         TrainingTask t = a.task();
         RunRecord r = new RunRecord(dir, t, null, listeners);
-        r.iterations = AppendLog.open(dir.resolve(RunState.ITERATIONS), 0);
-        r.traces = AppendLog.open(dir.resolve(RunState.TRACES), 0);
-        r.iterations.append(r.layout.iterationsHeader());
-        r.traces.append(CsvLayout.TRACES_HEADER);
-        Checkpoint start = Checkpoint.start(t.space().toUnit(t.initial()), a.measurements(), t.config().loss().energyReferencePj());
-        r.state = r.next(start, List.of(), List.of());
-        r.state.save(dir);
+        try {
+            r.iterations = AppendLog.open(dir.resolve(RunState.ITERATIONS), 0);
+            r.traces = AppendLog.open(dir.resolve(RunState.TRACES), 0);
+            r.iterations.append(r.layout.iterationsHeader());
+            r.traces.append(CsvLayout.TRACES_HEADER);
+            Checkpoint start = Checkpoint.start(t.space().toUnit(t.initial()), a.measurements(), t.config().loss().energyReferencePj());
+            r.state = r.next(start, List.of(), List.of());
+            r.state.save(dir);
+        } catch (IOException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
         return r;
     }
 
@@ -140,10 +152,22 @@ public final class RunRecord implements IterationSink, AutoCloseable {
                 iterations.sha256Hex(), traces.sha256Hex(), c.optimizerState(), c.bestLoss(), c.sinceBest(), c.stopReason().orElse(null));
     }
 
+    /** Refuses a CSV whose header is not this tileloop's (a run started by another version). */
+    private void requireHeader(String file, String header) throws IOException {
+        String first;
+        try (java.io.BufferedReader in = Files.newBufferedReader(dir.resolve(file), java.nio.charset.StandardCharsets.UTF_8)) {
+            first = in.readLine();
+        }
+        if (!header.equals(first + "\n")) {
+            throw new RigConfigurationException(dir.resolve(file) + ": its columns are not the ones this tileloop writes (the run was"
+                    + " started by another version); it cannot be resumed: start a new run");
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try (AppendLog a = iterations; AppendLog b = traces) {
-            // both closed
+            // both closed (either may be null when opening failed)
         }
     }
 }

@@ -28,19 +28,21 @@ public final class RunReport {
     private RunReport() {
     }
 
-    public static void write(Path dir, RigDescription rig, RunRecord.Outcome o) throws IOException {
-        Files.writeString(dir.resolve("summary.md"), summary(rig, o), StandardCharsets.UTF_8);
+    /** @param status how the run stands: completed, or how it stopped */
+    public static void write(Path dir, RigDescription rig, RunRecord.Outcome o, RunStatus status) throws IOException {
+        Files.writeString(dir.resolve("summary.md"), summary(rig, o, status), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("loss.svg"), chart(o), StandardCharsets.UTF_8);
     }
 
-    static String summary(RigDescription rig, RunRecord.Outcome o) {
+    static String summary(RigDescription rig, RunRecord.Outcome o, RunStatus status) {
         StringBuilder s = new StringBuilder("# Training summary\n\n");
         if (o.train().isEmpty()) {
             return s.append("No iteration completed.\n").toString();
         }
         int last = o.lastIteration();
         int lastHold = lastHoldout(o);
-        s.append(o.completed() ? "Completed iterations 0-" + last : "Aborted after iteration " + last + " (resumable)")
+        String stopped = status.wire().substring(0, 1).toUpperCase(Locale.ROOT) + status.wire().substring(1);
+        s.append(status == RunStatus.COMPLETED ? "Completed iterations 0-" + last : stopped + " after iteration " + last + " (resumable)")
                 .append(", ").append(o.measurements()).append(" measurements.\n\n");
         s.append("| split | start | end |\n|---|---|---|\n");
         s.append(String.format(Locale.ROOT, "| train | %.6g | %.6g |%n", o.train().get(0).total(), o.train().get(last).total()));

@@ -239,5 +239,8 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
             ch.force(true);
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 }

@@ -196,6 +196,7 @@ public final class TrainingRun {
                 notices.flush();
             }
             manifest.put("calibration_id", r.calibration().id());
+            manifest.withArray("recalibrations");
             writeManifest();
             listeners.forEach(l -> l.started(manifest.deepCopy()));
             RunRecord.Outcome o;
@@ -208,7 +209,6 @@ public final class TrainingRun {
                 o = record.outcome();
             }
             manifest.put("calibration_id_end", r.calibration().id());
-            RunReport.write(runDir, r.description(), o);
             manifest.put("measurements", o.measurements());
             manifest.put("iterations_completed", o.lastIteration());
             if (o.completed()) {
@@ -218,6 +218,7 @@ public final class TrainingRun {
                 end = new RunStop(s, (s == RunStatus.PAUSED ? "pause" : "stop") + " requested after iteration " + o.lastIteration()
                         + "; continue with: " + resumeCommand());
             }
+            RunReport.write(runDir, r.description(), o, end.status());
         } catch (InterlockException | DriftException e) {
             end = new RunStop(RunStatus.PAUSED, "paused: " + e.getMessage() + "; continue with: " + resumeCommand());
         } catch (IOException | UncheckedIOException e) {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param measurements stimuli measured so far, including the anchor measurement
  * @param energyReferencePj the energy normaliser (0 until the first measurement fixes it)
  * @param optimizerState momentum / Adam moments after the last update (null: none)
- * @param bestLoss the best watched loss so far (early stopping; derivative-free: best train loss)
+ * @param bestLoss the best watched loss so far ({@code early_stop_split}; used by early stopping,
+ *                 which derivative-free optimizers do not use)
  * @param sinceBest iterations since {@code bestLoss} improved
  * @param stopReason why the run ended before its last iteration, when it did
  */

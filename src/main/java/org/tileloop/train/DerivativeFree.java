@@ -30,6 +30,7 @@ import org.tileloop.rig.StimulusResult;
 final class DerivativeFree implements Stepper {
 
     private static final double[] FINISHED = new double[0];
+    private static final double[] FAILED = new double[0];
 
     private final TrainingConfig config;
     private final double[] start;
@@ -37,6 +38,7 @@ final class DerivativeFree implements Stepper {
     private final SynchronousQueue<Double> told = new SynchronousQueue<>();
     private Thread thread;
     private boolean finished;
+    private volatile RuntimeException failure;
     private int evaluations;
     private double[] best;
     private double bestLoss = Double.MAX_VALUE;
@@ -121,6 +123,11 @@ final class DerivativeFree implements Stepper {
             thread.start();
         }
         double[] x = take(asked);
+        if (x == FAILED) {
+            finished = true;
+            throw new org.tileloop.rig.RigConfigurationException(config.optimization().optimizer().wire() + " failed: "
+                    + org.tileloop.input.StrictInput.oneLine(String.valueOf(failure.getMessage())), failure);
+        }
         finished = x == FINISHED;
         return finished ? null : x;
     }
@@ -169,9 +176,18 @@ final class DerivativeFree implements Stepper {
             // the budget is spent: the best point so far stands
         } catch (Abandoned e) {
             return;
+        } catch (RuntimeException e) {
+            failure = e;
+            end(FAILED);
+            return;
         }
+        end(FINISHED);
+    }
+
+    /** Hands the training thread the optimizer's last word: finished or failed. */
+    private void end(double[] sentinel) {
         try {
-            asked.put(FINISHED);
+            asked.put(sentinel);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -17,6 +17,10 @@ record RigCheck(TrainingConfig config, RigDescription rig, String file) {
         List<String> trained = t.trainable().isEmpty()
                 ? rig.parameters().stream().filter(ParameterSpec::trainable).map(ParameterSpec::name).toList() : t.trainable();
         List<String> inputs = rig.inputs().stream().map(InputSpec::name).toList();
+        if (config.optimization().optimizer() == TrainingConfig.Optimizer.BOBYQA && trained.size() < 2) {
+            fail("optimizer", "bobyqa needs at least 2 trainable parameters (this config trains " + trained.size()
+                    + "); use nelder_mead or cmaes");
+        }
         for (int i = 0; i < t.trainable().size(); i++) {
             if (rig.parameter(t.trainable().get(i)).isEmpty()) {
                 fail("trainable[" + i + "]", "'" + t.trainable().get(i) + "' is not a parameter of rig " + rig.id());

@@ -113,7 +113,7 @@ public final class TrainingConfig {
                 b.patterns.stream().map(p -> new Pattern(p.name, value(Split.class, p.split), ordered(p.inputsNs), ordered(p.set),
                         java.util.Collections.unmodifiableList(new java.util.ArrayList<>(p.targetsNs)), Optional.ofNullable(p.classLabel))).toList(),
                 ordered(b.fixedInputsNs), value(TargetMode.class, b.targetMode),
-                ordered(b.targetsNs), List.copyOf(b.targetChannels),
+                targets(b.targetsNs), List.copyOf(b.targetChannels),
                 ordered(b.anchor), List.copyOf(b.anchorShiftNs), value(ProbeSplit.class, b.anchorProbeSplit), List.copyOf(b.expectedCounts));
         this.loss = new LossWeights(b.timingWeight, b.missingWeight, b.missingPenaltyNs2, b.countWeight, b.orderWeight,
                 b.orderPairs.stream().map(List::copyOf).toList(), b.orderMarginNs, b.energyWeightStart, b.energyWeightEnd,
@@ -191,6 +191,12 @@ public final class TrainingConfig {
      */
     public void checkAgainst(RigDescription rig, String file) {
         new RigCheck(this, rig, file).run();
+    }
+
+    private static Map<String, List<Double>> targets(Map<String, List<Double>> m) {
+        Map<String, List<Double>> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, java.util.Collections.unmodifiableList(new java.util.ArrayList<>(v))));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     private static <K, V> Map<K, V> ordered(Map<K, V> m) {

@@ -131,12 +131,14 @@ class TrainCommandTest {
         CliTest.Run busy = CliTest.run("train", "--resume", out.resolve("latest").toString());
         assertEquals(Main.EXIT_CONFIG, busy.exit(), busy.err());
         assertTrue(busy.err().contains(run + ": run is in progress in another process"), busy.err());
+        assertEquals(java.util.Optional.empty(), org.tileloop.run.TrainingRun.interruptedNotice(out), "its holder is alive");
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue(), "SIGKILL");
         assertEquals("running", Json.MAPPER.readTree(run.resolve("manifest.json").toFile()).get("status").asText());
         int rowsAtKill = Files.readAllLines(run.resolve("iterations.csv")).size();
         assertTrue(rowsAtKill < 8, "killed mid-way, had " + rowsAtKill + " rows");
+        assertTrue(org.tileloop.run.TrainingRun.interruptedNotice(out).orElseThrow().endsWith("tileloop train --resume " + run));
 
         CliTest.Run r = CliTest.run("train", "--resume", out.resolve("latest").toString());
         assertEquals(0, r.exit(), r.err());

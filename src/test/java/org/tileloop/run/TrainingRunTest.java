@@ -38,6 +38,8 @@ class TrainingRunTest {
             public void iteration(Iteration it) {
                 try {
                     long rows = Files.readAllLines(run.runDir().resolve("iterations.csv")).size();
+                    assertEquals(it.next().nextIteration(), RunState.load(run.runDir()).orElseThrow().nextIteration(),
+                            "state.json is saved before a listener hears of the iteration");
                     heard.add("iteration " + it.index() + " rows " + rows);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);

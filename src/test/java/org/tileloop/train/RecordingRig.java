@@ -22,9 +22,9 @@ import org.tileloop.rig.StimulusResult;
  * {@code delay + 1.5 + 0.0002 (r_fb − 3000) + 2 (iin_amp − 1.4)} ns. It records every batch and
  * every reference measurement; its reference path reads {@code driftNs} late.
  */
-final class RecordingRig implements Rig {
+public final class RecordingRig implements Rig {
 
-    static final RigDescription DESCRIPTION = new RigDescription("fake", RigKind.SIMULATED, "recording fake", List.of(
+    public static final RigDescription DESCRIPTION = new RigDescription("fake", RigKind.SIMULATED, "recording fake", List.of(
             new ParameterSpec("r_fb", "ohm", 2000, 6000, 3000, 1000, 20000, true),
             new ParameterSpec("iin_amp", "V", 1.2, 1.8, 1.4, 0, 2, true)),
             List.of(new ChannelSpec("n0", "", 0.9, 0), new ChannelSpec("n1", "", 0.9, 0)),

@@ -150,6 +150,24 @@ class TrainerTest {
     }
 
     @Test
+    void aFailingDerivativeFreeOptimizerFailsTheRunInsteadOfHangingIt() {
+        TrainingConfigBuilder b = new TrainingConfigBuilder();
+        b.trainable = List.of("r_fb");
+        b.optimizer = "bobyqa";
+        b.targetMode = "measured_anchor_shift";
+        b.iterations = 10;
+        TrainingConfig c = b.build("test config");
+        org.tileloop.rig.RigConfigurationException refused = assertThrows(org.tileloop.rig.RigConfigurationException.class,
+                () -> c.checkAgainst(RecordingRig.DESCRIPTION, "test config"));
+        assertEquals("test config: optimizer: bobyqa needs at least 2 trainable parameters (this config trains 1); use nelder_mead"
+                + " or cmaes", refused.getMessage());
+        org.tileloop.rig.RigConfigurationException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20), () -> assertThrows(org.tileloop.rig.RigConfigurationException.class, () -> train(c)));
+        assertTrue(e.getMessage().startsWith("bobyqa failed: "), e.getMessage());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("tileloop-bobyqa") && t.isAlive()));
+    }
+
+    @Test
     void patienceStopsEarlyWithAReasonAndNoFurtherMove() throws IOException {
         Run r = train(config(x -> {
             x.patience = 2;
