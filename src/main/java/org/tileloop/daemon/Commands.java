@@ -39,6 +39,15 @@ final class Commands {
     private final Map<String, RigFile> rigs;
     private final JobRunner jobs;
     private final TelemetrySession session;
+    /** Replies by response topic and correlation data: a request sent again is answered, never run twice. */
+    private final Map<String, ObjectNode> replies = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            return size() > REPLY_CACHE;
+        }
+    });
+    /** Requests remembered for answering repeats. */
+    static final int REPLY_CACHE = 1024;
 
     Commands(String host, Map<String, RigFile> rigs, JobRunner jobs, TelemetrySession session) {
         this.host = host;
@@ -65,6 +74,13 @@ final class Commands {
                     Topics.reply(host, "<client id>"));
             return;
         }
+        String key = m.correlation().length == 0 ? null : replyTo + " " + java.util.HexFormat.of().formatHex(m.correlation());
+        ObjectNode cached = key == null ? null : replies.get(key);
+        if (cached != null) {
+            LOG.info("{}: repeated request {} answered from the reply cache", topic, key);
+            session.reply(replyTo, m.correlation(), cached);
+            return;
+        }
         ObjectNode reply;
         try {
             if (m.retained()) {
@@ -77,6 +93,9 @@ final class Commands {
         } catch (RuntimeException e) {
             LOG.error("command failed", e);
             reply = error("internal error: " + e.getMessage());
+        }
+        if (key != null) {
+            replies.put(key, reply);
         }
         session.reply(replyTo, m.correlation(), reply);
     }

@@ -28,6 +28,9 @@ public interface TelemetrySession extends TelemetryPublisher {
      */
     boolean awaitReady(long timeoutMs);
 
+    /** This process's session id, carried by every payload and the retained host status. */
+    String sessionId();
+
     /** Publishes the birth message now (as on a connect), e.g. before a job starts. */
     void publishBirth();
 

@@ -16,6 +16,8 @@ public final class Topics {
     /** Host streams. */
     public static final String BIRTH = "birth";
     public static final String DEATH = "death";
+    /** Retained host status: {@code online}, or {@code offline} (the connection's Will, or a clean shutdown). */
+    public static final String STATUS = "status";
     /** The leaves below {@code rig/<rig>/}. */
     public static final String STATE = "state";
     public static final String RUN = "run";

@@ -273,6 +273,47 @@ class DaemonTelemetryTest {
         }
     }
 
+    @Test
+    void aRepeatedRequestIsAnsweredFromTheReplyCacheAndRunsOnce() throws Exception {
+        try (Inbox inbox = new Inbox("test-monitor-repeat", false); Daemon d = daemon("repeat")) {
+            String replyTopic = Topics.reply(HOST, "repeater");
+            String submit = "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}";
+            for (int i = 0; i < 3; i++) {
+                Process p = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()), "-V", "mqttv5",
+                        "-u", "operator", "-P", users.get("operator"), "-q", "1", "-t", Topics.commands(HOST),
+                        "-D", "publish", "response-topic", replyTopic, "-D", "publish", "correlation-data", "same-request",
+                        "-m", submit).redirectErrorStream(true).start();
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0);
+            }
+            inbox.await("/reply/repeater", l -> l.size() == 3, 30);
+            List<Msg> replies = inbox.on("/reply/repeater");
+            for (Msg r : replies) {
+                assertEquals(replies.get(0).body().get("job"), r.body().get("job"), "the same answer each time: " + replies);
+            }
+            assertEquals(1, d.jobs().size(), "the job was queued once");
+        }
+    }
+
+    @Test
+    void afterABrokerRestartTheHostStatusAndRigStatesAreRetainedAgain() throws Exception {
+        try (Daemon d = daemon("restart")) {
+            for (String t : List.of(Topics.stream(HOST, Topics.STATUS), Topics.stream(HOST, Topics.rig("sim-tile4", Topics.STATE)))) {
+                new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()), "-u", "daemon",
+                        "-P", users.get("daemon"), "-r", "-n", "-t", t).start().waitFor(20, TimeUnit.SECONDS);
+            }
+            broker.restart();
+            try (Inbox late = new Inbox("test-monitor-restart", false)) {
+                late.await("/status", l -> l.stream().anyMatch(m -> m.body().path("status").asText().equals("online")), 60);
+                late.await("/rig/sim-tile4/state", l -> !l.isEmpty(), 30);
+                assertEquals("idle", late.on("/rig/sim-tile4/state").get(0).body().get("state").asText());
+            }
+        }
+    }
+
+    static boolean is(Msg m, String status, String session) {
+        return m.body().path("status").asText().equals(status) && m.body().path("session").asText().equals(session);
+    }
+
     static byte[] control(String command, String job) {
         return ("{\"command\":\"" + command + "\",\"job\":\"" + job + "\"}").getBytes();
     }
@@ -370,7 +411,7 @@ class DaemonTelemetryTest {
     }
 
     @Test
-    void aSigkilledDaemonIsAnnouncedDeadByItsWill() throws Exception {
+    void aSigkilledDaemonIsAnnouncedOfflineByItsRetainedWill() throws Exception {
         Path cfg = config("killed");
         try (Inbox inbox = new Inbox("test-monitor-will", false)) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -379,11 +420,17 @@ class DaemonTelemetryTest {
                     .redirectOutput(dir.resolve("killed.log").toFile()).start();
             try {
                 inbox.await("/birth", l -> !l.isEmpty(), 60);
-                assertTrue(inbox.on("/death").isEmpty());
+                String session = inbox.on("/birth").get(inbox.on("/birth").size() - 1).body().get("session").asText();
+                inbox.await("/status", l -> l.stream().anyMatch(m -> is(m, "online", session)), 30);
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
-                inbox.await("/death", l -> !l.isEmpty(), 30);
-                assertEquals("connection lost", inbox.on("/death").get(0).body().get("reason").asText());
+                inbox.await("/status", l -> l.stream().anyMatch(m -> is(m, "offline", session)), 30);
+                JsonNode down = inbox.on("/status").stream().filter(m -> is(m, "offline", session)).findFirst().orElseThrow().body();
+                assertEquals("connection lost", down.get("reason").asText(), "the Will names the session that died: " + down);
+                try (Inbox late = new Inbox("test-monitor-late", false)) {
+                    late.await("/status", l -> !l.isEmpty(), 30);
+                    assertTrue(is(late.on("/status").get(0), "offline", session), "the offline status is retained");
+                }
             } finally {
                 p.destroyForcibly();
             }

@@ -46,9 +46,11 @@ public final class DaemonBrokers {
                 creds.put("monitor_user", "monitor");
                 creds.put("monitor_password", users.get("monitor"));
                 Path f = stateDir.resolve("broker.json");
-                Files.deleteIfExists(f);
-                Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(f, PahoClients.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(creds));
+                Path tmp = stateDir.resolve("broker.json.tmp");
+                Files.deleteIfExists(tmp);
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(tmp, PahoClients.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(creds));
+                Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
 
             @Override

@@ -18,8 +18,16 @@ import org.tileloop.rig.RigUnavailableException;
 import org.tileloop.telemetry.BrokerSettings;
 import org.tileloop.telemetry.Topics;
 
-/** MQTT 5 request/response to a daemon: response topic + correlation data. One request per instance. */
+/**
+ * MQTT 5 request/response to a daemon: response topic + correlation data. Waits (within the
+ * timeout) for the daemon's retained {@code online} status before sending, and sends the same
+ * request again every {@link #RESEND_MS} until a reply comes; the daemon answers a repeated
+ * correlation id from its reply cache, so a command never runs twice.
+ */
 public final class MqttRequester {
+
+    /** How long to wait for a reply before sending the request again. */
+    static final long RESEND_MS = 5_000;
 
     private MqttRequester() {
     }
@@ -30,6 +38,9 @@ public final class MqttRequester {
         byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
         String replyTopic = Topics.reply(host, clientId);
         CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
+        CompletableFuture<Void> online = new CompletableFuture<>();
+        String statusTopic = Topics.stream(host, Topics.STATUS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutS);
         MqttAsyncClient client = null;
         try {
             client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
@@ -39,6 +50,16 @@ public final class MqttRequester {
             client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
                 @Override
                 public void messageArrived(String t, MqttMessage m) throws Exception {
+                    if (t.equals(statusTopic)) {
+                        try {
+                            if ("online".equals(org.tileloop.input.StrictInput.json(m.getPayload(), 1 << 16, t).path("status").asText())) {
+                                online.complete(null);
+                            }
+                        } catch (org.tileloop.input.BadInputException e) {
+                            // not a status we can read: keep waiting
+                        }
+                        return;
+                    }
                     if (m.getProperties() != null && java.util.Arrays.equals(correlation, m.getProperties().getCorrelationData())) {
                         try {
                             var node = org.tileloop.input.StrictInput.json(m.getPayload(), 1 << 20, t);
@@ -76,13 +97,29 @@ public final class MqttRequester {
             });
             client.connect(o).waitForCompletion(timeoutS * 1000L);
             client.subscribe(new MqttSubscription(replyTopic, 1)).waitForCompletion(timeoutS * 1000L);
-            MqttMessage m = PahoClients.message(PahoClients.bytes(command), false);
-            MqttProperties props = new MqttProperties();
-            props.setResponseTopic(replyTopic);
-            props.setCorrelationData(correlation);
-            m.setProperties(props);
-            client.publish(Topics.commands(host), m).waitForCompletion(timeoutS * 1000L);
-            return reply.get(timeoutS, TimeUnit.SECONDS);
+            client.subscribe(new MqttSubscription(statusTopic, 1)).waitForCompletion(timeoutS * 1000L);
+            try {
+                online.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new RigUnavailableException("the daemon of host '" + host + "' is not online on " + broker.url() + " (no retained"
+                        + " 'online' status within " + timeoutS + " s; is it running?)", e);
+            }
+            while (true) {
+                MqttMessage m = PahoClients.message(PahoClients.bytes(command), false);
+                MqttProperties props = new MqttProperties();
+                props.setResponseTopic(replyTopic);
+                props.setCorrelationData(correlation);
+                m.setProperties(props);
+                client.publish(Topics.commands(host), m).waitForCompletion(timeoutS * 1000L);
+                long left = deadline - System.nanoTime();
+                try {
+                    return reply.get(Math.max(1, Math.min(left, TimeUnit.MILLISECONDS.toNanos(RESEND_MS))), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (deadline - System.nanoTime() <= 0) {
+                        throw e;
+                    }
+                }
+            }
         } catch (MqttException e) {
             throw new RigUnavailableException("MQTT broker " + broker.url() + ": " + e.getMessage()
                     + (e.getReasonCode() == 0x86 || e.getReasonCode() == 0x87 || e.getReasonCode() == 4 || e.getReasonCode() == 5

@@ -19,6 +19,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -66,10 +67,13 @@ public final class PahoSession implements TelemetrySession {
     private volatile boolean everConnected;
     private volatile boolean closing;
     private final AtomicLong connects = new AtomicLong();
-    /** Handed to Paho, PUBACK not yet seen: sent again after a reconnect. */
-    private final Map<MqttMessage, Item> unacked = new java.util.IdentityHashMap<>();
-    private final Map<MqttMessage, Long> order = new java.util.IdentityHashMap<>();
+    /** Handed to Paho, PUBACK not yet seen, in sending order: sent again after a reconnect. */
+    private final Map<Long, Item> unacked = new java.util.TreeMap<>();
     private long sent;
+    /** The last retained message per topic, sent again on every (re)connect (same bytes, same {@code seq}). */
+    private final Map<String, Item> retained = new ConcurrentHashMap<>();
+    private final String sessionId = String.format("%016x", new java.security.SecureRandom().nextLong());
+    private volatile boolean online;
 
     /**
      * @param birth the birth payload (rigs and metrics), asked for on every connect
@@ -85,11 +89,7 @@ public final class PahoSession implements TelemetrySession {
         }
         this.options = PahoClients.connectionOptions(broker);
         options.setCleanStart(true);
-        ObjectNode death = PahoClients.JSON.createObjectNode();
-        death.put("schema", Topics.SCHEMA);
-        death.put("host", host);
-        death.put("reason", "connection lost");
-        options.setWill(Topics.stream(host, Topics.DEATH), message(bytes(death), false));
+        options.setWill(Topics.stream(host, Topics.STATUS), message(bytes(status("offline", "connection lost")), true));
         client.setCallback(new Callback());
         sender = new Thread(this::send, "mqtt-sender");
         sender.setDaemon(true);
@@ -121,15 +121,17 @@ public final class PahoSession implements TelemetrySession {
         @Override
         public void connectComplete(boolean reconnect, String uri) {
             everConnected = true;
+            online = false;
             connects.incrementAndGet();
-            List<Item> again;
+            List<Item> again = new java.util.ArrayList<>();
             synchronized (unacked) {
-                List<MqttMessage> keys = new java.util.ArrayList<>(unacked.keySet());
-                keys.sort(java.util.Comparator.comparing(order::get));
-                again = keys.stream().map(unacked::get).toList();
+                again.addAll(unacked.values());
                 unacked.clear();
-                order.clear();
             }
+            java.util.Set<Item> pending = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            pending.addAll(again);
+            pending.addAll(queue);
+            retained.values().stream().filter(r -> !pending.contains(r)).forEach(again::add);
             for (int i = again.size() - 1; i >= 0; i--) {
                 queue.offerFirst(again.get(i));
             }
@@ -141,6 +143,7 @@ public final class PahoSession implements TelemetrySession {
                 }
             }
             queue.offerFirst(item(Topics.BIRTH, birthPayload(), false, null));
+            queue.offerFirst(new Item(Topics.stream(host, Topics.STATUS), bytes(status("online", null)), true, null));
         }
 
         @Override
@@ -164,15 +167,6 @@ public final class PahoSession implements TelemetrySession {
 
         @Override
         public void deliveryComplete(IMqttToken token) {
-            try {
-                MqttMessage m = token.getMessage();
-                synchronized (unacked) {
-                    unacked.remove(m);
-                    order.remove(m);
-                }
-            } catch (MqttException e) {
-                LOG.debug("delivery token without message: {}", e.getMessage());
-            }
         }
 
         @Override
@@ -187,11 +181,42 @@ public final class PahoSession implements TelemetrySession {
         return b;
     }
 
+    /** The retained host status: {@code online} or {@code offline} (the Will), with this session's id. */
+    private ObjectNode status(String status, String reason) {
+        ObjectNode s = PahoClients.JSON.createObjectNode();
+        s.put("schema", Topics.SCHEMA);
+        s.put("host", host);
+        s.put("status", status);
+        s.put("session", sessionId);
+        s.put("time", Instant.now().toString());
+        if (reason != null) {
+            s.put("reason", reason);
+        }
+        return s;
+    }
+
     private Item item(String stream, ObjectNode payload, boolean retained, MqttProperties props) {
         ObjectNode p = payload.deepCopy();
         p.put("schema", Topics.SCHEMA);
         p.put("seq", seq.computeIfAbsent(stream, k -> new AtomicLong()).getAndIncrement());
+        p.put("session", sessionId);
+        if (!p.has("time")) {
+            p.put("time", Instant.now().toString());
+        }
         return new Item(Topics.stream(host, stream), bytes(p), retained, props);
+    }
+
+    /** This process's session id, in every payload and in the host status (Sparkplug's bdSeq in spirit). */
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** Messages handed to the client whose PUBACK has not arrived, for tests and benchmarks. */
+    public int unacknowledged() {
+        synchronized (unacked) {
+            return unacked.size();
+        }
     }
 
     /**
@@ -206,6 +231,9 @@ public final class PahoSession implements TelemetrySession {
         if (it.payload().length > MAX_PAYLOAD_BYTES) {
             LOG.error("telemetry message on {} of {} bytes exceeds {} bytes: not sent", stream, it.payload().length, MAX_PAYLOAD_BYTES);
             return;
+        }
+        if (retained) {
+            this.retained.put(it.topic(), it);
         }
         if (!closing && !queue.offerLast(it)) {
             LOG.error("telemetry queue full: dropping a message on {}", stream);
@@ -224,6 +252,8 @@ public final class PahoSession implements TelemetrySession {
         props.setCorrelationData(correlation);
         ObjectNode p = payload.deepCopy();
         p.put("schema", Topics.SCHEMA);
+        p.put("session", sessionId);
+        p.put("time", Instant.now().toString());
         byte[] body = bytes(p);
         if (body.length > MAX_PAYLOAD_BYTES) {
             ObjectNode e = PahoClients.JSON.createObjectNode();
@@ -235,7 +265,10 @@ public final class PahoSession implements TelemetrySession {
         queue.offerLast(new Item(topic, body, false, props));
     }
 
-    /** Safe to call from any thread but Paho's callback thread. */
+    /**
+     * Waits until connected, every subscription acknowledged and the retained {@code online}
+     * status acknowledged by the broker. Safe to call from any thread but Paho's callback thread.
+     */
     @Override
     public boolean awaitReady(long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
@@ -248,6 +281,12 @@ public final class PahoSession implements TelemetrySession {
         try {
             for (var s : subscriptions) {
                 client.subscribe(subscription(s.getKey())).waitForCompletion(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+            while (!online) {
+                if (System.currentTimeMillis() > deadline || closing) {
+                    return false;
+                }
+                sleep(10);
             }
             return true;
         } catch (MqttException e) {
@@ -297,18 +336,34 @@ public final class PahoSession implements TelemetrySession {
                 try {
                     MqttMessage m = message(it.payload(), it.retained());
                     if (it.properties() != null) {
-                        m.setProperties(it.properties());
+                        m.setProperties(copy(it.properties()));
                     }
+                    long n;
                     synchronized (unacked) {
-                        unacked.put(m, it);
-                        order.put(m, sent++);
+                        n = sent++;
+                        unacked.put(n, it);
                     }
+                    boolean status = it.topic().equals(Topics.stream(host, Topics.STATUS)) && it.retained();
                     try {
-                        client.publish(it.topic(), m);
+                        client.publish(it.topic(), m, null, new MqttActionListener() {
+                            @Override
+                            public void onSuccess(IMqttToken token) {
+                                synchronized (unacked) {
+                                    unacked.remove(n);
+                                }
+                                if (status) {
+                                    online = true;
+                                }
+                            }
+
+                            @Override
+                            public void onFailure(IMqttToken token, Throwable e) {
+                                LOG.debug("publish to {} not acknowledged: {}", it.topic(), e == null ? "" : e.getMessage());
+                            }
+                        });
                     } catch (MqttException e) {
                         synchronized (unacked) {
-                            unacked.remove(m);
-                            order.remove(m);
+                            unacked.remove(n);
                         }
                         throw e;
                     }
@@ -321,6 +376,14 @@ public final class PahoSession implements TelemetrySession {
                 }
             }
         }
+    }
+
+    /** A fresh properties object per send: Paho may change the one it is given (e.g. a topic alias). */
+    private static MqttProperties copy(MqttProperties p) {
+        MqttProperties c = new MqttProperties();
+        c.setCorrelationData(p.getCorrelationData());
+        c.setResponseTopic(p.getResponseTopic());
+        return c;
     }
 
     private boolean unackedEmpty() {
@@ -336,6 +399,7 @@ public final class PahoSession implements TelemetrySession {
             death.put("host", host);
             death.put("reason", deathReason);
             publish(Topics.DEATH, death, false);
+            queue.offerLast(new Item(Topics.stream(host, Topics.STATUS), bytes(status("offline", deathReason)), true, null));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while ((!queue.isEmpty() || !unackedEmpty()) && everConnected && System.nanoTime() < deadline) {
