@@ -47,6 +47,7 @@ public final class Daemon implements AutoCloseable {
     private final DaemonBroker broker;
     private final TelemetrySession session;
     private final JobRunner jobs;
+    private final JobStore jobStore;
     private final Commands commands;
 
     /**
@@ -85,7 +86,8 @@ public final class Daemon implements AutoCloseable {
             broker.close();
             throw e;
         }
-        this.jobs = new JobRunner(rigs, runsDir, store, build, session, rigStates);
+        this.jobStore = new JobStore(stateDir);
+        this.jobs = new JobRunner(rigs, runsDir, store, build, session, rigStates, jobStore);
         this.commands = new Commands(host, rigs, jobs, session);
         session.onCommand(commands::onMessage);
         if (!session.awaitReady(READY_TIMEOUT_MS)) {
@@ -93,6 +95,7 @@ public final class Daemon implements AutoCloseable {
                     READY_TIMEOUT_MS / 1000);
         }
         jobs.publishStates();
+        jobs.restore(!"report".equals(cfg.onRestart));
         broker.announce(host);
     }
 
@@ -173,5 +176,10 @@ public final class Daemon implements AutoCloseable {
         jobs.shutdown();
         session.close("shutdown");
         broker.close();
+        try {
+            jobStore.close();
+        } catch (IOException e) {
+            LOG.warn("closing {}: {}", JobStore.FILE, e.getMessage());
+        }
     }
 }

@@ -36,6 +36,8 @@ public final class DaemonConfig {
     public String runsDir = "runs";
     public String calibrationDir = "calibration";
     public String stateDir = ".tileloop/daemon";
+    /** What a restarted daemon does with a job its previous process was running: {@code resume} it or {@code report} it interrupted. */
+    public String onRestart = "resume";
     public Broker broker;
 
     public static final class Broker {

@@ -22,7 +22,7 @@ final class Job {
     final String kind;
     final ObjectNode spec;
     final AtomicBoolean stop = new AtomicBoolean();
-    final Instant submitted = Instant.now();
+    final Instant submitted;
     /** Null while queued. */
     private RunStatus status;
     private String runDir;
@@ -31,10 +31,43 @@ final class Job {
     private ObjectNode result;
 
     Job(String id, String rig, String kind, ObjectNode spec) {
+        this(id, rig, kind, spec, Instant.now());
+    }
+
+    private Job(String id, String rig, String kind, ObjectNode spec, Instant submitted) {
         this.id = id;
         this.rig = rig;
         this.kind = kind;
         this.spec = spec;
+        this.submitted = submitted;
+    }
+
+    /** A job as {@link #toJson} recorded it (the daemon's job file), checked. */
+    static Job restore(ObjectNode r) {
+        Job j;
+        try {
+            j = new Job(r.get("id").asText(), r.get("rig").asText(), r.get("kind").asText(), (ObjectNode) r.get("spec"),
+                    Instant.parse(r.path("submitted").asText()));
+        } catch (java.time.DateTimeException e) {
+            throw new org.tileloop.rig.RigConfigurationException("job " + r.get("id").asText() + ": submitted: not an ISO-8601 time");
+        }
+        String state = r.get("state").asText();
+        if (!state.equals(QUEUED)) {
+            j.status = RunStatus.fromWire(state).orElseThrow(() -> new org.tileloop.rig.RigConfigurationException("job "
+                    + j.id + ": state: '" + org.tileloop.input.StrictInput.printable(state) + "' is not a job state"));
+        }
+        j.reason = r.path("reason").asText("");
+        j.runDir = r.hasNonNull("run_dir") ? r.get("run_dir").asText() : null;
+        j.result = r.get("result") instanceof ObjectNode o ? o : null;
+        return j;
+    }
+
+    /** Queues again a job whose daemon died while it ran; a training continues its run directory. */
+    synchronized void requeue(String why) {
+        status = null;
+        reason = why;
+        stop.set(false);
+        pauseRequested = false;
     }
 
     synchronized boolean queued() {
@@ -62,6 +95,10 @@ final class Job {
     synchronized void status(RunStatus s, String why) {
         status = s;
         reason = why == null ? "" : why;
+    }
+
+    synchronized String reason() {
+        return reason;
     }
 
     synchronized void runDir(String dir) {

@@ -47,7 +47,7 @@ final class JobRunner {
 
     private final Map<String, RigFile> rigs;
     private final Path runsDir;
-    private final CalibrationStore store;
+    private final CalibrationStore calibrations;
     private final TrainingRun.Build build;
     private final TelemetrySession session;
     private final HostTelemetry telemetry;
@@ -55,15 +55,17 @@ final class JobRunner {
     private final Map<String, ExecutorService> executors = new LinkedHashMap<>();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final AtomicInteger jobCounter = new AtomicInteger();
+    private final JobStore store;
 
     /**
      * @param rigs by rig id
      * @param rigStates each rig's state by id (idle, running, paused, faulted), kept up to date here
      */
-    JobRunner(Map<String, RigFile> rigs, Path runsDir, CalibrationStore store, TrainingRun.Build build, TelemetrySession session,
-              Map<String, String> rigStates) {
+    JobRunner(Map<String, RigFile> rigs, Path runsDir, CalibrationStore calibrations, TrainingRun.Build build, TelemetrySession session,
+              Map<String, String> rigStates, JobStore store) {
         this.rigs = rigs;
         this.runsDir = runsDir;
+        this.calibrations = calibrations;
         this.store = store;
         this.build = build;
         this.session = session;
@@ -94,14 +96,61 @@ final class JobRunner {
     synchronized Job submit(String rig, String kind, ObjectNode spec) {
         Job j = new Job("j" + jobCounter.incrementAndGet(), rig, kind, spec);
         jobs.put(j.id, j);
+        persist(j);
         executors.get(j.rig).submit(() -> execute(j));
         return j;
+    }
+
+    /**
+     * Takes over the jobs a previous daemon process recorded: queued ones are queued again; one
+     * it was running is marked interrupted in its run's manifest and, with {@code resume}, queued
+     * again (a training continues its run from the last saved iteration), else left
+     * {@code interrupted} with the command that continues it. Job ids continue after the largest.
+     */
+    synchronized void restore(boolean resume) throws IOException {
+        List<Job> again = new ArrayList<>();
+        for (ObjectNode record : store.load()) {
+            Job j = Job.restore(record);
+            if (!rigs.containsKey(j.rig)) {
+                LOG.warn("job {}: rig {} is not served by this daemon any more; kept as history", j.id, j.rig);
+            } else if (j.queued()) {
+                again.add(j);
+            } else if (j.is(RunStatus.RUNNING)) {
+                String why = "the daemon stopped while it ran (killed or crashed)";
+                if (j.runDir() != null) {
+                    TrainingRun.markInterrupted(Path.of(j.runDir()), runsDir, why);
+                }
+                if (resume) {
+                    j.requeue("resumed after a daemon restart: " + why);
+                    again.add(j);
+                } else {
+                    j.status(RunStatus.INTERRUPTED, why + (j.runDir() == null ? "" : "; continue with: tileloop train --resume " + j.runDir()));
+                }
+            }
+            jobs.put(j.id, j);
+            jobCounter.set(Math.max(jobCounter.get(), Integer.parseInt(j.id.substring(1))));
+        }
+        store.rewrite(jobs.values().stream().map(j -> j.toJson(JSON)).toList());
+        for (Job j : again) {
+            LOG.info("job {} on {}: queued again after a daemon restart", j.id, j.rig);
+            executors.get(j.rig).submit(() -> execute(j));
+        }
+    }
+
+    /** Records the job's current state durably; a failure is logged (the job goes on). */
+    private void persist(Job j) {
+        try {
+            store.append(j.toJson(JSON));
+        } catch (IOException e) {
+            LOG.error("job {}: recording its state in {} failed: {}", j.id, JobStore.FILE, e.getMessage());
+        }
     }
 
     /** Drops a queued job, or stops a running one after its current iteration ({@code aborted}). */
     synchronized Job cancel(Job j) {
         if (j.queued()) {
             j.status(RunStatus.ABORTED, "cancelled before it started");
+            persist(j);
         } else if (j.is(RunStatus.RUNNING)) {
             j.stop.set(true);
         } else {
@@ -134,6 +183,8 @@ final class JobRunner {
         if (!j.start()) {
             return;
         }
+        persist(j);
+        LOG.info("job {} on {}: {} started", j.id, j.rig, j.kind);
         session.publishBirth();
         rigState(j.rig, "running", j);
         String end = "idle";
@@ -149,6 +200,8 @@ final class JobRunner {
             j.status(RunStatus.FAILED, e.getMessage());
             end = "faulted";
         }
+        persist(j);
+        LOG.info("job {} on {}: {} ({})", j.id, j.rig, j.state(), j.reason());
         rigState(j.rig, end, j.is(RunStatus.PAUSED) || end.equals("faulted") ? j : null);
     }
 
@@ -157,16 +210,17 @@ final class JobRunner {
         RigFile rf = rigs.get(j.rig);
         TrainingRun run;
         String cmd = "tileloop daemon job " + j.id + " " + j.spec;
-        if (j.spec.has("resume")) {
-            run = TrainingRun.resume(Path.of(j.spec.get("resume").asText()), runsDir, cmd, build);
+        if (j.runDir() != null || j.spec.has("resume")) {
+            run = TrainingRun.resume(Path.of(j.runDir() != null ? j.runDir() : j.spec.get("resume").asText()), runsDir, cmd, build);
         } else {
             Path config = j.spec.has("config")
                     ? rf.path().toAbsolutePath().getParent().resolve("training").resolve(j.spec.get("config").asText() + ".yaml") : null;
             run = TrainingRun.create(rf.path(), config, j.spec.has("iterations") ? j.spec.get("iterations").asInt() : null,
-                    j.spec.has("seed") ? j.spec.get("seed").asLong() : null, runsDir, store,
+                    j.spec.has("seed") ? j.spec.get("seed").asLong() : null, runsDir, calibrations,
                     j.spec.path("allow_uncalibrated").asBoolean(false), cmd, build);
         }
         j.runDir(run.runDir().toAbsolutePath().toString());
+        persist(j);
         StringWriter notices = new StringWriter();
         RunTelemetry telemetry = new RunTelemetry(session, j.rig, j.id, run.runDir().getFileName().toString());
         TrainingRun.Result r = run.execute(List.of(telemetry),
@@ -181,9 +235,9 @@ final class JobRunner {
 
     private void calibrate(Job j) throws IOException {
         RigFile rf = rigs.get(j.rig);
-        try (Rig rig = CalibratedRigs.open(rf, store)) {
+        try (Rig rig = CalibratedRigs.open(rf, calibrations)) {
             rig.useCalibration(IdentityCalibration.INSTANCE);
-            CalibrationRecord r = Calibrator.run(rig, rf.calibration(), store.newId(j.rig, Instant.now()), build.version(), n -> { });
+            CalibrationRecord r = Calibrator.run(rig, rf.calibration(), calibrations.newId(j.rig, Instant.now()), build.version(), n -> { });
             ObjectNode result = JSON.createObjectNode();
             result.put("calibration_id", r.id());
             result.put("report", Calibrator.report(r));
@@ -193,7 +247,7 @@ final class JobRunner {
                 j.status(RunStatus.FAILED, "calibration rejected: a residual exceeds max_residual_ps");
                 return;
             }
-            store.save(r);
+            calibrations.save(r);
             j.status(RunStatus.COMPLETED, "calibration " + r.id());
         }
     }
@@ -202,7 +256,7 @@ final class JobRunner {
         RigFile rf = rigs.get(j.rig);
         Map<String, Double> set = new LinkedHashMap<>();
         j.spec.get("set").fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().asDouble()));
-        try (Rig rig = CalibratedRigs.open(rf, store)) {
+        try (Rig rig = CalibratedRigs.open(rf, calibrations)) {
             ParameterVector v = rig.description().withOverrides(set);
             List<Stimulus> stimuli = new ArrayList<>();
             j.spec.get("delays_ns").forEach(d -> stimuli.add(Stimulus.delay(rig.description(), d.asDouble())));
@@ -225,6 +279,7 @@ final class JobRunner {
             for (Job j : jobs.values()) {
                 if (j.queued()) {
                     j.status(RunStatus.ABORTED, "daemon shut down before it started");
+                    persist(j);
                 }
                 j.stop.set(true);
             }

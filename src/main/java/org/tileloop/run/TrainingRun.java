@@ -164,6 +164,23 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * Records in the manifest of the run in {@code runDir} that its process died while it ran
+     * ({@code interrupted}, with {@code why}), when it still says {@code running} and no process
+     * holds it; otherwise leaves it as it is.
+     */
+    public static void markInterrupted(Path runDir, Path runsDir, String why) throws IOException {
+        if (!RunDirectory.interrupted(runDir)) {
+            return;
+        }
+        try (RunDirectory dir = RunDirectory.open(runDir, runsDir)) {
+            ObjectNode m = dir.readManifest();
+            m.put("status", RunStatus.INTERRUPTED.wire());
+            m.put("reason", why + "; continue with: tileloop train --resume " + dir.path());
+            dir.writeManifest(m);
+        }
+    }
+
     public Path runDir() {
         return runDir;
     }

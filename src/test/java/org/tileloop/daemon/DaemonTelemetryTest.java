@@ -310,6 +310,67 @@ class DaemonTelemetryTest {
         }
     }
 
+    @Test
+    void aDaemonKilledMidTrainingResumesTheJobOnRestartToTheSameArtifacts() throws Exception {
+        Path cwd = Path.of("").toAbsolutePath();
+        TrainingRun reference = TrainingRun.create(cwd.resolve("rigs/sim-tile4.yaml"), null, 6, 1L, dir.resolve("durable-reference"),
+                new org.tileloop.calibration.CalibrationStore(dir.resolve("cal")), false, "reference", new TrainingRun.Build("test", Optional.empty()));
+        assertEquals(org.tileloop.run.RunStatus.COMPLETED, reference.execute(List.of(), org.tileloop.run.StopRequest.NONE,
+                new java.io.PrintWriter(new java.io.StringWriter())).stop().status());
+        Path cfg = config("durable");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder daemon = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "daemon", "--config", cfg.toString()).redirectErrorStream(true);
+        try (Inbox inbox = new Inbox("test-monitor-durable", false)) {
+            Process first = daemon.redirectOutput(dir.resolve("durable-1.log").toFile()).start();
+            Process second = null;
+            try {
+                inbox.await("/birth", l -> !l.isEmpty(), 60);
+                String session1 = inbox.on("/birth").get(inbox.on("/birth").size() - 1).body().get("session").asText();
+                ObjectNode reply = Telemetry.request(as("operator"), HOST,
+                        command("{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"iterations\":6,\"seed\":1}"), 30);
+                String job = reply.get("job").get("id").asText();
+                inbox.await("/rig/sim-tile4/iteration", l -> l.size() >= 2, 60);
+                first.destroyForcibly();
+                assertTrue(first.waitFor(20, TimeUnit.SECONDS));
+                inbox.await("/status", l -> l.stream().anyMatch(m -> is(m, "offline", session1)), 30);
+
+                second = daemon.redirectOutput(dir.resolve("durable-2.log").toFile()).start();
+                inbox.await("/run", l -> l.stream().anyMatch(m -> m.body().path("event").asText().equals("stop")
+                        && m.body().path("job").asText().equals(job)), 120);
+                JsonNode stop = inbox.on("/run").stream().filter(m -> m.body().path("event").asText().equals("stop")).findFirst()
+                        .orElseThrow().body();
+                assertEquals("completed", stop.get("status").asText(), stop.toString());
+                JsonNode manifest = stop.get("manifest");
+                assertEquals("interrupted", manifest.get("resumes").get(0).get("previous_status").asText(), manifest.toString());
+                Path run = dir.resolve("durable-runs").resolve(manifest.get("run_id").asText());
+                assertEquals(org.tileloop.CsvCheck.withoutTime(reference.runDir().resolve("iterations.csv")),
+                        org.tileloop.CsvCheck.withoutTime(run.resolve("iterations.csv")));
+                for (String f : List.of("traces.csv", "summary.md", "loss.svg")) {
+                    assertEquals(Files.readString(reference.runDir().resolve(f)), Files.readString(run.resolve(f)), f);
+                }
+                JsonNode jobs = Telemetry.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 30).get("jobs");
+                assertEquals(1, jobs.size(), jobs.toString());
+                assertEquals(job, jobs.get(0).get("id").asText());
+                assertEquals("completed", jobs.get(0).get("state").asText());
+                String session2 = inbox.on("/birth").get(inbox.on("/birth").size() - 1).body().get("session").asText();
+                assertFalse(session1.equals(session2), "a new process, a new session");
+                assertTrue(inbox.on("/status").stream().anyMatch(m -> is(m, "online", session2)));
+                inbox.await("/rig/sim-tile4/state", l -> l.get(l.size() - 1).body().get("state").asText().equals("idle"), 30);
+                ObjectNode next = Telemetry.request(as("operator"), HOST,
+                        command("{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}"), 30);
+                assertEquals("j" + (Integer.parseInt(job.substring(1)) + 1), next.get("job").get("id").asText(), "ids continue");
+            } finally {
+                first.destroyForcibly();
+                if (second != null) {
+                    second.destroy();
+                    second.waitFor(60, TimeUnit.SECONDS);
+                    second.destroyForcibly();
+                }
+            }
+        }
+    }
+
     static boolean is(Msg m, String status, String session) {
         return m.body().path("status").asText().equals(status) && m.body().path("session").asText().equals(session);
     }
