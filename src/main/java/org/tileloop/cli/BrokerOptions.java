@@ -67,6 +67,11 @@ final class BrokerOptions {
         return new BrokerSettings(u, name, password, Optional.ofNullable(caFile));
     }
 
+    /** Whether this talks to the local daemon found through its broker.json. */
+    boolean usesLocalDaemon() {
+        return url == null && host == null;
+    }
+
     String host() {
         String h = host != null ? host : local().path("host").asText(null);
         if (h == null) {

@@ -35,13 +35,38 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
-            ObjectNode reply = Telemetry.request(broker.settings("operator"), broker.host(), command(), timeoutS);
+            ObjectNode reply = request();
             if (!reply.path("ok").asBoolean(false)) {
                 spec.commandLine().getErr().println("refused: " + reply.path("error").asText("(no reason given)"));
                 return Main.EXIT_CONFIG;
             }
             print(reply);
             return 0;
+        }
+
+        /**
+         * Sends the command. Talking to the local daemon (no --broker / --host), a daemon that is
+         * still starting is waited for, within --timeout: its broker.json may not exist yet, or
+         * may still be the previous daemon's.
+         */
+        private ObjectNode request() {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutS);
+            while (true) {
+                int left = (int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+                try {
+                    return Telemetry.request(broker.settings("operator"), broker.host(), command(), left);
+                } catch (org.tileloop.rig.RigConfigurationException | org.tileloop.rig.RigUnavailableException e) {
+                    if (!broker.usesLocalDaemon() || System.nanoTime() > deadline - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300)) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
         }
 
         static String line(JsonNode job) {

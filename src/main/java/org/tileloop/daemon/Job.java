@@ -28,6 +28,7 @@ final class Job {
     private String runDir;
     private String reason = "";
     private boolean pauseRequested;
+    private boolean byShutdown;
     private ObjectNode result;
 
     Job(String id, String rig, String kind, ObjectNode spec) {
@@ -59,6 +60,7 @@ final class Job {
         j.reason = r.path("reason").asText("");
         j.runDir = r.hasNonNull("run_dir") ? r.get("run_dir").asText() : null;
         j.result = r.get("result") instanceof ObjectNode o ? o : null;
+        j.byShutdown = r.path("paused_by_shutdown").asBoolean(false);
         return j;
     }
 
@@ -68,6 +70,7 @@ final class Job {
         reason = why;
         stop.set(false);
         pauseRequested = false;
+        byShutdown = false;
     }
 
     synchronized boolean queued() {
@@ -114,6 +117,17 @@ final class Job {
         stop.set(true);
     }
 
+    /** Pauses a running job because the daemon shuts down; a restarted daemon resumes it. */
+    synchronized void pauseForShutdown() {
+        byShutdown = true;
+        requestPause();
+    }
+
+    /** Whether the daemon's shutdown paused it (and the next daemon should resume it). */
+    synchronized boolean pausedByShutdown() {
+        return byShutdown && status == RunStatus.PAUSED;
+    }
+
     synchronized boolean pauseRequested() {
         return pauseRequested;
     }
@@ -149,6 +163,9 @@ final class Job {
         n.set("spec", spec.deepCopy());
         if (result != null) {
             n.set("result", result.deepCopy());
+        }
+        if (byShutdown) {
+            n.put("paused_by_shutdown", true);
         }
         return n;
     }

@@ -56,6 +56,7 @@ final class JobRunner {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final AtomicInteger jobCounter = new AtomicInteger();
     private final JobStore store;
+    private volatile boolean closing;
 
     /**
      * @param rigs by rig id
@@ -114,6 +115,9 @@ final class JobRunner {
             if (!rigs.containsKey(j.rig)) {
                 LOG.warn("job {}: rig {} is not served by this daemon any more; kept as history", j.id, j.rig);
             } else if (j.queued()) {
+                again.add(j);
+            } else if (j.pausedByShutdown() && resume) {
+                j.requeue("resumed after the daemon restarted (its shutdown had paused it)");
                 again.add(j);
             } else if (j.is(RunStatus.RUNNING)) {
                 String why = "the daemon stopped while it ran (killed or crashed)";
@@ -180,7 +184,7 @@ final class JobRunner {
     }
 
     private void execute(Job j) {
-        if (!j.start()) {
+        if (closing || !j.start()) {
             return;
         }
         persist(j);
@@ -271,20 +275,22 @@ final class JobRunner {
     }
 
     /**
-     * Queued jobs are dropped ({@code aborted}), running ones stop after their current iteration
-     * and record their manifests; returns once every rig's executor has finished (at most 10 min).
+     * Queued jobs stay queued for the next daemon (they are in the job file); a running training
+     * pauses after its current iteration, to be resumed by the next daemon ({@code on_restart});
+     * returns once every rig's executor has finished (at most 10 min).
      */
     void shutdown() {
         synchronized (this) {
             for (Job j : jobs.values()) {
-                if (j.queued()) {
-                    j.status(RunStatus.ABORTED, "daemon shut down before it started");
-                    persist(j);
+                if (j.is(RunStatus.RUNNING) && j.kind.equals("train")) {
+                    j.pauseForShutdown();
+                } else {
+                    j.stop.set(true);
                 }
-                j.stop.set(true);
             }
+            closing = true;
+            executors.values().forEach(ExecutorService::shutdown);
         }
-        executors.values().forEach(ExecutorService::shutdown);
         for (ExecutorService e : executors.values()) {
             try {
                 e.awaitTermination(10, TimeUnit.MINUTES);

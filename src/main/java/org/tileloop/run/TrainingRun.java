@@ -232,7 +232,8 @@ public final class TrainingRun {
                 end = new RunStop(RunStatus.COMPLETED, o.stopReason().orElse("reached " + config.iterations() + " iterations"));
             } else {
                 RunStatus s = requested.get() == RunStatus.PAUSED ? RunStatus.PAUSED : RunStatus.ABORTED;
-                end = new RunStop(s, (s == RunStatus.PAUSED ? "pause" : "stop") + " requested after iteration " + o.lastIteration()
+                end = new RunStop(s, (s == RunStatus.PAUSED ? "pause" : "stop") + " requested "
+                        + (o.lastIteration() < 0 ? "before iteration 0 completed" : "after iteration " + o.lastIteration())
                         + "; continue with: " + resumeCommand());
             }
             RunReport.write(runDir, r.description(), o, end.status());

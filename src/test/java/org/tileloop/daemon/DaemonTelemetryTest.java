@@ -371,6 +371,34 @@ class DaemonTelemetryTest {
         }
     }
 
+    @Test
+    void aCleanShutdownPausesARunningTrainingAndTheNextDaemonResumesIt() throws Exception {
+        try (Inbox inbox = new Inbox("test-monitor-shutdown", false)) {
+            String job;
+            try (Daemon d = daemon("shutdown")) {
+                job = d.handle("cmd", "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"iterations\":8,\"seed\":1}".getBytes())
+                        .get("job").get("id").asText();
+                d.handle("cmd", "{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"measure\",\"delays_ns\":[4.5]}".getBytes());
+                inbox.await("/rig/sim-tile4/iteration", l -> !l.isEmpty(), 60);
+            }
+            JsonNode paused = stops(inbox.on("/rig/sim-tile4/run")).get(0);
+            assertEquals("paused", paused.get("status").asText(), paused.toString());
+            try (Daemon d = daemon("shutdown")) {
+                inbox.await("/rig/sim-tile4/run", l -> stops(l).size() == 2, 120);
+                JsonNode done = stops(inbox.on("/rig/sim-tile4/run")).get(1);
+                assertEquals("completed", done.get("status").asText(), done.toString());
+                assertEquals(job, done.get("job").asText());
+                assertEquals("paused", done.get("manifest").get("resumes").get(0).get("previous_status").asText());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!d.jobs().stream().allMatch(j -> j.state().equals("completed")) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(List.of("completed", "completed"), d.jobs().stream().map(Job::state).toList(),
+                        "the queued measure job ran after the restart too");
+            }
+        }
+    }
+
     static boolean is(Msg m, String status, String session) {
         return m.body().path("status").asText().equals(status) && m.body().path("session").asText().equals(session);
     }

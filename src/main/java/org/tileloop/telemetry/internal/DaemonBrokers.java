@@ -21,6 +21,8 @@ public final class DaemonBrokers {
 
     /** See {@link org.tileloop.telemetry.Telemetry#localBroker}. */
     public static DaemonBroker local(Path stateDir) throws IOException {
+        Files.createDirectories(stateDir);
+        Files.deleteIfExists(stateDir.resolve("broker.json"));
         Map<String, String> users = MosquittoBroker.generatedUsers();
         MosquittoBroker broker = MosquittoBroker.start(stateDir.resolve("broker"), 0, true, users);
         BrokerSettings settings = new BrokerSettings(broker.url(), Optional.of("daemon"), Optional.of(users.get("daemon").toCharArray()),
