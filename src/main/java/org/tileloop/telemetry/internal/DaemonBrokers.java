@@ -16,6 +16,8 @@ import org.tileloop.telemetry.DaemonBroker;
 /** Broker bootstrap for a daemon: a supervised local mosquitto with generated credentials, or a configured broker. */
 public final class DaemonBrokers {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DaemonBrokers.class);
+
     private DaemonBrokers() {
     }
 
@@ -25,6 +27,7 @@ public final class DaemonBrokers {
         Files.deleteIfExists(stateDir.resolve("broker.json"));
         Map<String, String> users = MosquittoBroker.generatedUsers();
         MosquittoBroker broker = MosquittoBroker.start(stateDir.resolve("broker"), 0, true, users);
+        broker.supervise(LOG::warn);
         BrokerSettings settings = new BrokerSettings(broker.url(), Optional.of("daemon"), Optional.of(users.get("daemon").toCharArray()),
                 Optional.empty());
         return new DaemonBroker() {

@@ -25,7 +25,9 @@ public final class MosquittoBroker implements AutoCloseable {
 
     private final Path stateDir;
     private final int port;
-    private Process process;
+    private volatile Process process;
+    private volatile boolean closed;
+    private Thread supervisor;
 
     private MosquittoBroker(Path stateDir, int port) {
         this.stateDir = stateDir;
@@ -114,6 +116,49 @@ public final class MosquittoBroker implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Restarts mosquitto (same port, same state) whenever it exits while this broker is open,
+     * telling {@code notice} each time; at most one restart a second.
+     */
+    public synchronized void supervise(java.util.function.Consumer<String> notice) {
+        if (supervisor != null) {
+            return;
+        }
+        supervisor = new Thread(() -> {
+            while (!closed) {
+                Process p = process;
+                try {
+                    p.waitFor();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (this) {
+                    if (closed || process != p) {
+                        continue;
+                    }
+                    notice.accept("the local mosquitto (pid " + p.pid() + ") exited with " + p.exitValue() + "; restarting it on port " + port);
+                    try {
+                        launch();
+                    } catch (IOException | RuntimeException e) {
+                        notice.accept("restarting mosquitto failed: " + e.getMessage() + "; retrying in 1 s");
+                    }
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "mosquitto-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    /** The broker's process id, for tests and notices. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGTERM (mosquitto saves its persistence) and wait. */
     public void stop() {
         if (process != null && process.isAlive()) {
@@ -127,13 +172,19 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     /** Starts it again on the same port with the same state. */
-    public void restart() throws IOException {
+    public synchronized void restart() throws IOException {
         stop();
         launch();
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (supervisor != null) {
+                supervisor.interrupt();
+            }
+        }
         stop();
         try {
             Files.deleteIfExists(stateDir.resolve("mosquitto.pid"));
