@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true,
-        description = "Live view of daemons' rigs: state, job, iteration, losses, last first spikes. Ctrl-C ends it.")
+        description = "Live view of daemons: hosts (online/offline, since), their rigs' state, job, iteration, losses and last"
+                + " first spikes. Ctrl-C ends it.")
 final class MonitorCommand implements Callable<Integer> {
 
     @Spec
@@ -34,7 +35,11 @@ final class MonitorCommand implements Callable<Integer> {
     private record Row(String state, String job, String iteration, String losses, String spikes) {
     }
 
+    private record Host(String status, String since, String session) {
+    }
+
     private final Map<String, Row> rows = new TreeMap<>();
+    private final Map<String, Host> hosts = new TreeMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -64,8 +69,16 @@ final class MonitorCommand implements Callable<Integer> {
             return;
         }
         if (a.rig().isEmpty()) {
-            out.printf("%s %s %s%n", a.host(), a.leaf(), a.leaf().equals(Topics.DEATH) ? p.path("reason").asText() : p.path("rigs").size() + " rigs");
-            out.flush();
+            if (!hostEvent(a, p)) {
+                return;
+            }
+            if (!terminal) {
+                Host h = hosts.get(a.host());
+                out.printf("%s %s %s since %s%n", a.host(), a.leaf(), h.status(), h.since());
+                out.flush();
+                return;
+            }
+            draw(out);
             return;
         }
         if (rig != null && !rig.equals(a.rig().get())) {
@@ -96,12 +109,45 @@ final class MonitorCommand implements Callable<Integer> {
         }
         rows.put(key, r);
         if (terminal) {
-            out.print("\033[H\033[2J");
-            out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", "host/rig", "state", "job", "iter", "loss train / holdout", "last first spikes (ns)");
-            rows.forEach((k, v) -> out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", k, v.state(), v.job(), v.iteration(), v.losses(), v.spikes()));
+            draw(out);
         } else if (!a.leaf().equals(Topics.TIMING) && !a.leaf().equals(Topics.RUN)) {
             out.printf("%s %s %s job %s iter %s loss %s%n", key, a.leaf(), r.state(), r.job(), r.iteration(), r.losses());
         }
+        out.flush();
+    }
+
+    /**
+     * A host's birth, death or status: true when it changed what is shown. Other host topics
+     * (commands, replies) are not telemetry and are ignored.
+     */
+    private boolean hostEvent(Topics.Address a, JsonNode p) {
+        String time = p.path("time").asText(java.time.Instant.now().toString());
+        Host was = hosts.get(a.host());
+        Host now;
+        switch (a.leaf()) {
+            case Topics.STATUS -> now = new Host(p.path("status").asText("?"), time, p.path("session").asText(""));
+            case Topics.BIRTH -> now = was != null && was.status().equals("online") && was.session().equals(p.path("session").asText())
+                    ? was : new Host("online", time, p.path("session").asText(""));
+            case Topics.DEATH -> now = new Host("offline", time, p.path("session").asText(""));
+            default -> {
+                return false;
+            }
+        }
+        hosts.put(a.host(), now);
+        return !now.equals(was);
+    }
+
+    private void draw(PrintWriter out) {
+        out.print("\033[H\033[2J");
+        out.printf("%-28s %-8s %s%n", "host", "status", "since");
+        hosts.forEach((h, v) -> out.printf("%-28s %-8s %s%n", h, v.status(), v.since()));
+        out.println();
+        out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", "host/rig", "state", "job", "iter", "loss train / holdout", "last first spikes (ns)");
+        rows.forEach((k, v) -> {
+            Host h = hosts.get(k.substring(0, k.indexOf('/')));
+            String state = h != null && h.status().equals("offline") ? "offline" : v.state();
+            out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", k, state, v.job(), v.iteration(), v.losses(), v.spikes());
+        });
         out.flush();
     }
 }

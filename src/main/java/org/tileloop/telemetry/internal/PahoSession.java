@@ -89,7 +89,9 @@ public final class PahoSession implements TelemetrySession {
         }
         this.options = PahoClients.connectionOptions(broker);
         options.setCleanStart(true);
-        options.setWill(Topics.stream(host, Topics.STATUS), message(bytes(status("offline", "connection lost")), true));
+        ObjectNode will = status("offline", "connection lost");
+        will.remove("time");
+        options.setWill(Topics.stream(host, Topics.STATUS), message(bytes(will), true));
         client.setCallback(new Callback());
         sender = new Thread(this::send, "mqtt-sender");
         sender.setDaemon(true);
