@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class, BenchCommand.Daemon.class})
 final class BenchCommand {
 
     @Command(name = "sim", mixinStandardHelpOptions = true,
@@ -82,6 +82,42 @@ final class BenchCommand {
             Path dir = out != null ? out : Path.of("runs", "bench-train-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
             new org.tileloop.benchmark.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs);
+            return 0;
+        }
+    }
+
+    @Command(name = "daemon", mixinStandardHelpOptions = true,
+            description = {"Soaks a real daemon (child process, own mosquitto): commands answered per second, its RSS after",
+                    "--commands-1 and --commands-2 commands, and messages lost, duplicated or misrouted over broker restarts",
+                    "during a training."})
+    static final class Daemon implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--rig", defaultValue = "rigs/sim-tile4.yaml", paramLabel = "FILE", description = "Simulated rig (default ${DEFAULT-VALUE}).")
+        Path rig;
+
+        @Option(names = "--commands-1", defaultValue = "1000", paramLabel = "N", description = "First RSS reading after N commands (default ${DEFAULT-VALUE}).")
+        int commands1;
+
+        @Option(names = "--commands-2", defaultValue = "10000", paramLabel = "N", description = "Second RSS reading after N commands (default ${DEFAULT-VALUE}).")
+        int commands2;
+
+        @Option(names = "--restarts", defaultValue = "3", paramLabel = "N", description = "Broker restarts during the training (default ${DEFAULT-VALUE}).")
+        int restarts;
+
+        @Option(names = "--iterations", defaultValue = "40", paramLabel = "N", description = "Training iterations (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Override
+        public Integer call() throws Exception {
+            if (commands1 < 1 || commands2 <= commands1 || commands2 > 1_000_000 || restarts < 0 || restarts > 20 || iterations < restarts + 1
+                    || iterations > 10_000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--commands-1 >= 1, --commands-2 in (commands-1, 1000000],"
+                        + " --restarts in [0, 20], --iterations in [restarts + 1, 10000]");
+            }
+            Path work = Files.createTempDirectory("tileloop-bench-daemon-");
+            new org.tileloop.benchmark.DaemonBenchmark(spec.commandLine().getOut()).run(rig, work, commands1, commands2, restarts, iterations);
             return 0;
         }
     }

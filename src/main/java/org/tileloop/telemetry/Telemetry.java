@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.tileloop.telemetry.internal.DaemonBrokers;
+import org.tileloop.telemetry.internal.MqttRequestClient;
 import org.tileloop.telemetry.internal.MqttRequester;
 import org.tileloop.telemetry.internal.MqttSubscriber;
 import org.tileloop.telemetry.internal.PahoSession;
@@ -17,6 +18,24 @@ import org.tileloop.telemetry.internal.PahoSession;
 public final class Telemetry {
 
     private Telemetry() {
+    }
+
+    /** Requests to one daemon over one connection (benchmarks, scripts); closing it disconnects. Thread-safe. */
+    public interface RequestClient extends AutoCloseable {
+        /**
+         * Sends {@code command} and waits up to {@code timeoutS} for its reply.
+         *
+         * @throws org.tileloop.rig.RigUnavailableException when no reply comes
+         */
+        ObjectNode request(ObjectNode command, int timeoutS);
+
+        @Override
+        void close();
+    }
+
+    /** Connects a {@link RequestClient} to the daemon of {@code host} (within {@code timeoutS}). */
+    public static RequestClient requestClient(BrokerSettings broker, String host, int timeoutS) {
+        return new MqttRequestClient(broker, host, timeoutS);
     }
 
     /** A telemetry subscription; closing it disconnects. */

@@ -75,7 +75,7 @@ public final class MosquittoBroker implements AutoCloseable {
         conf.append("password_file ").append(pw.toAbsolutePath()).append('\n');
         conf.append("acl_file ").append(stateDir.resolve("acl").toAbsolutePath()).append('\n');
         conf.append("persistence true\npersistence_location ").append(data.toAbsolutePath()).append("/\n");
-        conf.append("autosave_interval 1\nautosave_on_changes true\nmax_queued_messages 100000\nmax_inflight_messages 1000\n");
+        conf.append("set_tcp_nodelay true\nautosave_interval 1\nautosave_on_changes false\nmax_queued_messages 100000\nmax_inflight_messages 1000\n");
         conf.append("max_packet_size ").append(PahoClients.MAX_PACKET_BYTES).append('\n');
         if ("root".equals(System.getProperty("user.name"))) {
             conf.append("user root\n");

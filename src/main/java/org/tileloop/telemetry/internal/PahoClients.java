@@ -39,6 +39,46 @@ final class PahoClients {
      *
      * @throws BadInputException when the CA file cannot be read or holds no PEM certificate
      */
+    static {
+        java.util.logging.Logger.getLogger("org.eclipse.paho").setLevel(java.util.logging.Level.OFF);
+    }
+
+    /**
+     * Plain TCP with Nagle's algorithm off: with it on, each small request or reply waited for the
+     * peer's delayed ACK (about 40 ms), and a daemon answered 12 commands a second.
+     */
+    private static final javax.net.SocketFactory NO_DELAY = new javax.net.SocketFactory() {
+        private java.net.Socket noDelay(java.net.Socket s) throws IOException {
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket() throws IOException {
+            return noDelay(new java.net.Socket());
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws IOException {
+            return noDelay(new java.net.Socket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort) throws IOException {
+            return noDelay(new java.net.Socket(host, port, local, localPort));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws IOException {
+            return noDelay(new java.net.Socket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local, int localPort) throws IOException {
+            return noDelay(new java.net.Socket(host, port, local, localPort));
+        }
+    };
+
     static MqttConnectionOptions connectionOptions(BrokerSettings broker) {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setAutomaticReconnect(true);
@@ -47,6 +87,7 @@ final class PahoClients {
         o.setConnectionTimeout(5);
         o.setReceiveMaximum(1000);
         o.setMaximumPacketSize(MAX_PACKET_BYTES);
+        o.setSocketFactory(NO_DELAY);
         broker.username().ifPresent(o::setUserName);
         broker.password().ifPresent(p -> o.setPassword(new String(p).getBytes(StandardCharsets.UTF_8)));
         if (broker.caFile().isPresent()) {
