@@ -44,7 +44,7 @@ public final class DaemonBenchmark {
         Path cfg = work.resolve("daemon.yaml");
         Files.writeString(cfg, "host: " + HOST + "\nrigs: [" + rigFile.toAbsolutePath() + "]\nruns_dir: runs\ncalibration_dir: cal\nstate_dir: state\n");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process daemon = new ProcessBuilder(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        Process daemon = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "org.tileloop.cli.Main", "daemon", "--config", cfg.toString()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("daemon.log").toFile()).start();
         try {
