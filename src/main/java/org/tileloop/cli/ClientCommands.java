@@ -131,7 +131,8 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "jobs", mixinStandardHelpOptions = true, description = "A daemon's jobs and their states.")
+    @Command(name = "jobs", mixinStandardHelpOptions = true, description = "A daemon's jobs and their states; jobs show JOB for one job's results.",
+            subcommands = ClientCommands.Show.class)
     static final class Jobs extends Request {
         @Override
         ObjectNode command() {
@@ -160,6 +161,32 @@ final class ClientCommands {
         @Override
         void print(JsonNode reply) {
             spec.commandLine().getOut().println(line(reply.path("job")));
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One job: its state, reason, run directory and result.")
+    static final class Show extends Control {
+        @Override
+        String verb() {
+            return "show";
+        }
+
+        @Override
+        void print(JsonNode reply) {
+            JsonNode j = reply.path("job");
+            var out = spec.commandLine().getOut();
+            out.println(line(j));
+            out.println("reason: " + j.path("reason").asText());
+            if (j.has("run_dir")) {
+                out.println("run directory: " + j.get("run_dir").asText());
+            }
+            if (j.has("result")) {
+                try {
+                    out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(j.get("result")));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    out.println(j.get("result"));
+                }
+            }
         }
     }
 

@@ -32,7 +32,7 @@ final class Commands {
     private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
     static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_COMMAND_BYTES = 16 * 1024;
-    private static final Set<String> COMMANDS = Set.of("submit", "jobs", "cancel", "pause", "resume");
+    private static final Set<String> COMMANDS = Set.of("submit", "jobs", "show", "cancel", "pause", "resume");
     private static final Set<String> KINDS = Set.of("train", "calibrate", "measure");
 
     private final String host;
@@ -143,6 +143,11 @@ final class Commands {
                 jobs.jobs().forEach(j -> list.add(j.summary(JSON)));
             }
             case "submit" -> reply.set("job", submit(root).toJson(JSON));
+            case "show" -> {
+                allowed(root, Set.of("command", "schema", "job"));
+                reply.set("job", jobs.job(text(root, "job"))
+                        .orElseThrow(() -> new CommandException("job: no job '" + printable(text(root, "job")) + "'")).toJson(JSON));
+            }
             case "cancel", "pause", "resume" -> {
                 allowed(root, Set.of("command", "schema", "job"));
                 Job j = jobs.job(text(root, "job"))

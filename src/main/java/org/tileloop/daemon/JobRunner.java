@@ -247,6 +247,7 @@ final class JobRunner {
             result.put("report", Calibrator.report(r));
             result.put("accepted", r.accepted());
             j.result(result);
+            j.runDir(JobResults.calibration(runsDir, j.id, Calibrator.report(r), result).toString());
             if (!r.accepted()) {
                 j.status(RunStatus.FAILED, "calibration rejected: a residual exceeds max_residual_ps");
                 return;
@@ -270,7 +271,8 @@ final class JobRunner {
             ObjectNode result = JSON.createObjectNode();
             result.set("measurements", out);
             j.result(result);
-            j.status(RunStatus.COMPLETED, results.size() + " stimuli measured");
+            j.runDir(JobResults.measurements(runsDir, j.id, results).toString());
+            j.status(RunStatus.COMPLETED, results.size() + " stimuli measured; measurements.csv in the run directory");
         }
     }
 

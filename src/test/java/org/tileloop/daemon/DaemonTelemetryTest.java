@@ -235,6 +235,18 @@ class DaemonTelemetryTest {
                 assertTrue(channels.get(c).get("spike_count").isInt(), channels.toString());
                 assertEquals(count, channels.get(c).get("spike_count").asInt(), "n" + c + ": " + channels);
             }
+            String id = reply.get("job").get("id").asText();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            JsonNode shown = d.handle("cmd", control("show", id)).get("job");
+            while (!shown.get("state").asText().equals("completed") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                shown = d.handle("cmd", control("show", id)).get("job");
+            }
+            List<String[]> rows = org.tileloop.CsvCheck.rectangular(Path.of(shown.get("run_dir").asText()).resolve("measurements.csv"));
+            assertEquals(1 + 4, rows.size(), "one row per channel of the one stimulus");
+            for (int c = 0; c < 4; c++) {
+                assertEquals(Integer.toString(full.channels().get(c).spikeCount().orElseThrow()), rows.get(1 + c)[5], "spike_count of n" + c);
+            }
         }
     }
 
