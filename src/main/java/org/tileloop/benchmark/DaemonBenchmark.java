@@ -31,9 +31,12 @@ public final class DaemonBenchmark {
     private static final String HOST = "soakhost";
 
     private final PrintWriter out;
+    private final String mainClass;
 
-    public DaemonBenchmark(PrintWriter out) {
+    /** @param mainClass the command-line entry point the daemon is started with, in a child JVM */
+    public DaemonBenchmark(PrintWriter out, String mainClass) {
         this.out = out;
+        this.mainClass = mainClass;
     }
 
     /** A message as a subscriber saw it. */
@@ -45,7 +48,7 @@ public final class DaemonBenchmark {
         Files.writeString(cfg, "host: " + HOST + "\nrigs: [" + rigFile.toAbsolutePath() + "]\nruns_dir: runs\ncalibration_dir: cal\nstate_dir: state\n");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process daemon = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "org.tileloop.cli.Main", "daemon", "--config", cfg.toString()).redirectErrorStream(true)
+                mainClass, "daemon", "--config", cfg.toString()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("daemon.log").toFile()).start();
         try {
             JsonNode creds = awaitCredentials(work.resolve("state/broker.json"), daemon);

@@ -117,7 +117,7 @@ final class BenchCommand {
                         + " --restarts in [0, 20], --iterations in [restarts + 1, 10000]");
             }
             Path work = Files.createTempDirectory("tileloop-bench-daemon-");
-            new org.tileloop.benchmark.DaemonBenchmark(spec.commandLine().getOut()).run(rig, work, commands1, commands2, restarts, iterations);
+            new org.tileloop.benchmark.DaemonBenchmark(spec.commandLine().getOut(), Main.class.getName()).run(rig, work, commands1, commands2, restarts, iterations);
             return 0;
         }
     }

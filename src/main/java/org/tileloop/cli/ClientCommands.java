@@ -51,10 +51,11 @@ final class ClientCommands {
          */
         private ObjectNode request() {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutS);
+            String requestId = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             while (true) {
                 int left = (int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
                 try {
-                    return Telemetry.request(broker.settings("operator"), broker.host(), command(), left);
+                    return Telemetry.request(broker.settings("operator"), broker.host(), command(), left, requestId);
                 } catch (org.tileloop.rig.RigConfigurationException | org.tileloop.rig.RigUnavailableException e) {
                     if (!broker.usesLocalDaemon() || System.nanoTime() > deadline - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300)) {
                         throw e;

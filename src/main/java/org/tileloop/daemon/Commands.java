@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -32,6 +33,8 @@ final class Commands {
     private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
     static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_COMMAND_BYTES = 16 * 1024;
+    /** A jobs listing holds the newest jobs that fit this many bytes (an MQTT reply is at most ~30 KB); show gives any job. */
+    static final int MAX_LISTED_BYTES = 20 * 1024;
     private static final Set<String> COMMANDS = Set.of("submit", "jobs", "show", "cancel", "pause", "resume");
     private static final Set<String> KINDS = Set.of("train", "calibrate", "measure");
 
@@ -39,7 +42,7 @@ final class Commands {
     private final Map<String, RigFile> rigs;
     private final JobRunner jobs;
     private final TelemetrySession session;
-    /** Replies by response topic and correlation data: a request sent again is answered, never run twice. */
+    /** Replies to commands that change jobs, by response topic and correlation data: a request sent again is answered, never run twice. */
     private final Map<String, ObjectNode> replies = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
@@ -94,10 +97,19 @@ final class Commands {
             LOG.error("command failed", e);
             reply = error("internal error: " + e.getMessage());
         }
-        if (key != null) {
+        if (key != null && changesSomething(m.payload())) {
             replies.put(key, reply);
         }
         session.reply(replyTo, m.correlation(), reply);
+    }
+
+    /** Whether a command changes jobs (its reply is cached for repeats); listings are simply answered again. */
+    private static boolean changesSomething(byte[] payload) {
+        try {
+            return !Set.of("jobs", "show").contains(JSON.readTree(payload).path("command").asText(""));
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     private static ObjectNode error(String message) {
@@ -140,7 +152,16 @@ final class Commands {
             case "jobs" -> {
                 allowed(root, Set.of("command", "schema"));
                 ArrayNode list = reply.putArray("jobs");
-                jobs.jobs().forEach(j -> list.add(j.summary(JSON)));
+                List<Job> all = jobs.jobs();
+                int bytes = 0;
+                int from = all.size();
+                while (from > 0 && bytes + all.get(from - 1).summary(JSON).toString().length() < MAX_LISTED_BYTES) {
+                    bytes += all.get(--from).summary(JSON).toString().length();
+                }
+                all.subList(from, all.size()).forEach(j -> list.add(j.summary(JSON)));
+                if (from > 0) {
+                    reply.put("older_jobs_not_listed", from);
+                }
             }
             case "submit" -> reply.set("job", submit(root).toJson(JSON));
             case "show" -> {

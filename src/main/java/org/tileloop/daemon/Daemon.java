@@ -89,13 +89,13 @@ public final class Daemon implements AutoCloseable {
         this.jobStore = new JobStore(stateDir);
         this.jobs = new JobRunner(rigs, runsDir, store, build, session, rigStates, jobStore);
         this.commands = new Commands(host, rigs, jobs, session);
+        jobs.restore(!"report".equals(cfg.onRestart));
         session.onCommand(commands::onMessage);
         if (!session.awaitReady(READY_TIMEOUT_MS)) {
             LOG.warn("not connected to MQTT broker {} after {} s; commands are answered once it is", broker.settings().url(),
                     READY_TIMEOUT_MS / 1000);
         }
         jobs.publishStates();
-        jobs.restore(!"report".equals(cfg.onRestart));
         broker.announce(host);
     }
 

@@ -119,7 +119,7 @@ final class Job {
 
     /** Pauses a running job because the daemon shuts down; a restarted daemon resumes it. */
     synchronized void pauseForShutdown() {
-        byShutdown = true;
+        byShutdown = !pauseRequested;
         requestPause();
     }
 

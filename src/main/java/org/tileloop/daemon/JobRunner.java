@@ -95,6 +95,9 @@ final class JobRunner {
 
     /** Queues a checked job. */
     synchronized Job submit(String rig, String kind, ObjectNode spec) {
+        if (closing) {
+            throw new CommandException("the daemon is shutting down; submit again when it is back (queued jobs are kept)");
+        }
         Job j = new Job("j" + jobCounter.incrementAndGet(), rig, kind, spec);
         jobs.put(j.id, j);
         persist(j);
@@ -184,8 +187,10 @@ final class JobRunner {
     }
 
     private void execute(Job j) {
-        if (closing || !j.start()) {
-            return;
+        synchronized (this) {
+            if (closing || !j.start()) {
+                return;
+            }
         }
         persist(j);
         LOG.info("job {} on {}: {} started", j.id, j.rig, j.kind);
@@ -283,6 +288,7 @@ final class JobRunner {
      */
     void shutdown() {
         synchronized (this) {
+            closing = true;
             for (Job j : jobs.values()) {
                 if (j.is(RunStatus.RUNNING) && j.kind.equals("train")) {
                     j.pauseForShutdown();

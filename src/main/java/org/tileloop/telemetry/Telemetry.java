@@ -84,6 +84,14 @@ public final class Telemetry {
     }
 
     /**
+     * The same request as every other call with {@code requestId} (letters and digits): a retry
+     * after a lost reply is answered from the daemon's reply cache, never run twice.
+     */
+    public static ObjectNode request(BrokerSettings broker, String host, ObjectNode command, int timeoutS, String requestId) {
+        return MqttRequester.request(broker, host, command, timeoutS, requestId);
+    }
+
+    /**
      * Subscribes (QoS 1) to {@code filter}, reconnecting and re-subscribing by itself;
      * {@code handler} gets each message's topic and payload. {@code persistent}: the broker keeps
      * the session (fixed {@code clientId}, 24 h) and queues messages while it is away.

@@ -42,7 +42,15 @@ class DaemonSupervisionTest {
                 Thread.sleep(50);
             }
             assertNotEquals(pid, Long.parseLong(Files.readString(pidFile).strip()), "a new mosquitto was started");
-            ObjectNode reply = Telemetry.request(operator, "superhost", jobs, 30);
+            ObjectNode reply = null;
+            while (reply == null) {
+                try {
+                    reply = Telemetry.request(operator, "superhost", jobs, 30);
+                } catch (org.tileloop.rig.RigUnavailableException e) {
+                    assertTrue(System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(30), "no answer after the restart: " + e.getMessage());
+                    Thread.sleep(200);
+                }
+            }
             assertTrue(reply.get("ok").asBoolean(), reply.toString());
             assertEquals(0, reply.get("jobs").size());
         }

@@ -91,7 +91,10 @@ public final class MosquittoBroker implements AutoCloseable {
                 stateDir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("mosquitto.log").toFile()))
                 .start();
-        Files.writeString(stateDir.resolve("mosquitto.pid"), Long.toString(process.pid()));
+        Path tmp = stateDir.resolve("mosquitto.pid.tmp");
+        Files.writeString(tmp, Long.toString(process.pid()));
+        Files.move(tmp, stateDir.resolve("mosquitto.pid"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

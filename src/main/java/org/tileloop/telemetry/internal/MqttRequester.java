@@ -34,8 +34,17 @@ public final class MqttRequester {
 
     /** Sends {@code command} to the daemon of {@code host} and waits up to {@code timeoutS} for its reply. */
     public static ObjectNode request(BrokerSettings broker, String host, ObjectNode command, int timeoutS) {
-        String clientId = "tileloop-cli-" + UUID.randomUUID().toString().substring(0, 12);
-        byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+        return request(broker, host, command, timeoutS, UUID.randomUUID().toString().substring(0, 12));
+    }
+
+    /**
+     * As {@link #request(BrokerSettings, String, ObjectNode, int)} with a caller's request id
+     * (12 letters or digits): a second call with the same id is the same request to the daemon,
+     * which answers it from its reply cache instead of running it again.
+     */
+    public static ObjectNode request(BrokerSettings broker, String host, ObjectNode command, int timeoutS, String requestId) {
+        String clientId = "tileloop-cli-" + requestId;
+        byte[] correlation = requestId.getBytes(StandardCharsets.UTF_8);
         String replyTopic = Topics.reply(host, clientId);
         CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
         CompletableFuture<Void> online = new CompletableFuture<>();

@@ -360,7 +360,12 @@ public final class PahoSession implements TelemetrySession {
 
                             @Override
                             public void onFailure(IMqttToken token, Throwable e) {
-                                LOG.debug("publish to {} not acknowledged: {}", it.topic(), e == null ? "" : e.getMessage());
+                                if (client.isConnected()) {
+                                    synchronized (unacked) {
+                                        unacked.remove(n);
+                                    }
+                                    LOG.warn("the broker refused a message on {}: {}", it.topic(), e == null ? "" : e.getMessage());
+                                }
                             }
                         });
                     } catch (MqttException e) {
