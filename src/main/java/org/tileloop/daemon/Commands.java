@@ -152,13 +152,13 @@ final class Commands {
             case "jobs" -> {
                 allowed(root, Set.of("command", "schema"));
                 ArrayNode list = reply.putArray("jobs");
-                List<Job> all = jobs.jobs();
+                List<ObjectNode> all = jobs.jobs().stream().map(j -> j.summary(JSON)).toList();
                 int bytes = 0;
                 int from = all.size();
-                while (from > 0 && bytes + all.get(from - 1).summary(JSON).toString().length() < MAX_LISTED_BYTES) {
-                    bytes += all.get(--from).summary(JSON).toString().length();
+                while (from > 0 && bytes + all.get(from - 1).toString().length() < MAX_LISTED_BYTES) {
+                    bytes += all.get(--from).toString().length();
                 }
-                all.subList(from, all.size()).forEach(j -> list.add(j.summary(JSON)));
+                list.addAll(all.subList(from, all.size()));
                 if (from > 0) {
                     reply.put("older_jobs_not_listed", from);
                 }
