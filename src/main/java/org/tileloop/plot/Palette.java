@@ -2,11 +2,11 @@ package org.tileloop.plot;
 
 import java.awt.Color;
 import java.util.List;
-import org.tileloop.train.LossTerms;
 
 /**
  * The one colour scheme of every tileloop plot: a split (train, holdout), a loss term, a
- * parameter or a compared run has the same colour wherever it is drawn.
+ * parameter or a compared run has the same colour wherever it is drawn. Imports nothing of tileloop's,
+ * so every package may draw.
  */
 public final class Palette {
 
@@ -32,12 +32,8 @@ public final class Palette {
         return CYCLE.get(Math.floorMod(index, CYCLE.size()));
     }
 
-    /** The colour of a loss term, by its position in {@link LossTerms#NAMES}. */
-    public static Color term(String name) {
-        int i = LossTerms.NAMES.indexOf(name);
-        if (i < 0) {
-            throw new IllegalArgumentException("not a loss term: " + name);
-        }
-        return TERMS.get(i);
+    /** The colour of a loss term, by its position in the trainer's term list (timing, missing, count, order, energy, class). */
+    public static Color term(int index) {
+        return TERMS.get(index);
     }
 }
