@@ -40,7 +40,8 @@ import org.tileloop.train.TrainingTask;
  */
 public final class Comparison {
 
-    record Row(String rig, String variant, double rmsTrainNs, double rmsHoldoutNs, double missing, double order, double latencyNs,
+    /** One rig (variant) of a comparison: timing RMS in ns, penalties in ns², latency in ns, energy per inference in pJ. */
+    public record Row(String rig, String variant, double rmsTrainNs, double rmsHoldoutNs, double missing, double order, double latencyNs,
                double energyPj, long measurements) {
     }
 
@@ -50,7 +51,8 @@ public final class Comparison {
         this.out = out;
     }
 
-    public void run(List<RigFile> rigs, Path config, List<Double> clocksGhz, List<Integer> bits, long seed, Path dir) throws IOException {
+    /** Trains each rig, prints a line per rig and writes the report files; returns the rows. */
+    public List<Row> run(List<RigFile> rigs, Path config, List<Double> clocksGhz, List<Integer> bits, long seed, Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Row> rows = new ArrayList<>();
         for (RigFile f : rigs) {
@@ -70,6 +72,7 @@ public final class Comparison {
             }
         }
         report(rows, config, dir);
+        return rows;
     }
 
     private Row train(Rig rig, String id, String variant, Path configFile, long seed, Path dir) throws IOException {

@@ -48,7 +48,7 @@ public final class DaemonBenchmark {
         Files.writeString(cfg, "host: " + HOST + "\nrigs: [" + rigFile.toAbsolutePath() + "]\nruns_dir: runs\ncalibration_dir: cal\nstate_dir: state\n");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process daemon = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                mainClass, "daemon", "--config", cfg.toString()).redirectErrorStream(true)
+                mainClass, "daemon", "--daemon-config", cfg.toString()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("daemon.log").toFile()).start();
         try {
             JsonNode creds = awaitCredentials(work.resolve("state/broker.json"), daemon);

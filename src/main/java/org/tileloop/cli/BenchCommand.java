@@ -11,19 +11,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run benchmarks that print figures.",
         subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class, BenchCommand.Daemon.class})
 final class BenchCommand {
 
     @Command(name = "sim", mixinStandardHelpOptions = true,
-            description = {"Measurements/s of the simulated rig against the naive path (ngspice -b per measurement) and the",
-                    "solver floor (one ngspice, no Java); RSS over a soak; the trainer's own overhead per iteration."})
+            description = {"Measure the simulated rig's speed: measurements/s, memory over a soak and the trainer's overhead.",
+                    "Compares against the naive path (ngspice -b per measurement) and the solver floor (one ngspice, no Java)."})
     static final class Sim implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--rig", defaultValue = "rigs/sim-tile4.yaml", paramLabel = "FILE", description = "Simulated rig (default ${DEFAULT-VALUE}).")
-        Path rig;
+        @Option(names = "--rig", defaultValue = "sim-tile4", paramLabel = "RIG",
+                description = "Simulated rig: id or file (default ${DEFAULT-VALUE}).")
+        String rig;
 
         @Option(names = "--measurements", defaultValue = "600", paramLabel = "N", description = "Measurement set size (default ${DEFAULT-VALUE}).")
         int measurements;
@@ -37,20 +38,22 @@ final class BenchCommand {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--measurements in [1, 100000], --soak in [0, 10000000]");
             }
             Path work = Files.createTempDirectory("tileloop-bench-");
-            new SimBenchmark(RigFileLoader.load(rig), spec.commandLine().getOut()).run(measurements, soak, work);
+            new SimBenchmark(RigFileLoader.load(RigArgument.file(rig)), spec.commandLine().getOut()).run(measurements, soak, work);
             return 0;
         }
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Every training method on the same rig, task and seeds: measurements to reach central FD's final loss,",
-                    "final losses, wall time. Writes runs.csv, summary.md and loss.svg."})
+            description = {"Benchmark every training method on the same rig, task and seeds.",
+                    "Prints measurements to reach central FD's final loss, final losses and wall time;",
+                    "writes runs.csv, summary.md and loss.svg."})
     static final class Train implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--rig", defaultValue = "rigs/sim-tile4.yaml", paramLabel = "FILE", description = "Simulated rig (default ${DEFAULT-VALUE}).")
-        Path rig;
+        @Option(names = "--rig", defaultValue = "sim-tile4", paramLabel = "RIG",
+                description = "Simulated rig: id or file (default ${DEFAULT-VALUE}).")
+        String rig;
 
         @Option(names = "--noise", defaultValue = "both", paramLabel = "off|on|both",
                 description = "Timing jitter off, on (--jitter-ps) or both (default ${DEFAULT-VALUE}).")
@@ -59,10 +62,12 @@ final class BenchCommand {
         @Option(names = "--jitter-ps", defaultValue = "10", paramLabel = "PS", description = "Jitter when noise is on (default ${DEFAULT-VALUE}).")
         double jitterPs;
 
-        @Option(names = "--config", paramLabel = "FILE", description = "Training config (default: training/<rig id>.yaml).")
-        Path config;
+        @Option(names = "--config", paramLabel = "CONFIG",
+                description = "Training config: file or name under training/ beside the rig file (default: <rig id>).")
+        String config;
 
-        @Option(names = "--seeds", defaultValue = "5", paramLabel = "N") int seeds;
+        @Option(names = "--seeds", defaultValue = "5", paramLabel = "N", description = "Seeds per method (default ${DEFAULT-VALUE}).")
+        int seeds;
 
         @Option(names = "--fd-iterations", defaultValue = "8", paramLabel = "N", description = "Central FD's budget; other methods get the same measurements.")
         int fdIterations;
@@ -77,8 +82,10 @@ final class BenchCommand {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--seeds in [1, 100], --fd-iterations in [1, 1000], --noise off|on|both, --jitter-ps in [0, 1000]");
             }
-            var file = RigFileLoader.load(rig);
-            Path cfg = config != null ? config : rig.toAbsolutePath().getParent().resolve("training").resolve(file.description().id() + ".yaml");
+            Path rigFile = RigArgument.file(rig);
+            var file = RigFileLoader.load(rigFile);
+            Path cfg = config != null ? org.tileloop.rig.file.RigLocator.trainingConfig(config, rigFile, "--config")
+                    : org.tileloop.rig.file.RigLocator.defaultTrainingConfig(rigFile, file.description().id());
             Path dir = out != null ? out : Path.of("runs", "bench-train-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
             new org.tileloop.benchmark.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs);
@@ -87,15 +94,16 @@ final class BenchCommand {
     }
 
     @Command(name = "daemon", mixinStandardHelpOptions = true,
-            description = {"Soaks a real daemon (child process, own mosquitto): commands answered per second, its RSS after",
-                    "--commands-1 and --commands-2 commands, and messages lost, duplicated or misrouted over broker restarts",
-                    "during a training."})
+            description = {"Soak a real daemon and print commands/s, memory growth and telemetry lost over broker restarts.",
+                    "Runs a child daemon with its own mosquitto; reads its RSS after --commands-1 and --commands-2 commands",
+                    "and counts messages lost, duplicated or misrouted over broker restarts during a training."})
     static final class Daemon implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--rig", defaultValue = "rigs/sim-tile4.yaml", paramLabel = "FILE", description = "Simulated rig (default ${DEFAULT-VALUE}).")
-        Path rig;
+        @Option(names = "--rig", defaultValue = "sim-tile4", paramLabel = "RIG",
+                description = "Simulated rig: id or file (default ${DEFAULT-VALUE}).")
+        String rig;
 
         @Option(names = "--commands-1", defaultValue = "1000", paramLabel = "N", description = "First RSS reading after N commands (default ${DEFAULT-VALUE}).")
         int commands1;
@@ -117,7 +125,7 @@ final class BenchCommand {
                         + " --restarts in [0, 20], --iterations in [restarts + 1, 10000]");
             }
             Path work = Files.createTempDirectory("tileloop-bench-daemon-");
-            new org.tileloop.benchmark.DaemonBenchmark(spec.commandLine().getOut(), Main.class.getName()).run(rig, work, commands1, commands2, restarts, iterations);
+            new org.tileloop.benchmark.DaemonBenchmark(spec.commandLine().getOut(), Main.class.getName()).run(RigArgument.file(rig), work, commands1, commands2, restarts, iterations);
             return 0;
         }
     }

@@ -46,7 +46,7 @@ final class BenchEmulatorCommand implements Callable<Integer> {
     @Option(names = "--drift-after", defaultValue = "-1", paramLabel = "N", description = "Shift every offset by --drift-ps after N measurements.")
     long driftAfter;
 
-    @Option(names = "--drift-ps", defaultValue = "0", paramLabel = "PS")
+    @Option(names = "--drift-ps", defaultValue = "0", paramLabel = "PS", description = "Drift added to every offset by --drift-after, ps (default ${DEFAULT-VALUE}).")
     double driftPs;
 
     @Option(names = "--truth", paramLabel = "FILE", description = "Append the ground truth of every measurement (JSON lines).")

@@ -8,13 +8,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.tileloop.input.ShownPath;
 import org.tileloop.calibration.CalibrationRecord;
 import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.calibration.Calibrator;
 import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.file.RigFile;
-import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.file.RigLocator;
 import org.tileloop.calibration.CalibratedRigs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,24 +23,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = {"Calibrate a rig's timing chains: sweep reference pulses (rig file key calibration), fit offset and gain",
-                "per channel, write calibration/<rig-id>/<UTC timestamp>.json and .svg (residuals) and make it current.",
+        description = {"Calibrate a rig's timing chains: fit offset and gain per channel and make the record current.",
+                "Sweeps the reference pulses of the rig file's calibration key and writes",
+                "calibration/<rig-id>/<UTC timestamp>.json and .svg (residuals).",
                 "A fit with a residual beyond calibration.max_residual_ps is reported and not saved (exit 4)."})
 final class CalibrateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rig", required = true, paramLabel = "FILE", description = "Rig file.")
-    Path rigFile;
+    @picocli.CommandLine.Mixin
+    RigArgument rig;
 
-    @Option(names = "--calibration-dir", paramLabel = "DIR", description = "Calibration records (default: calibration/ of this checkout).")
-    Path calibrationDir;
+    @picocli.CommandLine.Mixin
+    CalibrationOptions calibration;
 
     @Override
     public Integer call() throws IOException {
-        RigFile file = RigFileLoader.load(rigFile);
-        CalibrationStore store = calibrationDir == null ? CalibrationStore.defaultStore() : new CalibrationStore(calibrationDir);
+        RigFile file = rig.load();
+        CalibrationStore store = calibration.store();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         var settings = file.calibration();
@@ -66,7 +68,7 @@ final class CalibrateCommand implements Callable<Integer> {
         Path saved = store.save(r);
         Path svg = saved.resolveSibling(saved.getFileName().toString().replace(".json", ".svg"));
         Files.writeString(svg, Calibrator.residualsSvg(r), StandardCharsets.UTF_8);
-        out.println("saved " + saved + " (current), residual plot " + svg);
+        out.println("saved " + ShownPath.of(saved) + " (current), residual plot " + ShownPath.of(svg));
         return 0;
     }
 }

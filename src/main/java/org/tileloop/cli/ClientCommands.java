@@ -29,6 +29,9 @@ final class ClientCommands {
         @Option(names = "--timeout", defaultValue = "15", paramLabel = "S", description = "Seconds to wait for the reply (default ${DEFAULT-VALUE}).")
         int timeoutS;
 
+        @Option(names = "--json", description = "Print the daemon's reply as JSON.")
+        boolean json;
+
         abstract ObjectNode command();
 
         abstract void print(JsonNode reply);
@@ -40,7 +43,18 @@ final class ClientCommands {
                 spec.commandLine().getErr().println("refused: " + reply.path("error").asText("(no reason given)"));
                 return Main.EXIT_CONFIG;
             }
-            print(reply);
+            if (json) {
+                ObjectNode shown = reply.deepCopy();
+                shown.remove("ok");
+                try {
+                    spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(shown));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                print(reply);
+            }
+            spec.commandLine().getOut().flush();
             return 0;
         }
 
@@ -76,35 +90,57 @@ final class ClientCommands {
         }
     }
 
+    /** What a submitted job does. */
+    enum Kind { train, calibrate, measure }
+
     @Command(name = "submit", mixinStandardHelpOptions = true, description = "Queue a job on a daemon's rig.")
     static final class Submit extends Request {
-        @Parameters(paramLabel = "RIG", description = "Rig id, e.g. sim-tile4.")
+        @Option(names = "--rig", paramLabel = "RIG", description = "The daemon's rig: its id (e.g. sim-tile4) or its rig file.")
         String rig;
 
-        @Option(names = "--kind", defaultValue = "train", description = "train, calibrate or measure (default ${DEFAULT-VALUE}).")
-        String kind;
+        @Parameters(arity = "0..1", paramLabel = "RIG", description = "Deprecated: the rig as a positional argument; use --rig.")
+        String positionalRig;
 
-        @Option(names = "--iterations") Integer iterations;
+        @Option(names = "--kind", defaultValue = "train", paramLabel = "KIND",
+                description = "Job kind: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+        Kind kind;
 
-        @Option(names = "--seed") Long seed;
+        @Option(names = "--iterations", paramLabel = "N", description = "train: override the config's iterations.")
+        Integer iterations;
 
-        @Option(names = "--config", paramLabel = "NAME", description = "Training config name under rigs/training/.")
+        @Option(names = "--seed", paramLabel = "S", description = "train: override the config's seed.")
+        Long seed;
+
+        @Option(names = "--config", paramLabel = "CONFIG",
+                description = "train: training config, a name under rigs/training/ on the daemon's host (or such a file).")
         String config;
 
-        @Option(names = "--allow-uncalibrated") boolean allowUncalibrated;
+        @Option(names = "--allow-uncalibrated", description = "train: allow a bench rig without a valid calibration (times stay raw).")
+        boolean allowUncalibrated;
 
-        @Option(names = "--delays", split = ",", paramLabel = "NS", description = "measure: input delays.")
+        @Option(names = "--delays", split = ",", paramLabel = "NS", description = "measure: input delays in ns, comma-separated.")
         List<Double> delays;
 
-        @Option(names = "--set", paramLabel = "NAME=VALUE", description = "measure: parameter override.")
+        @Option(names = "--set", paramLabel = "NAME=VALUE", description = "measure: parameter override in the parameter's unit. Repeatable.")
         Map<String, Double> set;
 
         @Override
         ObjectNode command() {
+            if (positionalRig != null) {
+                Deprecated.warn(spec, "the positional RIG", "--rig " + positionalRig);
+                if (rig != null) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give the rig once, as --rig RIG");
+                }
+                rig = positionalRig;
+            }
+            if (rig == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing --rig RIG (the daemon's rig id, e.g. sim-tile4)");
+            }
+            rig = rigId(rig);
             ObjectNode c = Json.MAPPER.createObjectNode();
             c.put("command", "submit");
             c.put("rig", rig);
-            c.put("kind", kind);
+            c.put("kind", kind.name());
             if (iterations != null) {
                 c.put("iterations", iterations);
             }
@@ -112,7 +148,7 @@ final class ClientCommands {
                 c.put("seed", seed);
             }
             if (config != null) {
-                c.put("config", config);
+                c.put("config", configName(config));
             }
             if (allowUncalibrated) {
                 c.put("allow_uncalibrated", true);
@@ -129,6 +165,28 @@ final class ClientCommands {
         @Override
         void print(JsonNode reply) {
             spec.commandLine().getOut().println("queued " + reply.path("job").path("id").asText() + " on " + rig);
+        }
+
+        /** A rig file stands for its id; an id is sent as it is (the daemon knows its rigs). */
+        static String rigId(String ref) {
+            if (ref.contains("/") || ref.endsWith(".yaml") || ref.endsWith(".yml")) {
+                return org.tileloop.rig.file.RigFileLoader.load(RigArgument.file(ref)).description().id();
+            }
+            return ref;
+        }
+
+        /** The daemon takes training configs by name: a file under some training/ directory stands for its name. */
+        static String configName(String ref) {
+            if (!ref.contains("/") && !ref.endsWith(".yaml")) {
+                return ref;
+            }
+            java.nio.file.Path p = java.nio.file.Path.of(ref);
+            String name = p.getFileName().toString().replaceFirst("\\.yaml$", "");
+            if (p.getParent() == null || !p.getParent().getFileName().toString().equals("training")) {
+                throw new org.tileloop.rig.RigConfigurationException("--config " + org.tileloop.input.StrictInput.printable(ref)
+                        + ": a daemon takes training configs by name from its rigs/training/; give a name such as sim-tile4-patterns");
+            }
+            return name;
         }
     }
 

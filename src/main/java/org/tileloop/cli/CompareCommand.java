@@ -7,34 +7,48 @@ import java.util.concurrent.Callable;
 import org.tileloop.benchmark.Comparison;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.file.RigLocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Train the same task on several rigs (digital detectors at several clocks and widths) and compare",
-                "timing error, penalties, latency, energy per inference and measurements side by side."})
+        description = {"Train the same task on several rigs and compare them side by side.",
+                "Digital detectors run at several clocks and widths; the table gives timing error, penalties,",
+                "latency, energy per inference and measurements."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rigs", split = ",", defaultValue = "rigs/sim-tile4.yaml,rigs/digital-detector.yaml", paramLabel = "FILE")
-    List<Path> rigs;
+    @Option(names = "--rig", split = ",", defaultValue = "sim-tile4,digital-detector", paramLabel = "RIG",
+            description = "Rigs to compare: ids or files, comma-separated or repeated (default ${DEFAULT-VALUE}).")
+    List<String> rigs;
 
-    @Option(names = {"--config", "--task"}, defaultValue = "rigs/training/sim-tile4.yaml", paramLabel = "FILE",
-            description = "Training config used for every rig (default ${DEFAULT-VALUE}).")
-    Path config;
+    @Option(names = "--rigs", split = ",", hidden = true, paramLabel = "RIG", description = "Deprecated spelling of --rig.")
+    List<String> oldRigs;
 
-    @Option(names = "--clocks", split = ",", defaultValue = "0.5,1,2,5", paramLabel = "GHZ") List<Double> clocks;
+    @Option(names = "--config", defaultValue = "sim-tile4", paramLabel = "CONFIG",
+            description = "Training config used for every rig: file or name under rigs/training/ (default ${DEFAULT-VALUE}).")
+    String config;
 
-    @Option(names = "--bits", split = ",", defaultValue = "8,16", paramLabel = "N") List<Integer> bits;
+    @Option(names = "--clocks", split = ",", defaultValue = "0.5,1,2,5", paramLabel = "GHZ",
+            description = "Clocks of the digital detector in GHz, comma-separated (default ${DEFAULT-VALUE}).")
+    List<Double> clocks;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--bits", split = ",", defaultValue = "8,16", paramLabel = "N",
+            description = "Counter widths of the digital detector in bits, comma-separated (default ${DEFAULT-VALUE}).")
+    List<Integer> bits;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Training seed for every rig (default ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default runs/compare-<UTC>).")
     Path out;
+
+    @Option(names = "--json", description = "One JSON object per rig and variant per line; the report goes to stderr.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -48,13 +62,31 @@ final class CompareCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bits in [2, 32]");
             }
         }
-        List<RigFile> files = new ArrayList<>();
-        for (Path r : rigs) {
-            files.add(RigFileLoader.load(r));
+        if (oldRigs != null) {
+            Deprecated.warn(spec, "--rigs", "--rig");
+            rigs = oldRigs;
         }
+        List<RigFile> files = new ArrayList<>();
+        List<Path> paths = new ArrayList<>();
+        for (String r : rigs) {
+            paths.add(RigArgument.file(r));
+            files.add(RigFileLoader.load(paths.get(paths.size() - 1)));
+        }
+        Path configFile = RigLocator.trainingConfig(config, paths.get(0), "--config");
         Path dir = out != null ? out : Path.of("runs", "compare-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
-        new Comparison(spec.commandLine().getOut()).run(files, config, clocks, bits, seed, dir);
+        var report = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        List<Comparison.Row> rows = new Comparison(report).run(files, configFile, clocks, bits, seed, dir);
+        if (json) {
+            var o = spec.commandLine().getOut();
+            for (Comparison.Row r : rows) {
+                o.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode().put("rig", r.rig()).put("variant", r.variant())
+                        .put("timing_rms_train_ns", r.rmsTrainNs()).put("timing_rms_holdout_ns", r.rmsHoldoutNs())
+                        .put("missing_train_ns2", r.missing()).put("order_train_ns2", r.order()).put("latency_ns", r.latencyNs())
+                        .put("energy_pj_per_inference", r.energyPj()).put("measurements", r.measurements())));
+            }
+            o.flush();
+        }
         return 0;
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "daemon", mixinStandardHelpOptions = true,
-        description = {"Own the rigs, run submitted jobs (one per rig at a time), publish telemetry over MQTT.",
+        description = {"Own the rigs, run submitted jobs (one per rig at a time) and publish telemetry over MQTT.",
                 "Without a configured broker it starts mosquitto on 127.0.0.1 (1883 when free). SIGTERM/Ctrl-C:",
                 "running jobs finish their iteration and record their manifests, then the daemon exits."})
 final class DaemonCommand implements Callable<Integer> {
@@ -20,11 +20,22 @@ final class DaemonCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Daemon config (tileloop.yaml); default: all rigs/*.yaml, local broker.")
+    @Option(names = "--daemon-config", paramLabel = "FILE",
+            description = "Daemon config (tileloop init-config daemon writes one); default: all rigs/*.yaml, a local broker.")
     Path config;
+
+    @Option(names = "--config", hidden = true, paramLabel = "FILE", description = "Deprecated spelling of --daemon-config.")
+    Path oldConfig;
 
     @Override
     public Integer call() throws Exception {
+        if (oldConfig != null) {
+            Deprecated.warn(spec, "daemon --config", "--daemon-config (--config names training configs)");
+            if (config != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --daemon-config only");
+            }
+            config = oldConfig;
+        }
         Path home = Path.of(System.getProperty("tileloop.home", ".")).toAbsolutePath().normalize();
         DaemonConfig cfg = config == null ? new DaemonConfig() : DaemonConfig.load(config);
         Path base = config == null ? home : config.toAbsolutePath().getParent();
@@ -44,7 +55,7 @@ final class DaemonCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("tileloop daemon: host " + daemon.host() + ", broker " + daemon.broker().url());
         daemon.localBrokerPort().ifPresent(port -> out.println("watch: mosquitto_sub -h 127.0.0.1 -p " + port + " -v -t 'tileloop/#'"));
-        out.println("submit: tileloop submit <rig id>   (jobs, cancel, pause, resume, monitor)");
+        out.println("submit: tileloop submit --rig <rig id>   (jobs, cancel, pause, resume, monitor)");
         out.flush();
         done.await();
         return 0;

@@ -9,7 +9,6 @@ import org.tileloop.rig.InputSpec;
 import org.tileloop.rig.Numbers;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigDescription;
-import org.tileloop.rig.file.RigFileLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,15 +21,15 @@ final class DescribeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rig", required = true, paramLabel = "FILE", description = "Rig file.")
-    java.nio.file.Path rig;
+    @picocli.CommandLine.Mixin
+    RigArgument rig;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        RigDescription d = RigFileLoader.load(rig).description();
+        RigDescription d = rig.load().description();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(d)));

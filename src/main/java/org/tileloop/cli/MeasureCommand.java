@@ -71,7 +71,7 @@ final class MeasureCommand implements Callable<Integer> {
                         .orElse("-");
                 out.printf(" %24s", first + " (" + (c.spikeCount().isPresent() ? c.spikeCount().getAsInt() : "-") + ")");
             }
-            out.printf(" %10s%n", r.energyPj().isPresent() ? String.format(java.util.Locale.ROOT, "%.3f", r.energyPj().getAsDouble()) : "-");
+            out.printf(" %10s%n", r.energyPj().isPresent() ? org.tileloop.rig.Numbers.sig(r.energyPj().getAsDouble()) : "-");
         }
         out.printf("times: calibrated/raw (calibration %s); (n) = spike count in the window, (-) when unknown%n",
                 rig.calibration().id());

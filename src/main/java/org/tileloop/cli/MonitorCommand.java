@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true,
-        description = "Live view of daemons: hosts (online/offline, since), their rigs' state, job, iteration, losses and last"
-                + " first spikes. Ctrl-C ends it.")
+        description = {"Watch daemons live: hosts online or offline, and each rig's state, job, iteration, losses and first spikes.",
+                "Ctrl-C ends it."})
 final class MonitorCommand implements Callable<Integer> {
 
     @Spec
@@ -26,7 +26,7 @@ final class MonitorCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker;
 
-    @Option(names = "--rig", paramLabel = "ID", description = "Only this rig.")
+    @Option(names = "--rig", paramLabel = "RIG", description = "Only this rig: its id, or its rig file.")
     String rig;
 
     @Option(names = "--all-hosts", description = "Every daemon on the broker, not only --host.")
@@ -43,6 +43,9 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rig != null) {
+            rig = ClientCommands.Submit.rigId(rig);
+        }
         String filter = Topics.everything(allHosts ? null : broker.host());
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = System.console() != null;

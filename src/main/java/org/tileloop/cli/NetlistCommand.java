@@ -6,7 +6,6 @@ import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.Stimulus;
 import org.tileloop.rig.file.RigFile;
-import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.rig.spice.NetlistRenderer;
 import org.tileloop.rig.spice.SpiceSettings;
 import picocli.CommandLine.Command;
@@ -25,17 +24,29 @@ final class NetlistCommand implements Callable<Integer> {
     @Mixin
     RigOptions rigOptions;
 
-    @Option(names = "--delay", required = true, paramLabel = "NS", description = "Input pulse delay in ns.")
-    double delayNs;
+    @Option(names = "--delays", paramLabel = "NS", split = ",", description = "Input pulse delay in ns (one value: a netlist simulates one stimulus).")
+    java.util.List<Double> delaysNs;
+
+    @Option(names = "--delay", hidden = true, paramLabel = "NS", description = "Deprecated spelling of --delays.")
+    Double oldDelayNs;
 
     @Option(names = "--input", paramLabel = "NAME", description = "Input the delay applies to (default: the rig's first input).")
     String input;
 
     @Override
     public Integer call() {
-        RigFile file = RigFileLoader.load(rigOptions.rig);
+        if (oldDelayNs != null) {
+            Deprecated.warn(spec, "--delay", "--delays");
+        }
+        java.util.List<Double> delays = oldDelayNs != null && delaysNs == null ? java.util.List.of(oldDelayNs) : delaysNs;
+        if (delays == null || delays.size() != 1 || oldDelayNs != null && delaysNs != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--delays: give exactly one delay in ns (a netlist simulates one stimulus), e.g. --delays 4.5");
+        }
+        double delayNs = delays.get(0);
+        RigFile file = rigOptions.rig.load();
         SpiceSettings sim = file.simulator().orElseThrow(() -> new RigConfigurationException(
-                rigOptions.rig + ": rig " + file.description().id() + " is not simulated; it has no netlist"));
+                "--rig " + rigOptions.rig.ref + ": rig " + file.description().id() + " is not simulated; it has no netlist"));
         ParameterVector params = file.description().withOverrides(rigOptions.overrides());
         String in = input != null ? input : file.description().inputs().get(0).name();
         Stimulus stimulus = new Stimulus(Map.of(in, delayNs));

@@ -1,36 +1,30 @@
 package org.tileloop.cli;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.tileloop.rig.RigConfigurationException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by commands that open a rig and set its parameters. */
+/** Options shared by commands that open a rig and set its parameters: {@code --rig}, {@code --set}, {@code --calibration-dir}. */
 final class RigOptions {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d{1,3})?");
 
-    @Option(names = "--rig", required = true, paramLabel = "FILE", description = "Rig file, e.g. rigs/sim-tile4.yaml.")
-    Path rig;
+    @Mixin
+    RigArgument rig;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE",
             description = "Override a parameter (plain number in the parameter's unit). Repeatable.")
     List<String> assignments = List.of();
 
-    @Option(names = "--calibration-dir", paramLabel = "DIR",
-            description = "Calibration records (default: calibration/ of this tileloop checkout).")
-    Path calibrationDir;
-
-    org.tileloop.calibration.CalibrationStore calibrationStore() {
-        return calibrationDir == null ? org.tileloop.calibration.CalibrationStore.defaultStore()
-                : new org.tileloop.calibration.CalibrationStore(calibrationDir);
-    }
+    @Mixin
+    CalibrationOptions calibration;
 
     org.tileloop.rig.Rig open() {
-        return org.tileloop.calibration.CalibratedRigs.open(org.tileloop.rig.file.RigFileLoader.load(rig), calibrationStore());
+        return org.tileloop.calibration.CalibratedRigs.open(rig.load(), calibration.store());
     }
 
     /** @throws RigConfigurationException for anything that is not {@code name=plain-number} */

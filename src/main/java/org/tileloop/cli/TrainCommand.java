@@ -9,9 +9,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.tileloop.calibration.CalibrationStore;
+import org.tileloop.input.ShownPath;
 import org.tileloop.run.RunStatus;
 import org.tileloop.run.TrainingRun;
+import org.tileloop.rig.file.RigLocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,12 +31,15 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "RIG", description = "Rig file, e.g. rigs/sim-tile4.yaml.")
-    Path rigFile;
+    @Option(names = "--rig", paramLabel = "RIG", description = RigArgument.DESCRIPTION)
+    String rig;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Training config (default: training/<rig id>.yaml next to the rig file).")
-    Path configFile;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RIG", description = "Deprecated: the rig as a positional argument; use --rig.")
+    String positionalRig;
+
+    @Option(names = "--config", paramLabel = "CONFIG",
+            description = "Training config: file or name under training/ beside the rig file (default: the rig's id).")
+    String config;
 
     @Option(names = "--iterations", paramLabel = "N", description = "Override the config's iterations.")
     Integer iterations;
@@ -43,19 +47,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Override the config's seed.")
     Long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "Runs directory (default ${DEFAULT-VALUE}).")
-    Path out;
+    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "runs", description = "Runs directory (default ${DEFAULT-VALUE}).")
+    Path runsDir;
 
-    @Option(names = "--calibration-dir", paramLabel = "DIR",
-            description = "Calibration records (default: calibration/ of this tileloop checkout).")
-    Path calibrationDir;
+    @Option(names = "--out", hidden = true, paramLabel = "DIR", description = "Deprecated spelling of --runs-dir.")
+    Path oldOut;
+
+    @picocli.CommandLine.Mixin
+    CalibrationOptions calibration;
 
     @Option(names = "--allow-uncalibrated", description = "Train a bench rig without a valid calibration (times stay raw).")
     boolean allowUncalibrated;
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR",
+    @Option(names = "--resume", paramLabel = "RUN",
             description = "Continue a run from its last completed iteration, with the rig and config it recorded: "
-                    + "its directory, runs/latest or its run id (looked up in --out).")
+                    + "its directory, runs/latest or its run id (looked up in --runs-dir).")
     Path resume;
 
     @Override
@@ -63,22 +69,34 @@ final class TrainCommand implements Callable<Integer> {
         String commandLine = "tileloop " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainingRun.Build build = new TrainingRun.Build(Main.version(), Main.gitCommit());
         TrainingRun run;
+        if (oldOut != null) {
+            Deprecated.warn(spec, "--out", "--runs-dir");
+            runsDir = oldOut;
+        }
+        if (positionalRig != null) {
+            Deprecated.warn(spec, "the positional RIG", "--rig " + positionalRig);
+            if (rig != null) {
+                throw new ParameterException(spec.commandLine(), "give the rig once, as --rig RIG");
+            }
+            rig = positionalRig;
+        }
         if (resume != null) {
-            if (rigFile != null || configFile != null || iterations != null || seed != null || calibrationDir != null) {
+            if (rig != null || config != null || iterations != null || seed != null || calibration.calibrationDir != null) {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run with its recorded rig, config and"
-                        + " calibration directory: give no RIG, --config, --iterations, --seed or --calibration-dir");
+                        + " calibration directory: give no --rig, --config, --iterations, --seed or --calibration-dir");
             }
-            run = TrainingRun.resume(resume, out, commandLine, build);
+            run = TrainingRun.resume(resume, runsDir, commandLine, build);
         } else {
-            if (rigFile == null) {
-                throw new ParameterException(spec.commandLine(), "Missing RIG (a rig file, e.g. rigs/sim-tile4.yaml) or --resume RUN_DIR");
+            if (rig == null) {
+                throw new ParameterException(spec.commandLine(), "Missing --rig RIG (a rig id such as sim-tile4, or a rig file) or --resume RUN");
             }
-            TrainingRun.interruptedNotice(out).ifPresent(n -> {
+            Path rigFile = RigArgument.file(rig);
+            Path configFile = config == null ? null : RigLocator.trainingConfig(config, rigFile, "--config");
+            TrainingRun.interruptedNotice(runsDir).ifPresent(n -> {
                 spec.commandLine().getErr().println(n);
                 spec.commandLine().getErr().flush();
             });
-            CalibrationStore store = calibrationDir == null ? CalibrationStore.defaultStore() : new CalibrationStore(calibrationDir);
-            run = TrainingRun.create(rigFile, configFile, iterations, seed, out, store, allowUncalibrated, commandLine, build);
+            run = TrainingRun.create(rigFile, configFile, iterations, seed, runsDir, calibration.store(), allowUncalibrated, commandLine, build);
         }
         PrintWriter err = spec.commandLine().getErr();
         AtomicBoolean stop = new AtomicBoolean();
@@ -108,8 +126,8 @@ final class TrainCommand implements Callable<Integer> {
             if (status == RunStatus.PAUSED) {
                 err.println(result.stop().reason());
             }
-            out.println(status == RunStatus.COMPLETED ? "artifacts: " + result.runDir()
-                    : status.wire() + "; artifacts so far: " + result.runDir());
+            out.println(status == RunStatus.COMPLETED ? "artifacts: " + ShownPath.of(result.runDir())
+                    : status.wire() + "; artifacts so far: " + ShownPath.of(result.runDir()));
             out.flush();
             return switch (status) {
                 case PAUSED -> EXIT_PAUSED;

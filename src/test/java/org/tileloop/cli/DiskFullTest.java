@@ -25,8 +25,8 @@ class DiskFullTest {
 
     @Test
     void aFullDiskFailsTheRunCleanlyAndItResumesToIdenticalArtifactsOnceSpaceIsFreed() throws Exception {
-        CliTest.Run ref = CliTest.run("train", "rigs/sim-tile4.yaml", "--iterations", "12", "--seed", "1",
-                "--out", dir.resolve("reference").toString());
+        CliTest.Run ref = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--iterations", "12", "--seed", "1",
+                "--runs-dir", dir.resolve("reference").toString());
         assertEquals(0, ref.exit(), ref.err());
         Path reference = dir.resolve("reference/latest").toRealPath();
 

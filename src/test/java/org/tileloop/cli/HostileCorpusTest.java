@@ -83,7 +83,7 @@ class HostileCorpusTest {
                 + "\n  username: daemon\n  password_file: " + pw + "\n");
         daemon = new Daemon(DaemonConfig.load(cfg), shared, REPO, new TrainingRun.Build("test", Optional.empty()));
 
-        CliTest.Run r = CliTest.run("train", "rigs/sim-tile4.yaml", "--iterations", "2", "--seed", "1", "--out",
+        CliTest.Run r = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--iterations", "2", "--seed", "1", "--runs-dir",
                 shared.resolve("base").toString(), "--calibration-dir", shared.resolve("cal").toString());
         assertEquals(0, r.exit(), r.err());
         baseRun = shared.resolve("base/latest").toRealPath();

@@ -32,8 +32,8 @@ class TrainCommandTest {
     }
 
     static Path train(Path out, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("train", "rigs/sim-tile4.yaml", "--iterations", "6", "--seed", "1",
-                "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of("train", "--rig", "rigs/sim-tile4.yaml", "--iterations", "6", "--seed", "1",
+                "--runs-dir", out.toString()));
         args.addAll(List.of(extra));
         CliTest.Run r = CliTest.run(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
@@ -104,7 +104,7 @@ class TrainCommandTest {
     static Process child(Path out) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
-                "rigs/sim-tile4.yaml", "--iterations", "6", "--seed", "1", "--out", out.toString())
+                "--rig", "rigs/sim-tile4.yaml", "--iterations", "6", "--seed", "1", "--runs-dir", out.toString())
                 .redirectErrorStream(true).redirectOutput(out.resolveSibling(out.getFileName() + ".log").toFile()).start();
     }
 
@@ -169,7 +169,7 @@ class TrainCommandTest {
         assertEquals(completed + 2, rows.size(), "every completed iteration is on disk, nothing half-written");
         assertTrue(Files.readString(run.resolve("summary.md")).contains("Aborted after iteration " + completed));
 
-        assertEquals(0, CliTest.run("train", "--resume", run.getFileName().toString(), "--out", out.toString()).exit(),
+        assertEquals(0, CliTest.run("train", "--resume", run.getFileName().toString(), "--runs-dir", out.toString()).exit(),
                 "a run id is looked up in --out");
         assertSameArtifacts(reference, run);
         CliTest.Run again = CliTest.run("train", "--resume", run.toString());
@@ -179,8 +179,8 @@ class TrainCommandTest {
 
     @Test
     void stressConfigsShowActiveCountAndOrderPenalties() throws Exception {
-        CliTest.Run c = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-count-stress.yaml",
-                "--iterations", "1", "--out", dir.resolve("count").toString());
+        CliTest.Run c = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-count-stress.yaml",
+                "--iterations", "1", "--runs-dir", dir.resolve("count").toString());
         assertEquals(0, c.exit(), c.err());
         List<String> count = Files.readAllLines(dir.resolve("count/latest/iterations.csv"));
         List<String> countTraces = Files.readAllLines(dir.resolve("count/latest/traces.csv"));
@@ -200,8 +200,8 @@ class TrainCommandTest {
             assertEquals(3 * 4, traces, "3 train traces x 4 channels");
             assertEquals(column(count, row, "count_train_ns2"), sum / 3, 1e-6, "the loss counts what traces.csv reports");
         }
-        CliTest.Run o = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-order-stress.yaml",
-                "--iterations", "2", "--out", dir.resolve("order").toString());
+        CliTest.Run o = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-order-stress.yaml",
+                "--iterations", "2", "--runs-dir", dir.resolve("order").toString());
         assertEquals(0, o.exit(), o.err());
         List<String> order = Files.readAllLines(dir.resolve("order/latest/iterations.csv"));
         double first = column(order, 1, "order_train_ns2");
@@ -212,7 +212,7 @@ class TrainCommandTest {
 
     @Test
     void resumeRefusesAChangedRigFileAndExtraOptions() throws Exception {
-        CliTest.Run r = CliTest.run("train", "rigs/sim-tile4.yaml", "--resume", dir.toString());
+        CliTest.Run r = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--resume", dir.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--resume continues a run"), r.err());
         CliTest.Run none = CliTest.run("train", "--resume", dir.toString());
@@ -224,8 +224,8 @@ class TrainCommandTest {
                 .replace("../simulated-rig/", Path.of("simulated-rig").toAbsolutePath() + "/"));
         Path cfg = dir.resolve("cfg.yaml");
         Files.copy(Path.of("rigs/training/sim-tile4.yaml"), cfg);
-        CliTest.Run first = CliTest.run("train", rig.toString(), "--config", cfg.toString(), "--iterations", "1",
-                "--out", dir.resolve("runs").toString());
+        CliTest.Run first = CliTest.run("train", "--rig", rig.toString(), "--config", cfg.toString(), "--iterations", "1",
+                "--runs-dir", dir.resolve("runs").toString());
         assertEquals(0, first.exit(), first.err());
         Path run = dir.resolve("runs/latest").toRealPath();
         JsonNode m = Json.MAPPER.readTree(run.resolve("manifest.json").toFile());
@@ -244,8 +244,8 @@ class TrainCommandTest {
                 .filter(l -> !l.startsWith("estimator:") && !l.startsWith("optimizer:") && !l.startsWith("max_step:"))
                 .reduce("", (a, b) -> a + b + "\n") + "estimator: spsa\nspsa_c: 0.05\noptimizer: adam\nmax_step: 0.08\nrepeats: 2\n");
         for (String out : List.of("s1", "s2")) {
-            CliTest.Run r = CliTest.run("train", "rigs/sim-tile4-noisy.yaml", "--config", cfg.toString(), "--iterations", "4",
-                    "--out", dir.resolve(out).toString());
+            CliTest.Run r = CliTest.run("train", "--rig", "rigs/sim-tile4-noisy.yaml", "--config", cfg.toString(), "--iterations", "4",
+                    "--runs-dir", dir.resolve(out).toString());
             assertEquals(0, r.exit(), r.err());
         }
         Path a = dir.resolve("s1/latest").toRealPath();
@@ -254,8 +254,8 @@ class TrainCommandTest {
         assertEquals(4 * (3 * 2 * 3 + 3) + 6, m.get("measurements").asInt(), "SPSA: current point + one pair, each trace twice, + holdout");
 
         Files.writeString(cfg, Files.readString(cfg) + "patience: 1\nmin_improvement: 1000\n");
-        CliTest.Run r = CliTest.run("train", "rigs/sim-tile4-noisy.yaml", "--config", cfg.toString(), "--iterations", "10",
-                "--out", dir.resolve("s3").toString());
+        CliTest.Run r = CliTest.run("train", "--rig", "rigs/sim-tile4-noisy.yaml", "--config", cfg.toString(), "--iterations", "10",
+                "--runs-dir", dir.resolve("s3").toString());
         assertEquals(0, r.exit(), r.err());
         Path c = dir.resolve("s3/latest").toRealPath();
         JsonNode m3 = Json.MAPPER.readTree(c.resolve("manifest.json").toFile());
@@ -266,8 +266,8 @@ class TrainCommandTest {
 
     @Test
     void theMultiPatternTimingTaskTrainsAndItsHoldoutLossFalls() throws Exception {
-        CliTest.Run r = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-patterns.yaml",
-                "--iterations", "2", "--out", dir.resolve("p").toString());
+        CliTest.Run r = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-patterns.yaml",
+                "--iterations", "2", "--runs-dir", dir.resolve("p").toString());
         assertEquals(0, r.exit(), r.err());
         Path run = dir.resolve("p/latest").toRealPath();
         List<String> rows = Files.readAllLines(run.resolve("iterations.csv"));
@@ -279,11 +279,11 @@ class TrainCommandTest {
 
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of("rigs/training/sim-tile4-patterns.yaml")).replace("iin1_amp: 1.3", "iin_amp: 1.3"));
-        CliTest.Run refused = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", bad.toString(), "--out", dir.resolve("q").toString());
+        CliTest.Run refused = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--config", bad.toString(), "--runs-dir", dir.resolve("q").toString());
         assertEquals(Main.EXIT_CONFIG, refused.exit());
         assertTrue(refused.err().contains("bad.yaml: patterns[3].set: pattern weak-in1: 'iin_amp' is trained"), refused.err());
         Files.writeString(bad, Files.readString(Path.of("rigs/training/sim-tile4-patterns.yaml")).replace("iin1_amp: 1.75", "iin1_amp: 2.5"));
-        refused = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", bad.toString(), "--out", dir.resolve("q").toString());
+        refused = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--config", bad.toString(), "--runs-dir", dir.resolve("q").toString());
         assertEquals(Main.EXIT_CONFIG, refused.exit());
         assertTrue(refused.err().contains("iin1_amp = 2.5 is outside the allowed range"), refused.err());
     }
@@ -295,7 +295,7 @@ class TrainCommandTest {
                 .filter(l -> !l.startsWith("estimator:") && !l.startsWith("optimizer:") && !l.startsWith("max_step:")
                         && !l.startsWith("eval_every:") && !l.startsWith("iterations:"))
                 .reduce("", (a, b) -> a + b + "\n") + "optimizer: bobyqa\ndfo_step: 0.15\niterations: 12\neval_every: 6\n");
-        CliTest.Run r = CliTest.run("train", "rigs/sim-tile4.yaml", "--config", cfg.toString(), "--out", dir.resolve("b").toString());
+        CliTest.Run r = CliTest.run("train", "--rig", "rigs/sim-tile4.yaml", "--config", cfg.toString(), "--runs-dir", dir.resolve("b").toString());
         assertEquals(0, r.exit(), r.err());
         Path run = dir.resolve("b/latest").toRealPath();
         List<String> rows = Files.readAllLines(run.resolve("iterations.csv"));

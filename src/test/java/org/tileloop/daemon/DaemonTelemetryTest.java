@@ -332,7 +332,7 @@ class DaemonTelemetryTest {
         Path cfg = config("durable");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder daemon = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "daemon", "--config", cfg.toString()).redirectErrorStream(true);
+                "daemon", "--daemon-config", cfg.toString()).redirectErrorStream(true);
         try (Inbox inbox = new Inbox("test-monitor-durable", false)) {
             Process first = daemon.redirectOutput(dir.resolve("durable-1.log").toFile()).start();
             Process second = null;
@@ -517,7 +517,7 @@ class DaemonTelemetryTest {
         try (Inbox inbox = new Inbox("test-monitor-will", false)) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "daemon", "--config", cfg.toString()).redirectErrorStream(true)
+                    "daemon", "--daemon-config", cfg.toString()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("killed.log").toFile()).start();
             try {
                 inbox.await("/birth", l -> !l.isEmpty(), 60);

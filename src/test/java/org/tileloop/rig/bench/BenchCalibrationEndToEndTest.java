@@ -57,8 +57,8 @@ class BenchCalibrationEndToEndTest {
         var options = BenchEmulator.Options.clean(5).truth(truthFile).chain(OFFSETS_PS, GAINS_PPM, -1, 0);
         try (BenchEmulator emu = BenchEmulator.start(Path.of("drivers/firmware"), device, options)) {
             Path rigFile = rig(device);
-            Run refused = cli("train", rigFile.toString(), "--config", "rigs/training/bench-emulated.yaml", "--iterations", "1",
-                    "--calibration-dir", cal.toString(), "--out", dir.resolve("runs").toString());
+            Run refused = cli("train", "--rig", rigFile.toString(), "--config", "rigs/training/bench-emulated.yaml", "--iterations", "1",
+                    "--calibration-dir", cal.toString(), "--runs-dir", dir.resolve("runs").toString());
             assertEquals(Main.EXIT_CONFIG, refused.exit());
             assertTrue(refused.err().contains("no calibration record for rig bench-emulated") && refused.err().contains("--allow-uncalibrated"),
                     refused.err());
@@ -96,8 +96,8 @@ class BenchCalibrationEndToEndTest {
                     assertTrue(rms <= 6, "n" + c + ": calibrated RMS error " + rms + " ps exceeds 2 sigma of the 3 ps jitter");
                 }
             }
-            Run train = cli("train", rigFile.toString(), "--config", "rigs/training/bench-emulated.yaml", "--iterations", "1",
-                    "--calibration-dir", cal.toString(), "--out", dir.resolve("runs").toString());
+            Run train = cli("train", "--rig", rigFile.toString(), "--config", "rigs/training/bench-emulated.yaml", "--iterations", "1",
+                    "--calibration-dir", cal.toString(), "--runs-dir", dir.resolve("runs").toString());
             assertEquals(0, train.exit(), train.err());
             Path run = dir.resolve("runs/latest").toRealPath();
             JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("manifest.json").toFile());
@@ -119,8 +119,8 @@ class BenchCalibrationEndToEndTest {
         try (BenchEmulator emu = BenchEmulator.start(Path.of("drivers/firmware"), device, options)) {
             Path rigFile = rig(device);
             assertEquals(0, cli("calibrate", "--rig", rigFile.toString(), "--calibration-dir", cal.toString()).exit());
-            Run paused = cli("train", rigFile.toString(), "--config", config.toString(), "--iterations", "4",
-                    "--calibration-dir", cal.toString(), "--out", dir.resolve("runs").toString());
+            Run paused = cli("train", "--rig", rigFile.toString(), "--config", config.toString(), "--iterations", "4",
+                    "--calibration-dir", cal.toString(), "--runs-dir", dir.resolve("runs").toString());
             assertEquals(5, paused.exit(), paused.err());
             Path run = dir.resolve("runs/latest").toRealPath();
             JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("manifest.json").toFile());
@@ -133,8 +133,8 @@ class BenchCalibrationEndToEndTest {
             assertTrue(drift1 < 20, "before the drift the check passes: " + drift1);
 
             Files.writeString(config, Files.readString(config).replace("drift_action: pause", "") + "drift_action: recalibrate\n");
-            Run recal = cli("train", rigFile.toString(), "--config", config.toString(), "--iterations", "2",
-                    "--calibration-dir", cal.toString(), "--out", dir.resolve("runs2").toString());
+            Run recal = cli("train", "--rig", rigFile.toString(), "--config", config.toString(), "--iterations", "2",
+                    "--calibration-dir", cal.toString(), "--runs-dir", dir.resolve("runs2").toString());
             assertEquals(0, recal.exit(), recal.err());
             Path run2 = dir.resolve("runs2/latest").toRealPath();
             JsonNode m2 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run2.resolve("manifest.json").toFile());

@@ -116,8 +116,8 @@ class BenchEmulatorEndToEndTest {
         Path config = Path.of("rigs/training/bench-emulated.yaml");
         Path cleanDevice = dir.resolve("cleanbench");
         try (BenchEmulator emu = BenchEmulator.start(FIRMWARE, cleanDevice, BenchEmulator.Options.clean(3))) {
-            assertEquals(0, cli("train", rigFile(cleanDevice).toString(), "--config", config.toString(), "--iterations", "4",
-                    "--allow-uncalibrated", "--out", dir.resolve("clean-runs").toString()));
+            assertEquals(0, cli("train", "--rig", rigFile(cleanDevice).toString(), "--config", config.toString(), "--iterations", "4",
+                    "--allow-uncalibrated", "--runs-dir", dir.resolve("clean-runs").toString()));
         }
         Path clean = dir.resolve("clean-runs/latest").toRealPath();
         List<String> rows = Files.readAllLines(clean.resolve("iterations.csv"));
@@ -132,8 +132,8 @@ class BenchEmulatorEndToEndTest {
         Path runs = dir.resolve("faulty-runs");
         try (BenchEmulator emu = BenchEmulator.start(FIRMWARE, faultyDevice, faults)) {
             Path rig = rigFile(faultyDevice);
-            int paused = cli("train", rig.toString(), "--config", config.toString(), "--iterations", "4", "--allow-uncalibrated",
-                    "--out", runs.toString());
+            int paused = cli("train", "--rig", rig.toString(), "--config", config.toString(), "--iterations", "4", "--allow-uncalibrated",
+                    "--runs-dir", runs.toString());
             assertEquals(5, paused, "the interlock pauses the run");
             Path run = runs.resolve("latest").toRealPath();
             JsonNode manifest = JSON.readTree(run.resolve("manifest.json").toFile());

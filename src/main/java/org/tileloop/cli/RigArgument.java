@@ -1,0 +1,28 @@
+package org.tileloop.cli;
+
+import java.nio.file.Path;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.file.RigLocator;
+import picocli.CommandLine.Option;
+
+/** {@code --rig RIG}: a rig id ({@code sim-tile4}) or a rig file ({@code rigs/sim-tile4.yaml}), the same in every command. */
+final class RigArgument {
+
+    static final String DESCRIPTION = "Rig id (e.g. sim-tile4, looked up in rigs/) or rig file (e.g. rigs/sim-tile4.yaml).";
+
+    @Option(names = "--rig", required = true, paramLabel = "RIG", description = DESCRIPTION)
+    String ref;
+
+    Path file() {
+        return file(ref);
+    }
+
+    RigFile load() {
+        return RigFileLoader.load(file());
+    }
+
+    static Path file(String ref) {
+        return RigLocator.standard().rigFile(ref, "--rig");
+    }
+}
