@@ -92,8 +92,8 @@ final class MonitorCommand implements Callable<Integer> {
         switch (a.leaf()) {
             case Topics.STATE -> r = new Row(p.path("state").asText(), p.path("job").asText("-"), r.iteration(), r.losses(), r.spikes());
             case Topics.ITERATION -> r = new Row(r.state(), p.path("job").asText(), p.path("iteration").asInt() + "/" + p.path("iterations").asInt(),
-                    String.format(Locale.ROOT, "%.4g / %s", p.path("loss_train_ns2").asDouble(),
-                            p.path("loss_holdout_ns2").isNull() ? "-" : String.format(Locale.ROOT, "%.4g", p.path("loss_holdout_ns2").asDouble())),
+                    org.tileloop.rig.Numbers.sig(p.path("loss_train_ns2").asDouble()) + " / "
+                            + (p.path("loss_holdout_ns2").isNull() ? "-" : org.tileloop.rig.Numbers.sig(p.path("loss_holdout_ns2").asDouble())),
                     r.spikes());
             case Topics.TIMING -> {
                 StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "@%.2f:", p.path("delay_ns").asDouble()));
@@ -145,7 +145,7 @@ final class MonitorCommand implements Callable<Integer> {
         out.printf("%-28s %-8s %s%n", "host", "status", "since");
         hosts.forEach((h, v) -> out.printf("%-28s %-8s %s%n", h, v.status(), v.since()));
         out.println();
-        out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", "host/rig", "state", "job", "iter", "loss train / holdout", "last first spikes (ns)");
+        out.printf("%-28s %-9s %-6s %-9s %-24s %s%n", "host/rig", "state", "job", "iter", "loss (ns²) train / holdout", "last first spikes (ns)");
         rows.forEach((k, v) -> {
             Host h = hosts.get(k.substring(0, k.indexOf('/')));
             String state = h != null && h.status().equals("offline") ? "offline" : v.state();

@@ -2,6 +2,7 @@ package org.tileloop.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import org.tileloop.rig.Numbers;
 import org.tileloop.run.RunListener;
 import org.tileloop.train.Iteration;
 
@@ -29,19 +30,19 @@ final class ProgressDisplay implements RunListener {
         done++;
         int left = p.last() ? 0 : p.iterations() - p.index();
         double perIterS = (System.nanoTime() - startNs) / 1e9 / done;
-        String holdout = p.holdout().map(h -> String.format(Locale.ROOT, "%.6g", h.total())).orElse("-");
+        String holdout = p.holdout().map(h -> Numbers.sig(h.total())).orElse("-");
         String eta = left == 0 ? "done" : "ETA " + clock(perIterS * left);
         if (terminal) {
             int filled = (int) Math.round(WIDTH * (p.last() ? 1.0 : (p.index() + 1.0) / (p.iterations() + 1.0)));
-            out.printf(Locale.ROOT, "\r[%s%s] %d/%d  train %.6g  holdout %s  %s   ", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                    p.index(), p.iterations(), p.train().total(), holdout, eta);
+            out.printf(Locale.ROOT, "\r[%s%s] %d/%d  loss (ns²) train %s  holdout %s  %s   ", "#".repeat(filled), ".".repeat(WIDTH - filled),
+                    p.index(), p.iterations(), Numbers.sig(p.train().total()), holdout, eta);
             open = left > 0;
             if (!open) {
                 out.println();
             }
         } else {
-            out.printf(Locale.ROOT, "iteration %d/%d  loss_train_ns2 %.6g  loss_holdout_ns2 %s  measurements %d  %s%n", p.index(),
-                    p.iterations(), p.train().total(), holdout, p.measurements(), eta);
+            out.printf(Locale.ROOT, "iteration %d/%d  loss_train_ns2 %s  loss_holdout_ns2 %s  measurements %d  %s%n", p.index(),
+                    p.iterations(), Numbers.sig(p.train().total()), holdout, p.measurements(), eta);
         }
         out.flush();
     }

@@ -44,18 +44,14 @@ public final class RigLocator {
     }
 
     /**
-     * The rig file {@code ref} names.
+     * The rig file {@code ref} names. A file name is returned as it is: loading it says what is wrong with it.
      *
      * @param option how the user gave it, for messages ({@code --rig})
      * @throws RigConfigurationException when it names no rig, with the ids that exist
      */
     public Path rigFile(String ref, String option) {
         if (looksLikeFile(ref)) {
-            Path p = path(ref, option);
-            if (!Files.isRegularFile(p)) {
-                throw new RigConfigurationException(option + " " + StrictInput.printable(ref) + ": no such rig file");
-            }
-            return p;
+            return path(ref, option);
         }
         if (!ID.matcher(ref).matches()) {
             throw new RigConfigurationException(option + " '" + StrictInput.printable(ref)
