@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.tileloop.input.BadInputException;
+import org.tileloop.input.ShownPath;
 import org.tileloop.input.StrictInput;
 import org.tileloop.rig.RigConfigurationException;
 
@@ -41,7 +42,7 @@ public final class CalibrationStore {
             throw new RigConfigurationException("calibration directory: an empty path names no directory");
         }
         if (Files.exists(root) && !Files.isDirectory(root)) {
-            throw new RigConfigurationException(root + ": calibration directory is not a directory");
+            throw new RigConfigurationException(ShownPath.of(root) + ": calibration directory is not a directory");
         }
         this.root = root;
     }
@@ -79,7 +80,7 @@ public final class CalibrationStore {
         try {
             Files.write(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), StandardOpenOption.CREATE_NEW);
         } catch (FileAlreadyExistsException e) {
-            throw new RigConfigurationException(f + ": calibration records are never overwritten");
+            throw new RigConfigurationException(ShownPath.of(f) + ": calibration records are never overwritten");
         }
         Path tmp = f.resolveSibling("current.tmp");
         Files.writeString(tmp, f.getFileName() + "\n", StandardCharsets.UTF_8);
@@ -93,57 +94,57 @@ public final class CalibrationStore {
     public CalibrationRecord load(String id) {
         Path f = file(id);
         if (!Files.isRegularFile(f)) {
-            throw new RigConfigurationException(f + ": no such calibration record");
+            throw new RigConfigurationException(ShownPath.of(f) + ": no such calibration record");
         }
         if (Files.isSymbolicLink(f)) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: a symbolic link; records live in the store");
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: a symbolic link; records live in the store");
         }
         CalibrationRecord r;
         try {
             r = JSON.treeToValue(StrictInput.jsonFile(f, "calibration record"), CalibrationRecord.class);
         } catch (BadInputException e) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: " + e.getMessage().substring(f.toString().length() + 2), e);
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: " + e.getMessage().substring(f.toString().length() + 2), e);
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: unknown key '" + StrictInput.printable(e.getPropertyName()) + "'", e);
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: unknown key '" + StrictInput.printable(e.getPropertyName()) + "'", e);
         } catch (IOException | IllegalArgumentException e) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: " + StrictInput.oneLine(e.getMessage()), e);
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: " + StrictInput.oneLine(e.getMessage()), e);
         }
         if (r == null) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: empty");
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: empty");
         }
         if (r.schemaVersion() != CalibrationRecord.SCHEMA_VERSION || !id.equals(r.id()) || r.channels().isEmpty()) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: want schema_version " + CalibrationRecord.SCHEMA_VERSION
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: want schema_version " + CalibrationRecord.SCHEMA_VERSION
                     + ", id " + id + " (the file's name) and at least one channel; has schema_version " + r.schemaVersion()
                     + ", id " + StrictInput.printable(r.id()) + ", " + r.channels().size() + " channels");
         }
         String rigDir = f.getParent().getFileName().toString();
         if (!rigDir.equals(r.rigId())) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: rig_id '" + StrictInput.printable(r.rigId())
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: rig_id '" + StrictInput.printable(r.rigId())
                     + "' in the directory of rig " + rigDir);
         }
         if (!(r.maxAgeHours() > 0 && r.maxAgeHours() <= 100_000) || !(r.maxResidualPs() > 0 && r.maxResidualPs() <= 1_000_000)
                 || r.repeats() < 1) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: max_age_hours " + r.maxAgeHours()
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: max_age_hours " + r.maxAgeHours()
                     + " / max_residual_ps " + r.maxResidualPs() + " / repeats " + r.repeats() + " out of range");
         }
         for (CalibrationRecord.ChannelFit c : r.channels()) {
             if (!(Double.isFinite(c.offsetNs()) && Math.abs(c.offsetNs()) <= MAX_OFFSET_NS && c.gain() > 0.5 && c.gain() < 2)) {
-                throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel()
+                throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: channel " + c.channel()
                         + " has offset " + c.offsetNs() + " ns, gain " + c.gain() + " (offset within ±1000 ns; gain must lie in (0.5, 2))");
             }
             if (c.points() == null || c.points().size() < 2) {
-                throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel() + " has fewer than 2 points");
+                throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: channel " + c.channel() + " has fewer than 2 points");
             }
             for (double[] pt : c.points()) {
                 double fitPs = pt == null || pt.length != 2 ? Double.NaN : Math.abs(pt[1] - (c.offsetNs() + c.gain() * pt[0])) * 1000;
                 if (!(fitPs <= r.maxResidualPs() * 1.001 + 0.01)) {
-                    throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel()
+                    throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: channel " + c.channel()
                             + ": its fit misses its own points by more than max_residual_ps " + r.maxResidualPs() + " ps");
                 }
             }
             if (!(c.residualRmsPs() >= 0 && c.residualRmsPs() <= r.maxResidualPs() && c.maxResidualPs() >= 0
                     && c.maxResidualPs() <= r.maxResidualPs() && c.rSquared() >= 0 && c.rSquared() <= 1)) {
-                throw new RigConfigurationException(f + ": corrupt calibration record: channel " + c.channel() + " residual rms "
+                throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: channel " + c.channel() + " residual rms "
                         + c.residualRmsPs() + " ps, max " + c.maxResidualPs() + " ps, r² " + c.rSquared()
                         + " (residuals within max_residual_ps " + r.maxResidualPs() + ", r² in [0, 1])");
             }
@@ -151,10 +152,10 @@ public final class CalibrationStore {
         try {
             r.expiresAt();
         } catch (RuntimeException e) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: valid_from '" + StrictInput.printable(r.validFrom()) + "'", e);
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: valid_from '" + StrictInput.printable(r.validFrom()) + "'", e);
         }
         if (java.time.Instant.parse(r.validFrom()).isAfter(java.time.Instant.now().plusSeconds(300))) {
-            throw new RigConfigurationException(f + ": corrupt calibration record: valid_from " + r.validFrom() + " is in the future");
+            throw new RigConfigurationException(ShownPath.of(f) + ": corrupt calibration record: valid_from " + r.validFrom() + " is in the future");
         }
         return r;
     }
@@ -169,15 +170,15 @@ public final class CalibrationStore {
         try {
             name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw new RigConfigurationException(pointer + ": unreadable: " + e.getMessage(), e);
+            throw new RigConfigurationException(ShownPath.of(pointer) + ": unreadable: " + e.getMessage(), e);
         }
         if (!name.endsWith(".json")) {
-            throw new RigConfigurationException(pointer + ": should name a record file (<yyyyMMddTHHmmssZ>.json), has '"
+            throw new RigConfigurationException(ShownPath.of(pointer) + ": should name a record file (<yyyyMMddTHHmmssZ>.json), has '"
                     + name.replaceAll("\\p{Cntrl}", "?") + "'");
         }
         String id = rigId + "/" + name.substring(0, name.length() - 5);
         if (!Files.isRegularFile(file(id))) {
-            throw new RigConfigurationException(pointer + ": points at " + name + ", which does not exist");
+            throw new RigConfigurationException(ShownPath.of(pointer) + ": points at " + name + ", which does not exist");
         }
         return Optional.of(load(id));
     }

@@ -86,7 +86,16 @@ final class ClientCommands {
 
         static String line(JsonNode job) {
             return String.format("%-6s %-16s %-10s %-10s %s", job.path("id").asText(), job.path("rig").asText(), job.path("kind").asText(),
-                    job.path("state").asText(), job.path("run_dir").asText(job.path("reason").asText()));
+                    job.path("state").asText(), job.has("run_dir") ? shown(job.get("run_dir").asText()) : job.path("reason").asText());
+        }
+
+        /** A run directory of a daemon on this machine, relative to here when it is under here. */
+        static String shown(String runDir) {
+            try {
+                return org.tileloop.input.ShownPath.of(java.nio.file.Path.of(runDir)).toString();
+            } catch (java.nio.file.InvalidPathException e) {
+                return org.tileloop.input.StrictInput.printable(runDir);
+            }
         }
     }
 
@@ -237,7 +246,7 @@ final class ClientCommands {
             out.println(line(j));
             out.println("reason: " + j.path("reason").asText());
             if (j.has("run_dir")) {
-                out.println("run directory: " + j.get("run_dir").asText());
+                out.println("run directory: " + shown(j.get("run_dir").asText()));
             }
             if (j.has("result")) {
                 try {

@@ -22,6 +22,7 @@ import org.tileloop.calibration.CalibrationStore;
 import org.tileloop.calibration.Calibrator;
 import org.tileloop.calibration.LinearCalibration;
 import org.tileloop.input.Failures;
+import org.tileloop.input.ShownPath;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.RigKind;
@@ -158,7 +159,7 @@ public final class TrainingRun {
         try {
             Path run = latest.toRealPath();
             return Optional.of("notice: run " + run.getFileName() + " was interrupted (its process ended without recording a stop);"
-                    + " continue it with: tileloop train --resume " + run);
+                    + " continue it with: tileloop train --resume " + ShownPath.of(run));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -176,7 +177,7 @@ public final class TrainingRun {
         try (RunDirectory dir = RunDirectory.open(runDir, runsDir)) {
             ObjectNode m = dir.readManifest();
             m.put("status", RunStatus.INTERRUPTED.wire());
-            m.put("reason", why + "; continue with: tileloop train --resume " + dir.path());
+            m.put("reason", why + "; continue with: tileloop train --resume " + ShownPath.of(dir.path()));
             dir.writeManifest(m);
         }
     }

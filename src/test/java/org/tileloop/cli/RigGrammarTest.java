@@ -29,7 +29,7 @@ class RigGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"describe", "measure", "netlist", "sensitivity"})
-    void rigCommandsGiveTheSameOutputForAnIdAndAFile(String command) {
+    void rigCommandsGiveTheSameOutputForAnIdAndAFile(String command) throws Exception {
         List<String> extra = switch (command) {
             case "measure" -> List.of("--delays", "4.5,7.5", "--json");
             case "netlist" -> List.of("--delays", "4.5");
