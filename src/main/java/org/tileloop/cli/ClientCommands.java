@@ -199,7 +199,7 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "jobs", mixinStandardHelpOptions = true, description = "A daemon's jobs and their states; jobs show JOB for one job's results.",
+    @Command(name = "jobs", mixinStandardHelpOptions = true, description = "List a daemon's jobs and their states (jobs show JOB gives one job's results).",
             subcommands = ClientCommands.Show.class)
     static final class Jobs extends Request {
         @Override

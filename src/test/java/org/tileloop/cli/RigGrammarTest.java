@@ -22,7 +22,7 @@ class RigGrammarTest {
     private static CliTest.Run ok(String... args) {
         CliTest.Run r = CliTest.run(args);
         assertEquals(0, r.exit(), String.join(" ", args) + "\n" + r.out() + r.err());
-        assertEquals("", r.err().lines().filter(l -> l.startsWith("warning") || l.startsWith("error")).reduce("", String::concat),
+        assertEquals("", r.err().lines().filter(l -> l.contains("deprecated") || l.startsWith("error")).reduce("", String::concat),
                 String.join(" ", args));
         return r;
     }
