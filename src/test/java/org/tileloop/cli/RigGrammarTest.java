@@ -68,7 +68,7 @@ class RigGrammarTest {
         CliTest.Run byFile = ok("train", "--rig", "rigs/sim-tile4.yaml", "--config", "rigs/training/sim-tile4-patterns.yaml",
                 "--iterations", "1", "--runs-dir", dir.resolve("b").toString());
         assertEquals(Files.readString(dir.resolve("a/latest/traces.csv")), Files.readString(dir.resolve("b/latest/traces.csv")));
-        assertTrue(Files.readString(dir.resolve("a/latest/traces.csv")).contains("p-order-late"), "the patterns config was used");
+        assertTrue(Files.readString(dir.resolve("a/latest/traces.csv")).contains(",solo-early"), "the patterns config was used");
         CliTest.Run old = CliTest.run("train", "rigs/sim-tile4.yaml", "--iterations", "1", "--out", dir.resolve("c").toString());
         assertEquals(0, old.exit(), old.err());
         assertTrue(old.err().contains("warning: the positional RIG is deprecated and goes away in the next release; use --rig rigs/sim-tile4.yaml"),
