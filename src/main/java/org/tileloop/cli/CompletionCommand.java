@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script for tileloop.",
-                "Install it for this shell with: source <(./tileloop completion bash)",
-                "or for every user: ./tileloop completion bash | sudo tee /etc/bash_completion.d/tileloop"})
+                "For this shell: source <(./tileloop completion bash)",
+                "For all users:  ./tileloop completion bash > /etc/bash_completion.d/tileloop"})
 final class CompletionCommand implements Callable<Integer> {
 
     /** The shells a script can be generated for (picocli generates bash; zsh runs it through bashcompinit). */
