@@ -63,29 +63,14 @@ class MonitoringFilesTest {
         return t;
     }
 
-    /** MQTT topic filter matching: {@code +} is one level, a final {@code #} any number of levels (including none). */
-    static boolean matches(String filter, String topic) {
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return i == f.length - 1;
-            }
-            if (i >= t.length || (!f[i].equals("+") && !f[i].equals(t[i]))) {
-                return false;
-            }
-        }
-        return f.length == t.length;
-    }
-
     @Test
     void theMqttMatcherFollowsTheWildcardRules() {
-        assertTrue(matches("tileloop/v1/+/rig/+/iteration", "tileloop/v1/h1/rig/sim-tile4/iteration"));
-        assertFalse(matches("tileloop/v1/+/rig/+/iteration", "tileloop/v1/h1/rig/sim-tile4/timing"));
-        assertFalse(matches("tileloop/v1/+/status", "tileloop/v1/h1/rig/sim-tile4/state"));
-        assertTrue(matches("tileloop/v1/#", "tileloop/v1"));
-        assertTrue(matches("tileloop/#", "tileloop/v1/h1/cmd"));
-        assertFalse(matches("tileloop/+", "tileloop/v1/h1"));
+        assertTrue(TelegrafRules.matches("tileloop/v1/+/rig/+/iteration", "tileloop/v1/h1/rig/sim-tile4/iteration"));
+        assertFalse(TelegrafRules.matches("tileloop/v1/+/rig/+/iteration", "tileloop/v1/h1/rig/sim-tile4/timing"));
+        assertFalse(TelegrafRules.matches("tileloop/v1/+/status", "tileloop/v1/h1/rig/sim-tile4/state"));
+        assertTrue(TelegrafRules.matches("tileloop/v1/#", "tileloop/v1"));
+        assertTrue(TelegrafRules.matches("tileloop/#", "tileloop/v1/h1/cmd"));
+        assertFalse(TelegrafRules.matches("tileloop/+", "tileloop/v1/h1"));
     }
 
     @Test
@@ -95,7 +80,7 @@ class MonitoringFilesTest {
         for (JsonNode input : telegraf().get("inputs").get("mqtt_consumer")) {
             Set<String> inputLeaves = new TreeSet<>();
             for (JsonNode filter : input.get("topics")) {
-                List<String> matched = realTopics().stream().filter(t -> matches(filter.asText(), t)).toList();
+                List<String> matched = realTopics().stream().filter(t -> TelegrafRules.matches(filter.asText(), t)).toList();
                 assertFalse(matched.isEmpty(), filter + " matches no topic tileloop publishes");
                 for (String topic : matched) {
                     Optional<Topics.Address> a = Topics.parse(topic);
@@ -103,7 +88,7 @@ class MonitoringFilesTest {
                     inputLeaves.add(a.get().leaf());
                     JsonNode parsing = input.get("topic_parsing").get(0);
                     assertEquals(filter.asText(), parsing.get("topic").asText());
-                    Map<String, String> tags = topicTags(parsing.get("tags").asText(), topic);
+                    Map<String, String> tags = TelegrafRules.topicTags(parsing.get("tags").asText(), topic);
                     assertEquals(a.get().host(), tags.get("host"), topic);
                     assertEquals(a.get().rig().orElse(null), tags.get("rig"), topic);
                 }
@@ -183,69 +168,19 @@ class MonitoringFilesTest {
 
         Map<String, Series> stored = new LinkedHashMap<>();
         for (JsonNode input : telegraf().get("inputs").get("mqtt_consumer")) {
-            String topic = realTopics().stream().filter(t -> matches(input.get("topics").get(0).asText(), t)).findFirst().orElseThrow();
+            String topic = realTopics().stream().filter(t -> TelegrafRules.matches(input.get("topics").get(0).asText(), t)).findFirst().orElseThrow();
             ObjectNode message = byLeaf.get(Topics.parse(topic).orElseThrow().leaf());
-            Set<String> tags = new TreeSet<>(topicTags(input.get("topic_parsing").get(0).get("tags").asText(), topic).keySet());
+            Set<String> tags = new TreeSet<>(TelegrafRules.topicTags(input.get("topic_parsing").get(0).get("tags").asText(), topic).keySet());
             Set<String> fields = new TreeSet<>();
             if (input.get("data_format").asText().equals("json")) {
-                jsonParser(input, message, tags, fields);
+                TelegrafRules.jsonParser(input, message, tags, fields);
             } else {
                 assertEquals("json_v2", input.get("data_format").asText());
-                jsonV2Parser(input.get("json_v2").get(0).get("object").get(0), message, tags, fields);
+                TelegrafRules.jsonV2Parser(input.get("json_v2").get(0).get("object").get(0), message, tags, fields);
             }
             stored.put(measurement(input), new Series(measurement(input), tags, fields));
         }
         return stored;
-    }
-
-    /** Telegraf's {@code json} parser: nested keys joined by {@code _}; numbers are fields, strings only when listed. */
-    static void jsonParser(JsonNode input, ObjectNode message, Set<String> tags, Set<String> fields) {
-        Set<String> tagKeys = strings(input.get("tag_keys"));
-        Set<String> stringFields = strings(input.get("json_string_fields"));
-        Set<String> excluded = strings(input.get("fieldexclude"));
-        for (String key : tagKeys) {
-            assertTrue(message.path(key).isTextual(), "tag_keys: " + key + " is not a string key of " + message);
-            tags.add(key);
-        }
-        for (String key : stringFields) {
-            assertTrue(message.path(key).isTextual(), "json_string_fields: " + key + " is not a string key of " + message);
-        }
-        if (input.has("json_time_key")) {
-            assertTrue(message.path(input.get("json_time_key").asText()).isTextual(), "json_time_key");
-        }
-        Map<String, JsonNode> flat = new LinkedHashMap<>();
-        flatten("", message, flat);
-        flat.forEach((k, v) -> {
-            boolean keep = v.isNumber() || (v.isTextual() && stringFields.contains(k));
-            if (keep && !tagKeys.contains(k) && excluded.stream().noneMatch(g -> k.matches(g.replace("*", ".*")))) {
-                fields.add(k);
-            }
-        });
-    }
-
-    /** Telegraf's {@code json_v2} object on {@code @this} without prefixes: one metric per array element, with the parent's values. */
-    static void jsonV2Parser(JsonNode object, ObjectNode message, Set<String> tags, Set<String> fields) {
-        assertEquals("@this", object.get("path").asText());
-        assertTrue(object.get("disable_prepend_keys").asBoolean());
-        Set<String> excluded = strings(object.get("excluded_keys"));
-        Set<String> all = new TreeSet<>();
-        message.fields().forEachRemaining(e -> {
-            if (e.getValue().isArray()) {
-                e.getValue().forEach(el -> el.fieldNames().forEachRemaining(all::add));
-            } else if (!e.getValue().isObject()) {
-                all.add(e.getKey());
-            }
-        });
-        for (String key : excluded) {
-            assertTrue(message.has(key) || all.contains(key), "excluded_keys: " + key + " is not a key of " + message);
-        }
-        all.removeAll(excluded);
-        for (String t : strings(object.get("tags"))) {
-            assertTrue(all.contains(t), "tags: " + t + " is not a key of " + message);
-            tags.add(t);
-        }
-        all.removeAll(tags);
-        fields.addAll(all);
     }
 
     /** The keys README's "Topics (v1)" table documents for a host or rig stream. */
@@ -273,34 +208,8 @@ class MonitoringFilesTest {
         return p;
     }
 
-    /** Telegraf's topic_parsing: {@code _} skips a level, a name makes that level a tag. */
-    static Map<String, String> topicTags(String pattern, String topic) {
-        String[] p = pattern.split("/");
-        String[] t = topic.split("/");
-        assertEquals(t.length, p.length, pattern + " does not fit " + topic);
-        Map<String, String> tags = new LinkedHashMap<>();
-        for (int i = 0; i < p.length; i++) {
-            if (!p[i].equals("_")) {
-                tags.put(p[i], t[i]);
-            }
-        }
-        return tags;
-    }
-
     static String measurement(JsonNode input) {
         return input.has("name_override") ? input.get("name_override").asText() : input.get("json_v2").get(0).get("measurement_name").asText();
-    }
-
-    static void flatten(String prefix, JsonNode n, Map<String, JsonNode> out) {
-        if (n.isObject()) {
-            n.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "_" + e.getKey(), e.getValue(), out));
-        } else if (n.isArray()) {
-            for (int i = 0; i < n.size(); i++) {
-                flatten(prefix + "_" + i, n.get(i), out);
-            }
-        } else {
-            out.put(prefix, n);
-        }
     }
 
     /** Every Flux query of the dashboard: panel targets and template variables. */
@@ -340,14 +249,6 @@ class MonitoringFilesTest {
             }
         }
         return found;
-    }
-
-    static Set<String> strings(JsonNode array) {
-        Set<String> s = new TreeSet<>();
-        if (array != null) {
-            array.forEach(x -> s.add(x.asText()));
-        }
-        return s;
     }
 
     static List<String> minus(List<String> a, Set<String> b) {
