@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Hardware-in-the-loop training for analog spiking tiles.",
         subcommands = {DescribeCommand.class, MeasureCommand.class, NetlistCommand.class,
                 SensitivityCommand.class, TrainCommand.class, CalibrateCommand.class, CalibrationCommand.class, BenchEmulatorCommand.class, DaemonCommand.class,
+                InitConfigCommand.class, CompletionCommand.class,
                 ClientCommands.Submit.class, ClientCommands.Jobs.class, ClientCommands.Cancel.class, ClientCommands.Pause.class,
                 ClientCommands.Resume.class, MonitorCommand.class, BenchCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
