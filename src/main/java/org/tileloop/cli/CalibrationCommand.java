@@ -28,6 +28,10 @@ final class CalibrationCommand {
                 .put("max_residual_ps", worstPs(r));
     }
 
+    static Instant seconds(Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+
     static double worstPs(CalibrationRecord r) {
         return r.channels().stream().mapToDouble(CalibrationRecord.ChannelFit::maxResidualPs).max().orElse(0);
     }
@@ -69,7 +73,8 @@ final class CalibrationCommand {
             String format = "%1s %-" + idWidth + "s  %-20s  %-20s  %-7s  %17s%n";
             out.printf(format, "", "id", "valid from (UTC)", "expires (UTC)", "state", "max residual (ps)");
             for (CalibrationRecord r : all) {
-                out.printf(format, current.filter(r.id()::equals).isPresent() ? "*" : "", r.id(), r.validFrom(), r.expiresAt(),
+                out.printf(format, current.filter(r.id()::equals).isPresent() ? "*" : "", r.id(), seconds(Instant.parse(r.validFrom())),
+                        seconds(r.expiresAt()),
                         r.expired(now) ? "expired" : "valid", Numbers.sig(worstPs(r)));
             }
             out.flush();
@@ -105,7 +110,7 @@ final class CalibrationCommand {
                 return 0;
             }
             out.print(Calibrator.report(r));
-            out.println((r.expired(Instant.now()) ? "expired at " : "expires at ") + r.expiresAt());
+            out.println((r.expired(Instant.now()) ? "expired at " : "expires at ") + seconds(r.expiresAt()));
             out.flush();
             return 0;
         }
