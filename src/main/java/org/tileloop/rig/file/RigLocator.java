@@ -85,9 +85,22 @@ public final class RigLocator {
         }
         Path f = trainingDir(rigFile).resolve(ref + ".yaml");
         if (!Files.isRegularFile(f)) {
-            throw new RigConfigurationException(option + " " + ref + ": no training config " + ShownPath.of(f));
+            throw new RigConfigurationException(option + " " + ref + ": no training config of that name beside the rig (names: "
+                    + String.join(", ", configNames(trainingDir(rigFile))) + ")");
         }
         return f;
+    }
+
+    private static List<String> configNames(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).map(n -> n.substring(0, n.length() - 5))
+                    .sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** The default training config of a rig: {@code training/<rig id>.yaml} beside its file. */
