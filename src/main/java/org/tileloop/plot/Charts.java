@@ -129,10 +129,16 @@ public final class Charts {
         return r;
     }
 
-    /** Markers only, no lines, in {@code colours}. */
+    /** Markers only, no lines, in {@code colours}, 1.5 times the default size, in shapes that differ from series to series. */
     public static XYLineAndShapeRenderer dots(List<Color> colours) {
         XYLineAndShapeRenderer r = lines(true, colours);
         r.setDefaultLinesVisible(false);
+        java.awt.Shape[] standard = org.jfree.chart.plot.DefaultDrawingSupplier.createStandardSeriesShapes();
+        int[] distinct = {0, 1, 2, 3, 5, 7, 9};
+        java.awt.geom.AffineTransform larger = java.awt.geom.AffineTransform.getScaleInstance(1.5, 1.5);
+        for (int i = 0; i < colours.size(); i++) {
+            r.setSeriesShape(i, larger.createTransformedShape(standard[distinct[i % distinct.length]]));
+        }
         return r;
     }
 
@@ -163,6 +169,9 @@ public final class Charts {
         plot.setRangeMinorGridlinesVisible(plot.getRangeAxis() instanceof LogAxis);
         plot.setRangeMinorGridlinePaint(new Color(0xefefef));
         plot.setRangeMinorGridlineStroke(new BasicStroke(0.6f));
+        plot.setDomainMinorGridlinesVisible(plot.getDomainAxis() instanceof LogAxis);
+        plot.setDomainMinorGridlinePaint(new Color(0xefefef));
+        plot.setDomainMinorGridlineStroke(new BasicStroke(0.6f));
         plot.setOutlinePaint(GRID);
         return plot;
     }
