@@ -9,9 +9,7 @@ import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.NumberTickUnitSource;
-import org.jfree.chart.axis.TickUnits;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.ValueMarker;
@@ -54,6 +52,12 @@ public final class Charts {
 
     private static final Color GRID = new Color(0xd9d9d9);
 
+    static {
+        // JFreeChart draws rotated labels (the vertical axis labels) through a TextLayout by default,
+        // which JFreeSVG can only write as glyph outlines; drawn directly they stay text in the SVG
+        org.jfree.chart.text.TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
+
     private Charts() {
     }
 
@@ -79,15 +83,8 @@ public final class Charts {
         if (high == low) {
             high++;
         }
-        LogAxis axis = new LogAxis(label);
+        LogAxis axis = new DecadeAxis(label);
         style(axis);
-        axis.setNumberFormatOverride(TickFormat.DECADES);
-        TickUnits decades = new TickUnits();
-        decades.add(new NumberTickUnit(1, TickFormat.PLAIN, 9));
-        for (int step : new int[] {2, 3, 4, 5, 10, 20}) {
-            decades.add(new NumberTickUnit(step, TickFormat.PLAIN, 0));
-        }
-        axis.setStandardTickUnits(decades);
         // a hair beyond the decades, so that rounding in log10 cannot drop the end ticks
         axis.setRange(new Range(Math.pow(10, low) * (1 - 1e-9), Math.pow(10, high) * (1 + 1e-9)), true, false);
         return axis;
