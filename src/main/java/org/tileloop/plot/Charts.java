@@ -51,6 +51,7 @@ public final class Charts {
     public static final int MAX_MARKED_POINTS = 60;
 
     private static final Color GRID = new Color(0xd9d9d9);
+    private static final Color MINOR_GRID = new Color(0xececec);
 
     static {
         // JFreeChart draws rotated labels (the vertical axis labels) through a TextLayout by default,
@@ -155,7 +156,10 @@ public final class Charts {
         plot.addRangeMarker(m);
     }
 
-    /** Grid lines and background of one plot panel; later series are drawn over earlier ones. */
+    /**
+     * Grid lines and background of one plot panel (minor grid lines on a log axis of up to three
+     * decades); later series are drawn over earlier ones.
+     */
     public static XYPlot panel(XYPlot plot) {
         plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
         plot.setBackgroundPaint(Color.WHITE);
@@ -163,12 +167,12 @@ public final class Charts {
         plot.setRangeGridlinePaint(GRID);
         plot.setDomainGridlineStroke(new BasicStroke(0.8f));
         plot.setRangeGridlineStroke(new BasicStroke(0.8f));
-        plot.setRangeMinorGridlinesVisible(plot.getRangeAxis() instanceof LogAxis);
-        plot.setRangeMinorGridlinePaint(new Color(0xefefef));
-        plot.setRangeMinorGridlineStroke(new BasicStroke(0.6f));
-        plot.setDomainMinorGridlinesVisible(plot.getDomainAxis() instanceof LogAxis);
-        plot.setDomainMinorGridlinePaint(new Color(0xefefef));
-        plot.setDomainMinorGridlineStroke(new BasicStroke(0.6f));
+        plot.setRangeMinorGridlinesVisible(plot.getRangeAxis() instanceof DecadeAxis d && d.minorGrid());
+        plot.setRangeMinorGridlinePaint(MINOR_GRID);
+        plot.setRangeMinorGridlineStroke(new BasicStroke(1f));
+        plot.setDomainMinorGridlinesVisible(plot.getDomainAxis() instanceof DecadeAxis d && d.minorGrid());
+        plot.setDomainMinorGridlinePaint(MINOR_GRID);
+        plot.setDomainMinorGridlineStroke(new BasicStroke(1f));
         plot.setOutlinePaint(GRID);
         return plot;
     }
