@@ -1,6 +1,5 @@
 package org.tileloop.benchmark;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -10,15 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
 import org.tileloop.calibration.CalibratedRigs;
 import org.tileloop.calibration.CalibrationStore;
+import org.tileloop.plot.Charts;
+import org.tileloop.plot.Palette;
 import org.tileloop.rig.Probe;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.StimulusResult;
@@ -148,22 +145,32 @@ public final class Comparison {
         }
         Files.writeString(dir.resolve("compare.csv"), csv.toString(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("compare.md"), md.toString(), StandardCharsets.UTF_8);
-        XYSeriesCollection data = new XYSeriesCollection();
-        for (Row r : rows) {
-            XYSeries s = new XYSeries(r.rig() + " " + r.variant());
-            s.add(Math.max(1e-6, r.energyPj()), Math.max(1e-6, r.rmsHoldoutNs()));
-            data.addSeries(s);
-        }
-        LogarithmicAxis x = new LogarithmicAxis("energy per inference (pJ)");
-        LogarithmicAxis y = new LogarithmicAxis("holdout timing RMS (ns)");
-        XYPlot plot = new XYPlot(data, x, y, new XYLineAndShapeRenderer(false, true));
-        JFreeChart chart = new JFreeChart("Timing error against energy", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        SVGGraphics2D g = new SVGGraphics2D(900, 600);
-        g.setDefsKeyPrefix("cmp");
-        chart.draw(g, new java.awt.Rectangle(0, 0, 900, 600));
-        Files.writeString(dir.resolve("compare.svg"), g.getSVGDocument(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("compare.svg"), chart(rows), StandardCharsets.UTF_8);
         out.print(md);
         out.println("written: " + dir.resolve("compare.md") + ", compare.csv, compare.svg");
+    }
+
+    /** Holdout timing RMS against energy per inference, both on decade log axes, one colour per rig and variant. */
+    private static String chart(List<Row> rows) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        List<java.awt.Color> colours = new ArrayList<>();
+        boolean left = false;
+        for (Row r : rows) {
+            XYSeries s = new XYSeries(r.rig() + " " + r.variant(), false, true);
+            if (Charts.logPoint(r.energyPj()) != null && Charts.logPoint(r.rmsHoldoutNs()) != null) {
+                s.add(r.energyPj(), r.rmsHoldoutNs());
+            } else {
+                left = true;
+            }
+            colours.add(Palette.series(colours.size()));
+            data.addSeries(s);
+        }
+        XYPlot plot = Charts.panel(new XYPlot(data,
+                Charts.logAxis("energy per inference (pJ)", List.of(rows.stream().mapToDouble(Row::energyPj).toArray())),
+                Charts.logAxis("holdout timing RMS (ns)", List.of(rows.stream().mapToDouble(Row::rmsHoldoutNs).toArray())),
+                Charts.dots(colours)));
+        String sub = "lower left is better: less timing error for less energy"
+                + (left ? "; a rig with zero or no energy or error cannot be drawn on log axes and is left out" : "");
+        return Charts.svg(Charts.chart("Timing error against energy", sub, plot, true), 900, 620, "cmp");
     }
 }

@@ -1,6 +1,5 @@
 package org.tileloop.benchmark;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
+import org.tileloop.plot.Charts;
+import org.tileloop.plot.Palette;
 import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.spice.Ngspice;
@@ -235,28 +231,43 @@ public final class TrainBenchmark {
         }
         Files.writeString(dir.resolve("summary.md"), md.toString(), StandardCharsets.UTF_8);
         out.print(md);
+        Files.writeString(dir.resolve("loss.svg"), chart(by, target, seeds, jitterPs), StandardCharsets.UTF_8);
+        out.println("written: " + dir.resolve("summary.md") + ", runs.csv, loss.svg");
+    }
+
+    /**
+     * Mean train loss over the seeds against measurements, one {@link Palette#series} colour per
+     * method, on a decade log axis (a zero mean leaves a gap), the target as a dashed line.
+     */
+    private static String chart(Map<String, List<Run>> by, double target, int seeds, double jitterPs) {
         XYSeriesCollection data = new XYSeriesCollection();
+        List<java.awt.Color> colours = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        int longest = 0;
         for (var e : by.entrySet()) {
             XYSeries s = new XYSeries(e.getKey(), false, true);
             List<Run> rs = e.getValue();
             int n = rs.stream().mapToInt(r -> r.losses().size()).min().orElse(0);
+            double[] means = new double[n];
             for (int i = 0; i < n; i++) {
                 final int k = i;
-                s.add(rs.stream().mapToLong(r -> r.measurements().get(k)[1]).average().orElse(0),
-                        Math.max(1e-9, rs.stream().mapToDouble(r -> r.losses().get(k)[0]).average().orElse(0)));
+                means[i] = rs.stream().mapToDouble(r -> r.losses().get(k)[0]).average().orElse(0);
+                s.add(Double.valueOf(rs.stream().mapToLong(r -> r.measurements().get(k)[1]).average().orElse(0)), Charts.logPoint(means[i]));
             }
+            values.add(means);
+            longest = Math.max(longest, n);
+            colours.add(Palette.series(colours.size()));
             data.addSeries(s);
         }
-        LogarithmicAxis y = new LogarithmicAxis("train loss (mean over seeds)");
-        y.setAllowNegativesFlag(false);
-        XYPlot plot = new XYPlot(data, new NumberAxis("measurements"), y, new XYLineAndShapeRenderer(true, true));
-        JFreeChart chart = new JFreeChart("Loss against measurements", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        SVGGraphics2D g = new SVGGraphics2D(800, 500);
-        g.setDefsKeyPrefix("bt");
-        chart.draw(g, new java.awt.Rectangle(0, 0, 800, 500));
-        Files.writeString(dir.resolve("loss.svg"), g.getSVGDocument(), StandardCharsets.UTF_8);
-        out.println("written: " + dir.resolve("summary.md") + ", runs.csv, loss.svg");
+        values.add(new double[] {target});
+        XYPlot plot = Charts.panel(new XYPlot(data, Charts.linearAxis("measurements"), Charts.logAxis("train loss (ns², mean over seeds)",
+                values), Charts.lines(longest <= Charts.MAX_MARKED_POINTS, colours)));
+        if (Charts.logPoint(target) != null) {
+            Charts.referenceLine(plot, target, "target: central FD's final loss", false);
+        }
+        String sub = String.format(Locale.ROOT, "%d seed%s, timing jitter %s ps rms; dashed: the target", seeds, seeds == 1 ? "" : "s",
+                org.tileloop.rig.Numbers.plain(jitterPs));
+        return Charts.svg(Charts.chart("Loss against measurements", sub, plot, true), 820, 560, "bt");
     }
 
     private static double mean(double[] v) {

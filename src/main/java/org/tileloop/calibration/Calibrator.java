@@ -7,13 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
+import org.tileloop.plot.Charts;
+import org.tileloop.plot.Palette;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.file.CalibrationSettings;
 import org.tileloop.rig.Rig;
@@ -98,23 +97,48 @@ public final class Calibrator {
         return org.tileloop.rig.Numbers.plain(v);
     }
 
-    /** Residual (ps) against reference delay, one series per channel. */
+    /**
+     * Residual (ps) against reference delay, one series per channel in {@link Palette#series}
+     * colours, each channel shifted sideways by a fraction of the delay spacing so that channels
+     * measured at the same delay do not hide each other; the residual limit as dashed lines when it
+     * lies within reach of the data.
+     */
     public static String residualsSvg(CalibrationRecord r) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (CalibrationRecord.ChannelFit c : r.channels()) {
-            XYSeries s = new XYSeries(c.channel(), false, true);
-            for (double[] p : c.points()) {
-                s.add(p[0], (p[1] - (c.offsetNs() + c.gain() * p[0])) * 1000);
+        List<Double> delays = r.referenceDelaysNs().stream().distinct().sorted().toList();
+        double spacing = 1;
+        for (int i = 1; i < delays.size(); i++) {
+            spacing = i == 1 ? delays.get(1) - delays.get(0) : Math.min(spacing, delays.get(i) - delays.get(i - 1));
+        }
+        int n = r.channels().size();
+        double largest = 0;
+        List<Color> colours = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            CalibrationRecord.ChannelFit fit = r.channels().get(c);
+            double shift = (c - (n - 1) / 2.0) * 0.5 * spacing / n;
+            XYSeries s = new XYSeries(fit.channel(), false, true);
+            for (double[] p : fit.points()) {
+                double residualPs = (p[1] - (fit.offsetNs() + fit.gain() * p[0])) * 1000;
+                s.add(p[0] + shift, residualPs);
+                largest = Math.max(largest, Math.abs(residualPs));
             }
             data.addSeries(s);
+            colours.add(Palette.series(c));
         }
-        XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
-        XYPlot plot = new XYPlot(data, new NumberAxis("reference delay (ns)"), new NumberAxis("residual (ps)"), dots);
-        JFreeChart chart = new JFreeChart("Calibration residuals " + r.id(), JFreeChart.DEFAULT_TITLE_FONT, plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        SVGGraphics2D g = new SVGGraphics2D(800, 500);
-        g.setDefsKeyPrefix("cal");
-        chart.draw(g, new java.awt.Rectangle(0, 0, 800, 500));
-        return g.getSVGDocument();
+        NumberAxis residual = Charts.linearAxis("residual (ps)");
+        boolean limitShown = r.maxResidualPs() <= 3 * largest;
+        double half = 1.12 * Math.max(limitShown ? r.maxResidualPs() : 0, Math.max(largest, 1e-3));
+        residual.setRange(-half, half);
+        XYPlot plot = Charts.panel(new XYPlot(data, Charts.linearAxis("reference delay (ns; channels drawn side by side)"),
+                residual, Charts.dots(colours)));
+        plot.addRangeMarker(new org.jfree.chart.plot.ValueMarker(0, Palette.REFERENCE, new java.awt.BasicStroke(1f)));
+        String limit = "limit ±" + fmt(r.maxResidualPs()) + " ps";
+        if (limitShown) {
+            Charts.referenceLine(plot, r.maxResidualPs(), limit, true);
+            Charts.referenceLine(plot, -r.maxResidualPs(), "−" + limit.substring("limit ±".length()), false);
+        }
+        String sub = "residual = raw − (offset + gain · reference), " + r.repeats() + " repeats per delay; " + limit
+                + (limitShown ? " (dashed)" : ", beyond the plotted range");
+        return Charts.svg(Charts.chart("Calibration residuals " + r.id(), sub, plot, true), 820, 520, "cal");
     }
 }

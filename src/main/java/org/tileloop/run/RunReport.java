@@ -1,37 +1,30 @@
 package org.tileloop.run;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.CombinedDomainXYPlot;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.StackedXYAreaRenderer2;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.xy.DefaultTableXYDataset;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigDescription;
 import org.tileloop.train.LossTerms;
+import org.tileloop.train.TrainingConfig;
 
-/** Writes a run's {@code summary.md} and {@code loss.svg} from its {@link RunRecord.Outcome}. */
+/** Writes a run's {@code summary.md} from its {@link RunRecord.Outcome}, and its charts ({@link RunPlots}). */
 public final class RunReport {
 
     private RunReport() {
     }
 
-    /** @param status how the run stands: completed, or how it stopped */
-    public static void write(Path dir, RigDescription rig, RunRecord.Outcome o, RunStatus status) throws IOException {
+    /**
+     * @param runId the run's id, in the charts' titles
+     * @param config the run's training config (the method in the titles; accuracy for classification)
+     * @param status how the run stands: completed, or how it stopped
+     */
+    public static void write(Path dir, String runId, TrainingConfig config, RigDescription rig, RunRecord.Outcome o, RunStatus status)
+            throws IOException {
         Files.writeString(dir.resolve("summary.md"), summary(rig, o, status), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("loss.svg"), chart(o), StandardCharsets.UTF_8);
+        RunPlots.write(dir, runId, config, rig, o);
     }
 
     static String summary(RigDescription rig, RunRecord.Outcome o, RunStatus status) {
@@ -88,51 +81,5 @@ public final class RunReport {
             }
         }
         return -1;
-    }
-
-    static String chart(RunRecord.Outcome o) {
-        XYSeries train = new XYSeries("train loss");
-        XYSeries holdout = new XYSeries("holdout loss");
-        DefaultTableXYDataset terms = new DefaultTableXYDataset();
-        List<XYSeries> termSeries = LossTerms.NAMES.stream().map(t -> new XYSeries("train " + t, true, false)).toList();
-        for (int k = 0; k < o.train().size(); k++) {
-            train.add(k, o.train().get(k).total());
-            if (o.holdout().get(k) != null) {
-                holdout.add(k, o.holdout().get(k).total());
-            }
-            double[] v = o.train().get(k).values();
-            for (int i = 0; i < v.length; i++) {
-                termSeries.get(i).add(k, v[i]);
-            }
-        }
-        termSeries.forEach(terms::addSeries);
-        XYSeriesCollection losses = new XYSeriesCollection();
-        losses.addSeries(train);
-        losses.addSeries(holdout);
-        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
-        lines.setSeriesPaint(0, new Color(0x1f77b4));
-        lines.setSeriesPaint(1, new Color(0xd62728));
-        lines.setSeriesStroke(0, new BasicStroke(2f));
-        lines.setSeriesStroke(1, new BasicStroke(2f));
-        NumberAxis lossAxis = new NumberAxis("loss");
-        lossAxis.setAutoRangeIncludesZero(true);
-        XYPlot top = new XYPlot(losses, null, lossAxis, lines);
-        StackedXYAreaRenderer2 stacked = new StackedXYAreaRenderer2();
-        Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd), new Color(0x8c564b)};
-        for (int i = 0; i < palette.length; i++) {
-            stacked.setSeriesPaint(i, palette[i]);
-        }
-        XYPlot bottom = new XYPlot(terms, null, new NumberAxis("train terms"), stacked);
-        NumberAxis iteration = new NumberAxis("iteration");
-        iteration.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(iteration);
-        plot.add(top, 3);
-        plot.add(bottom, 2);
-        JFreeChart chart = new JFreeChart("Loss by iteration", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        SVGGraphics2D g = new SVGGraphics2D(800, 600);
-        g.setDefsKeyPrefix("tl");
-        chart.draw(g, new java.awt.Rectangle(0, 0, 800, 600));
-        return g.getSVGDocument();
     }
 }

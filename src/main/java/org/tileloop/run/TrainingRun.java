@@ -237,7 +237,7 @@ public final class TrainingRun {
                         + (o.lastIteration() < 0 ? "before iteration 0 completed" : "after iteration " + o.lastIteration())
                         + "; continue with: " + resumeCommand());
             }
-            RunReport.write(runDir, r.description(), o, end.status());
+            RunReport.write(runDir, manifest.get("run_id").asText(), config, r.description(), o, end.status());
         } catch (InterlockException | DriftException e) {
             end = new RunStop(RunStatus.PAUSED, "paused: " + e.getMessage() + "; continue with: " + resumeCommand());
         } catch (IOException | UncheckedIOException e) {

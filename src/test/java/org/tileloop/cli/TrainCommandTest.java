@@ -2,6 +2,7 @@ package org.tileloop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
 
-    static final List<String> ARTIFACTS = List.of("iterations.csv", "traces.csv", "summary.md", "loss.svg");
+    static final List<String> ARTIFACTS = List.of("iterations.csv", "traces.csv", "summary.md", "loss.svg", "parameters.svg");
 
     @TempDir
     static Path shared;
@@ -53,11 +54,16 @@ class TrainCommandTest {
         return rows.get(row).split(",", -1)[c];
     }
 
-    /** Byte-identical artifacts, apart from iterations.csv's wall-clock {@code time} column (checked to be ISO-8601 UTC). */
+    /**
+     * Byte-identical artifacts, apart from iterations.csv's wall-clock {@code time} column (checked
+     * to be ISO-8601 UTC) and the run id in the charts' titles.
+     */
     static void assertSameArtifacts(Path expected, Path actual) throws Exception {
         for (String f : ARTIFACTS) {
             if (f.equals("iterations.csv")) {
                 assertEquals(org.tileloop.CsvCheck.withoutTime(expected.resolve(f)), org.tileloop.CsvCheck.withoutTime(actual.resolve(f)), f + " differs");
+            } else if (f.endsWith(".svg")) {
+                assertEquals(org.tileloop.SvgCheck.withoutRunId(expected, f), org.tileloop.SvgCheck.withoutRunId(actual, f), f + " differs");
             } else {
                 assertArrayEquals(Files.readAllBytes(expected.resolve(f)), Files.readAllBytes(actual.resolve(f)), f + " differs");
             }
@@ -95,7 +101,8 @@ class TrainCommandTest {
         assertEquals(64, manifest.get("rig_provenance").get("netlist_sha256").asText().length());
         assertTrue(manifest.has("end_time"));
         String svg = Files.readString(reference.resolve("loss.svg"));
-        assertTrue(svg.contains("<svg") && svg.contains("holdout loss") && svg.contains("train order"), svg.substring(0, 200));
+        assertTrue(svg.contains("<svg") && svg.contains(">holdout loss<") && svg.contains(">train timing<"), svg.substring(0, 200));
+        assertFalse(svg.contains(">train order<"), "the order term is zero throughout: not drawn, not in the legend");
         String summary = Files.readString(reference.resolve("summary.md"));
         assertTrue(summary.contains("Completed iterations 0-6, 96 measurements."), summary);
         assertTrue(summary.contains("| r_fb | ohm | 3000.00 |"), summary);

@@ -358,8 +358,11 @@ class DaemonTelemetryTest {
                 Path run = dir.resolve("durable-runs").resolve(manifest.get("run_id").asText());
                 assertEquals(org.tileloop.CsvCheck.withoutTime(reference.runDir().resolve("iterations.csv")),
                         org.tileloop.CsvCheck.withoutTime(run.resolve("iterations.csv")));
-                for (String f : List.of("traces.csv", "summary.md", "loss.svg")) {
+                for (String f : List.of("traces.csv", "summary.md")) {
                     assertEquals(Files.readString(reference.runDir().resolve(f)), Files.readString(run.resolve(f)), f);
+                }
+                for (String f : List.of("loss.svg", "parameters.svg")) {
+                    assertEquals(org.tileloop.SvgCheck.withoutRunId(reference.runDir(), f), org.tileloop.SvgCheck.withoutRunId(run, f), f);
                 }
                 JsonNode jobs = Telemetry.request(as("operator"), HOST, command("{\"command\":\"jobs\"}"), 30).get("jobs");
                 assertEquals(1, jobs.size(), jobs.toString());
