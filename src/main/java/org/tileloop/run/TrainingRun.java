@@ -106,7 +106,7 @@ public final class TrainingRun {
         byte[] cfgBytes = JSON.writeValueAsBytes(config.asMap());
         String configSha = RigFileLoader.sha256(cfgBytes);
         RunDirectory dir = RunDirectory.create(runsDir, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-                .format(Instant.now()) + "-" + configSha.substring(0, 8));
+                .format(clock().instant()) + "-" + configSha.substring(0, 8));
         ObjectNode m = JSON.createObjectNode();
         m.put("run_id", dir.path().getFileName().toString());
         m.put("command_line", commandLine);
