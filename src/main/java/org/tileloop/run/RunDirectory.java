@@ -87,6 +87,15 @@ final class RunDirectory implements AutoCloseable {
         return new RunDirectory(candidate.toRealPath());
     }
 
+    /**
+     * Locks the existing run directory {@code dir} whatever state it is in (e.g. to remove it).
+     *
+     * @throws RigConfigurationException when another process holds it
+     */
+    static RunDirectory lock(Path dir) throws IOException {
+        return new RunDirectory(dir.toRealPath());
+    }
+
     Path path() {
         return dir;
     }
@@ -124,10 +133,14 @@ final class RunDirectory implements AutoCloseable {
 
     /** Points {@code latest} beside this directory at it, replacing the old link in one step. */
     void pointLatest() throws IOException {
-        Path runs = dir.getParent();
+        pointLatest(dir.getParent(), dir.getFileName());
+    }
+
+    /** Points {@code runs/latest} at the run directory {@code runs/name}, replacing the old link in one step. */
+    static void pointLatest(Path runs, Path name) throws IOException {
         Path tmp = runs.resolve(".latest-" + ProcessHandle.current().pid());
         Files.deleteIfExists(tmp);
-        Files.createSymbolicLink(tmp, dir.getFileName());
+        Files.createSymbolicLink(tmp, name);
         Files.move(tmp, runs.resolve("latest"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
