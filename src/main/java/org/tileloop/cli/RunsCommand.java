@@ -126,7 +126,8 @@ final class RunsCommand {
             if (json) {
                 ObjectNode o = r.json();
                 o.put("directory", display(r.dir()));
-                for (String key : List.of("rig_file", "config_file", "command_line", "calibration_id_end")) {
+                o.put("rig_file", m.path("rig_file_absolute").isTextual() ? display(Path.of(m.get("rig_file_absolute").asText())) : null);
+                for (String key : List.of("config_file", "command_line", "calibration_id_end")) {
                     o.put(key, m.path(key).isTextual() ? display(m.get(key).asText()) : null);
                 }
                 o.set("seed", m.path("seed").isIntegralNumber() ? m.get("seed") : null);
@@ -139,7 +140,7 @@ final class RunsCommand {
             }
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"run", r.runId() + " (" + display(r.dir()) + ")"});
-            rows.add(new String[] {"rig", r.rig().orElse("-") + " (" + display(m.path("rig_file").asText("-")) + ")"});
+            rows.add(new String[] {"rig", r.rig().orElse("-") + " (" + display(m.path("rig_file_absolute").asText("-")) + ")"});
             rows.add(new String[] {"config", display(m.path("config_file").asText("-"))});
             rows.add(new String[] {"method", r.method()});
             rows.add(new String[] {"seed", m.path("seed").asText("-")});

@@ -60,10 +60,10 @@ final class RunsRemoveCommand implements Callable<Integer> {
                     + ")? [y/N] ");
             err.flush();
             String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (answer == null || System.console() == null) {
+                err.println();
+            }
             if (answer == null || !List.of("y", "yes").contains(answer.strip().toLowerCase(Locale.ROOT))) {
-                if (answer == null) {
-                    err.println();
-                }
                 err.println("nothing removed");
                 err.flush();
                 return 0;
