@@ -65,6 +65,26 @@ class RunIndexTest {
         assertTrue(raw.get(2).endsWith("\"ev") && raw.get(3).startsWith("{\"time\""), raw.toString());
     }
 
+    @Test
+    void readingARunThisProcessHoldsKeepsItsLockForOtherProcesses() throws Exception {
+        Path runs = dir.resolve("runs");
+        try (RunDirectory held = RunDirectory.create(runs, "20260101T000000Z-0123abcd")) {
+            ObjectNode m = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            m.put("run_id", "20260101T000000Z-0123abcd").put("status", "running").set("config", m.objectNode());
+            held.writeManifest(m);
+            assertEquals(RunStatus.RUNNING, RunSummary.read(held.path()).status());
+            assertTrue(!RunDirectory.interrupted(held.path()));
+            assertTrue(RunIndex.record(held.path(), RunIndex.Event.START).isEmpty());
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process other = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), "org.tileloop.cli.Main",
+                    "runs", "rm", "20260101T000000Z-0123abcd", "--yes", "--runs-dir", runs.toString()).redirectErrorStream(true).start();
+            String out = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, other.waitFor(), out);
+            assertTrue(out.contains("is running in a live process; stop it first; nothing was removed"), out);
+            assertTrue(Files.isDirectory(held.path()));
+        }
+    }
+
     static String cell(List<String> rows, int row, String name) {
         int c = List.of(rows.get(0).split(",", -1)).indexOf(name);
         assertTrue(c >= 0, name + " not in " + rows.get(0));
