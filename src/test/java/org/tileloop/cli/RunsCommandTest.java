@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.awt.Color;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -19,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,14 +219,14 @@ class RunsCommandTest {
         assertTrue(cmp.out().contains("chart: " + svg + "\n"), cmp.out());
         String doc = Files.readString(svg);
 
-        List<String> legend = texts(doc).stream().filter(t -> t.contains("(")).toList();
+        List<String> legend = SvgGeometry.texts(doc).stream().filter(t -> t.contains("(")).toList();
         assertEquals(List.of(id(central) + " (central+normalized)", id(gaussNewton) + " (forward+gauss_newton)"), legend);
-        double axisLabelY = textY(doc, "measurements");
+        double axisLabelY = SvgGeometry.textY(doc, "measurements");
         List<double[]> points = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         for (int s = 0; s < 2; s++) {
             List<String> r = rows(s == 0 ? central : gaussNewton);
-            List<double[]> markers = markers(doc, Palette.series(s)).stream().filter(p -> p[1] < axisLabelY).toList();
+            List<double[]> markers = SvgGeometry.markers(doc, Palette.series(s)).stream().filter(p -> p[1] < axisLabelY).toList();
             assertEquals(r.size() - 1, markers.size(), "one marker per iteration of series " + s);
             for (int i = 0; i < markers.size(); i++) {
                 points.add(markers.get(i));
@@ -237,10 +235,10 @@ class RunsCommandTest {
         }
         double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
         double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
-        assertTrue(fitResidual(values.stream().mapToDouble(v -> v[0]).toArray(), x) < 0.5, "x is linear in measurements");
-        assertTrue(fitResidual(values.stream().mapToDouble(v -> Math.log10(v[1])).toArray(), y) < 0.5,
+        assertTrue(SvgGeometry.fitResidual(values.stream().mapToDouble(v -> v[0]).toArray(), x) < 0.5, "x is linear in measurements");
+        assertTrue(SvgGeometry.fitResidual(values.stream().mapToDouble(v -> Math.log10(v[1])).toArray(), y) < 0.5,
                 "y is linear in log10(loss) for both runs: one log axis");
-        assertTrue(fitResidual(values.stream().mapToDouble(v -> v[1]).toArray(), y) > 20, "y is not linear in the loss itself");
+        assertTrue(SvgGeometry.fitResidual(values.stream().mapToDouble(v -> v[1]).toArray(), y) > 20, "y is not linear in the loss itself");
 
         CliTest.Run again = CliTest.run("runs", "compare", id(central), id(gaussNewton), "--runs-dir", copy.toString(),
                 "--out", dir.resolve("again.svg").toString(), "--json");
@@ -307,56 +305,5 @@ class RunsCommandTest {
         } finally {
             System.setIn(saved);
         }
-    }
-
-    static List<String> texts(String svg) {
-        List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("<text[^>]*>([^<]*)</text>").matcher(svg);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
-    }
-
-    static double textY(String svg, String text) {
-        Matcher m = Pattern.compile("<text[^>]* y='([-0-9.]+)'[^>]*>" + Pattern.quote(text) + "</text>").matcher(svg);
-        assertTrue(m.find(), text);
-        return Double.parseDouble(m.group(1));
-    }
-
-    /** Centres of the filled shapes drawn in {@code colour} (series markers and its legend marker). */
-    static List<double[]> markers(String svg, Color colour) {
-        String fill = "fill:rgb(" + colour.getRed() + "," + colour.getGreen() + "," + colour.getBlue() + ");stroke:none";
-        Matcher m = Pattern.compile("<g style='" + Pattern.quote(fill) + "'[^>]*><path d='([^']*)'/></g>").matcher(svg);
-        List<double[]> centres = new ArrayList<>();
-        while (m.find()) {
-            Matcher n = Pattern.compile("(-?[0-9.]+),(-?[0-9.]+)").matcher(m.group(1));
-            double[] box = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
-            while (n.find()) {
-                double px = Double.parseDouble(n.group(1));
-                double py = Double.parseDouble(n.group(2));
-                box = new double[] {Math.min(box[0], px), Math.min(box[1], py), Math.max(box[2], px), Math.max(box[3], py)};
-            }
-            centres.add(new double[] {(box[0] + box[2]) / 2, (box[1] + box[3]) / 2});
-        }
-        return centres;
-    }
-
-    /** The largest residual of the least-squares line through (u, v). */
-    static double fitResidual(double[] u, double[] v) {
-        double mu = java.util.Arrays.stream(u).average().orElseThrow();
-        double mv = java.util.Arrays.stream(v).average().orElseThrow();
-        double sxy = 0;
-        double sxx = 0;
-        for (int i = 0; i < u.length; i++) {
-            sxy += (u[i] - mu) * (v[i] - mv);
-            sxx += (u[i] - mu) * (u[i] - mu);
-        }
-        double slope = sxy / sxx;
-        double worst = 0;
-        for (int i = 0; i < u.length; i++) {
-            worst = Math.max(worst, Math.abs(v[i] - (mv + slope * (u[i] - mu))));
-        }
-        return worst;
     }
 }
