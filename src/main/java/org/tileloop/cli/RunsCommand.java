@@ -97,7 +97,7 @@ final class RunsCommand {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = {"Show one run: its manifest's essentials, losses, files and summary.md.",
+            description = {"Show one run: its manifest essentials, losses, files and summary.",
                     "Name the run by its id, a unique prefix of it, latest, or its directory."})
     static final class Show implements Callable<Integer> {
         @Spec

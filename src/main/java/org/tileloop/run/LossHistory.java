@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.tileloop.input.BadInputException;
+import org.tileloop.input.Failures;
 
 /**
  * A run's losses per completed iteration, read from its {@code iterations.csv} (a torn last line,
@@ -60,7 +61,7 @@ public record LossHistory(List<Row> rows) {
             if (e instanceof BadInputException b) {
                 throw b;
             }
-            throw new BadInputException(file + ": not a readable iterations.csv (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new BadInputException(file + ": not a readable iterations.csv (" + Failures.describe(e).lines().findFirst().orElse("") + ")");
         }
         return new LossHistory(rows);
     }
