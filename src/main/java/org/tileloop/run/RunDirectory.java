@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.tileloop.input.BadInputException;
 import org.tileloop.input.StrictInput;
@@ -33,6 +35,11 @@ final class RunDirectory implements AutoCloseable {
     static final int RESERVE_BYTES = 32 * 1024;
     static final Pattern RUN_ID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{8}(-\\d{1,6})?");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The run directories (real paths) this process holds. They are never probed through a second
+     * channel: closing any channel on {@code .lock} drops the whole process's POSIX lock on it.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -40,17 +47,28 @@ final class RunDirectory implements AutoCloseable {
 
     private RunDirectory(Path dir) throws IOException {
         this.dir = dir;
-        this.lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock l;
+        if (!HELD.add(dir)) {
+            throw new RigConfigurationException(dir + ": run is in progress in this process; wait for it or stop it first");
+        }
+        FileLock l = null;
+        FileChannel ch = null;
         try {
-            l = lockChannel.tryLock();
+            ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            l = ch.tryLock();
         } catch (OverlappingFileLockException e) {
             l = null;
+        } finally {
+            if (l == null) {
+                HELD.remove(dir);
+                if (ch != null) {
+                    ch.close();
+                }
+            }
         }
         if (l == null) {
-            lockChannel.close();
             throw new RigConfigurationException(dir + ": run is in progress in another process; wait for it or stop it first");
         }
+        this.lockChannel = ch;
         this.lock = l;
         lockChannel.truncate(0);
         lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -87,6 +105,15 @@ final class RunDirectory implements AutoCloseable {
         return new RunDirectory(candidate.toRealPath());
     }
 
+    /**
+     * Locks the existing run directory {@code dir} whatever state it is in (e.g. to remove it).
+     *
+     * @throws RigConfigurationException when another process holds it
+     */
+    static RunDirectory lock(Path dir) throws IOException {
+        return new RunDirectory(dir.toRealPath());
+    }
+
     Path path() {
         return dir;
     }
@@ -97,6 +124,13 @@ final class RunDirectory implements AutoCloseable {
      * that just wrote its final status is never taken for a dead one.
      */
     static boolean interrupted(Path dir) {
+        try {
+            if (HELD.contains(dir.toRealPath())) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
         Path manifest = dir.resolve("manifest.json");
         if (!Files.isRegularFile(manifest) || !Files.isRegularFile(dir.resolve(".lock"))) {
             return false;
@@ -124,10 +158,14 @@ final class RunDirectory implements AutoCloseable {
 
     /** Points {@code latest} beside this directory at it, replacing the old link in one step. */
     void pointLatest() throws IOException {
-        Path runs = dir.getParent();
+        pointLatest(dir.getParent(), dir.getFileName());
+    }
+
+    /** Points {@code runs/latest} at the run directory {@code runs/name}, replacing the old link in one step. */
+    static void pointLatest(Path runs, Path name) throws IOException {
         Path tmp = runs.resolve(".latest-" + ProcessHandle.current().pid());
         Files.deleteIfExists(tmp);
-        Files.createSymbolicLink(tmp, dir.getFileName());
+        Files.createSymbolicLink(tmp, name);
         Files.move(tmp, runs.resolve("latest"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -184,7 +222,11 @@ final class RunDirectory implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        lock.release();
-        lockChannel.close();
+        try {
+            lock.release();
+            lockChannel.close();
+        } finally {
+            HELD.remove(dir);
+        }
     }
 }

@@ -62,9 +62,10 @@ public final class TrainingRun {
     private final CalibrationStore store;
     private final boolean allowUncalibrated;
     private final Build build;
+    private final RunIndex.Event opening;
 
     private TrainingRun(RunDirectory dir, RigFile rig, TrainingConfig config, ObjectNode manifest, CalibrationStore store,
-                        boolean allowUncalibrated, Build build) {
+                        boolean allowUncalibrated, Build build, RunIndex.Event opening) {
         this.dir = dir;
         this.runDir = dir.path();
         this.rig = rig;
@@ -73,6 +74,7 @@ public final class TrainingRun {
         this.store = store;
         this.allowUncalibrated = allowUncalibrated;
         this.build = build;
+        this.opening = opening;
     }
 
     /**
@@ -123,7 +125,7 @@ public final class TrainingRun {
         m.put("calibration_dir", store.root().toAbsolutePath().normalize().toString());
         m.put("allow_uncalibrated", allowUncalibrated);
         m.put("start_time", Instant.now().toString());
-        return new TrainingRun(dir, rigf, config, m, store, allowUncalibrated, build);
+        return new TrainingRun(dir, rigf, config, m, store, allowUncalibrated, build, RunIndex.Event.START);
     }
 
     /**
@@ -144,7 +146,7 @@ public final class TrainingRun {
 
     private static TrainingRun resume(RunDirectory dir, String commandLine, Build build) throws IOException {
         RecordedRun r = RecordedRun.read(dir, commandLine);
-        return new TrainingRun(dir, r.rig(), r.config(), r.manifest(), r.store(), r.allowUncalibrated(), build);
+        return new TrainingRun(dir, r.rig(), r.config(), r.manifest(), r.store(), r.allowUncalibrated(), build, RunIndex.Event.RESUME);
     }
 
     /**
@@ -179,6 +181,7 @@ public final class TrainingRun {
             m.put("status", RunStatus.INTERRUPTED.wire());
             m.put("reason", why + "; continue with: tileloop train --resume " + ShownPath.of(dir.path()));
             dir.writeManifest(m);
+            RunIndex.record(dir.path(), RunIndex.Event.STOP).ifPresent(System.err::println);
         }
     }
 
@@ -216,6 +219,7 @@ public final class TrainingRun {
             manifest.put("calibration_id", r.calibration().id());
             manifest.withArray("recalibrations");
             writeManifest();
+            RunIndex.record(runDir, opening).ifPresent(notices::println);
             listeners.forEach(l -> l.started(manifest.deepCopy()));
             RunRecord.Outcome o;
             try (RunRecord record = RunRecord.open(runDir, TrainingTask.of(config, r.description()), r, listeners)) {
@@ -243,14 +247,14 @@ public final class TrainingRun {
         } catch (IOException | UncheckedIOException e) {
             IOException io = e instanceof IOException x ? x : ((UncheckedIOException) e).getCause();
             String what = runDir + ": writing the run's files failed (" + Failures.describe(io) + ")";
-            finish(new RunStop(RunStatus.FAILED, what), listeners);
+            finish(new RunStop(RunStatus.FAILED, what), listeners, notices);
             throw new IOException(what + "; the run is recorded as failed; free space or fix the cause, then continue with: "
                     + resumeCommand(), io);
         } catch (RuntimeException e) {
-            finish(new RunStop(RunStatus.FAILED, String.valueOf(e.getMessage())), listeners);
+            finish(new RunStop(RunStatus.FAILED, String.valueOf(e.getMessage())), listeners, notices);
             throw e;
         }
-        finish(end, listeners);
+        finish(end, listeners, notices);
         return new Result(runDir, end, manifest.deepCopy());
     }
 
@@ -294,7 +298,7 @@ public final class TrainingRun {
         };
     }
 
-    private void finish(RunStop end, List<RunListener> listeners) throws IOException {
+    private void finish(RunStop end, List<RunListener> listeners, PrintWriter notices) throws IOException {
         dir.releaseReserve();
         manifest.put("status", end.status().wire());
         manifest.put("reason", end.reason());
@@ -304,6 +308,8 @@ public final class TrainingRun {
         } finally {
             dir.close();
         }
+        RunIndex.record(runDir, RunIndex.Event.STOP).ifPresent(notices::println);
+        notices.flush();
         listeners.forEach(l -> l.stopped(end, manifest.deepCopy()));
     }
 
