@@ -99,10 +99,14 @@ public final class Comparison {
         }
         Row row = new Row(id, variant, Math.sqrt(train.timing() / timingWeight), Math.sqrt(hold.timing() / timingWeight), train.missing(),
                 train.order(), decided == 0 ? Double.NaN : latency / decided, energy / r.size(), o.measurements());
-        out.printf(Locale.ROOT, "  %-18s %-16s timing RMS %.4f / %.4f ns, latency %.3f ns, energy %.3f pJ%n", id, variant, row.rmsTrainNs(),
-                row.rmsHoldoutNs(), row.latencyNs(), row.energyPj());
+        out.printf(Locale.ROOT, "  %-18s %-16s timing RMS %s / %s ns, latency %s ns, energy %s pJ%n", id, variant, sig(row.rmsTrainNs()),
+                sig(row.rmsHoldoutNs()), sig(row.latencyNs()), sig(row.energyPj()));
         out.flush();
         return row;
+    }
+
+    private static String sig(double v) {
+        return org.tileloop.rig.Numbers.sig(v);
     }
 
     private static String g6(double v) {
@@ -110,35 +114,35 @@ public final class Comparison {
     }
 
     private void report(List<Row> rows, Path config, Path dir) throws IOException {
-        StringBuilder csv = new StringBuilder(CsvRows.row("rig", "variant", "timing_rms_train_ns", "timing_rms_holdout_ns", "missing_train",
-                "order_train", "latency_ns", "energy_pj_per_inference", "measurements"));
+        StringBuilder csv = new StringBuilder(CsvRows.row("rig", "variant", "timing_rms_train_ns", "timing_rms_holdout_ns", "missing_train_ns2",
+                "order_train_ns2", "latency_ns", "energy_pj_per_inference", "measurements"));
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# tileloop compare%n%nSame training config (%s), same seed, same "
                 + "trainer, on each rig. Latency: last first spike after the earliest input (holdout traces, final parameters); energy: "
-                + "per inference over the rig's window.%n%n| rig | variant | timing RMS train (ns) | timing RMS holdout (ns) | missing | order | "
-                + "latency (ns) | energy / inference (pJ) | measurements |%n|---|---|---|---|---|---|---|---|---|%n", config));
+                + "per inference over the rig's window.%n%n| rig | variant | timing RMS train (ns) | timing RMS holdout (ns) | missing (ns²) | order (ns²) | "
+                + "latency (ns) | energy / inference (pJ) | measurements |%n|---|---|---|---|---|---|---|---|---|%n", org.tileloop.input.ShownPath.of(config)));
         for (Row r : rows) {
             csv.append(CsvRows.row(r.rig(), r.variant(), g6(r.rmsTrainNs()), g6(r.rmsHoldoutNs()), g6(r.missing()), g6(r.order()),
                     g6(r.latencyNs()), g6(r.energyPj()), Long.toString(r.measurements())));
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.3g | %.3g | %.3f | %.3f | %d |%n", r.rig(), r.variant(), r.rmsTrainNs(),
-                    r.rmsHoldoutNs(), r.missing(), r.order(), r.latencyNs(), r.energyPj(), r.measurements()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %d |%n", r.rig(), r.variant(), sig(r.rmsTrainNs()),
+                    sig(r.rmsHoldoutNs()), sig(r.missing()), sig(r.order()), sig(r.latencyNs()), sig(r.energyPj()), r.measurements()));
         }
         Row analog = rows.stream().filter(r -> !r.variant().contains("GHz")).findFirst().orElse(null);
         if (analog != null) {
             md.append("\n**Where each wins.** Against the analog tile (").append(analog.rig()).append(String.format(Locale.ROOT,
-                    ": holdout timing RMS %.4f ns, latency %.3f ns, %.3f pJ per inference):%n%n", analog.rmsHoldoutNs(), analog.latencyNs(),
-                    analog.energyPj()));
+                    ": holdout timing RMS %s ns, latency %s ns, %s pJ per inference):%n%n", sig(analog.rmsHoldoutNs()), sig(analog.latencyNs()),
+                    sig(analog.energyPj())));
             for (Row r : rows) {
                 if (r == analog || !r.variant().contains("GHz")) {
                     continue;
                 }
                 List<String> wins = new ArrayList<>();
                 List<String> loses = new ArrayList<>();
-                (r.rmsHoldoutNs() < analog.rmsHoldoutNs() ? wins : loses).add(String.format(Locale.ROOT, "timing error %.4f vs %.4f ns",
-                        r.rmsHoldoutNs(), analog.rmsHoldoutNs()));
-                (r.energyPj() < analog.energyPj() ? wins : loses).add(String.format(Locale.ROOT, "energy %.3f vs %.3f pJ", r.energyPj(),
-                        analog.energyPj()));
-                (r.latencyNs() < analog.latencyNs() ? wins : loses).add(String.format(Locale.ROOT, "latency %.3f vs %.3f ns", r.latencyNs(),
-                        analog.latencyNs()));
+                (r.rmsHoldoutNs() < analog.rmsHoldoutNs() ? wins : loses).add(String.format(Locale.ROOT, "timing error %s vs %s ns",
+                        sig(r.rmsHoldoutNs()), sig(analog.rmsHoldoutNs())));
+                (r.energyPj() < analog.energyPj() ? wins : loses).add(String.format(Locale.ROOT, "energy %s vs %s pJ", sig(r.energyPj()),
+                        sig(analog.energyPj())));
+                (r.latencyNs() < analog.latencyNs() ? wins : loses).add(String.format(Locale.ROOT, "latency %s vs %s ns", sig(r.latencyNs()),
+                        sig(analog.latencyNs())));
                 md.append("- ").append(r.variant()).append(": digital better in ").append(wins.isEmpty() ? "nothing" : String.join(", ", wins))
                         .append("; analog better in ").append(loses.isEmpty() ? "nothing" : String.join(", ", loses)).append(".\n");
             }

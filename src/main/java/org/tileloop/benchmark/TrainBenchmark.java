@@ -211,7 +211,7 @@ public final class TrainBenchmark {
         Files.writeString(dir.resolve("runs.csv"), csv.toString(), StandardCharsets.UTF_8);
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "# tileloop bench train%n%nRig %s, config %s, %d seeds, timing jitter %s ps rms, measurement budget %d "
-                + "(central FD's). Target: central FD's mean final train loss %.4g.%n%n", file.description().id(), configFile, seeds,
+                + "(central FD's). Target: central FD's mean final train loss %.4g.%n%n", file.description().id(), org.tileloop.input.ShownPath.of(configFile), seeds,
                 org.tileloop.rig.Numbers.plain(jitterPs), budget, target));
         md.append("| method | reached target | measurements to target (mean) | vs FD | final train (mean ± sd) | final holdout (mean ± sd) | wall s (mean) |\n");
         md.append("|---|---|---|---|---|---|---|\n");

@@ -49,6 +49,6 @@ public final class CalibratedRigs {
         }
         return store.current(file.description().id())
                 .map(r -> "calibration " + r.id() + " expired at " + r.expiresAt())
-                .orElse("no calibration record for rig " + file.description().id() + " in " + store.root());
+                .orElse("no calibration record for rig " + file.description().id() + " in " + org.tileloop.input.ShownPath.of(store.root()));
     }
 }

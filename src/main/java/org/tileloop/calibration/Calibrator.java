@@ -82,7 +82,7 @@ public final class Calibrator {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "calibration %s (rig %s, board %s, %s)%n", r.id(), r.rigId(), r.boardId(), r.firmwareVersion()));
         s.append(String.format(Locale.ROOT, "%d reference delays x %d repeats; valid from %s for %s h; residual limit %s ps%n",
-                r.referenceDelaysNs().size(), r.repeats(), r.validFrom(), fmt(r.maxAgeHours()), fmt(r.maxResidualPs())));
+                r.referenceDelaysNs().size(), r.repeats(), java.time.Instant.parse(r.validFrom()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), fmt(r.maxAgeHours()), fmt(r.maxResidualPs())));
         s.append(String.format(Locale.ROOT, "%-8s %12s %12s %12s %12s %10s  %s%n", "channel", "offset_ns", "gain_ppm", "rms_ps",
                 "max_ps", "r2", "verdict"));
         for (CalibrationRecord.ChannelFit c : r.channels()) {

@@ -40,7 +40,7 @@ final class ClientCommands {
         public Integer call() {
             ObjectNode reply = request();
             if (!reply.path("ok").asBoolean(false)) {
-                spec.commandLine().getErr().println("refused: " + reply.path("error").asText("(no reason given)"));
+                spec.commandLine().getErr().println("error: the daemon refused: " + reply.path("error").asText("(no reason given)"));
                 return Main.EXIT_CONFIG;
             }
             if (json) {
@@ -136,16 +136,16 @@ final class ClientCommands {
         @Override
         ObjectNode command() {
             if (positionalRig != null) {
-                Deprecated.warn(spec, "the positional RIG", "--rig " + positionalRig);
                 if (rig != null) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give the rig once, as --rig RIG");
                 }
+                OldSpelling.warn(spec, "the positional RIG", "--rig " + positionalRig);
                 rig = positionalRig;
             }
             if (rig == null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing --rig RIG (the daemon's rig id, e.g. sim-tile4)");
             }
-            rig = rigId(rig);
+            rig = RigArgument.id(rig);
             ObjectNode c = Json.MAPPER.createObjectNode();
             c.put("command", "submit");
             c.put("rig", rig);
@@ -157,7 +157,7 @@ final class ClientCommands {
                 c.put("seed", seed);
             }
             if (config != null) {
-                c.put("config", configName(config));
+                c.put("config", org.tileloop.rig.file.RigLocator.standard().trainingConfigName(config, "--config"));
             }
             if (allowUncalibrated) {
                 c.put("allow_uncalibrated", true);
@@ -174,28 +174,6 @@ final class ClientCommands {
         @Override
         void print(JsonNode reply) {
             spec.commandLine().getOut().println("queued " + reply.path("job").path("id").asText() + " on " + rig);
-        }
-
-        /** A rig file stands for its id; an id is sent as it is (the daemon knows its rigs). */
-        static String rigId(String ref) {
-            if (ref.contains("/") || ref.endsWith(".yaml") || ref.endsWith(".yml")) {
-                return org.tileloop.rig.file.RigFileLoader.load(RigArgument.file(ref)).description().id();
-            }
-            return ref;
-        }
-
-        /** The daemon takes training configs by name: a file under some training/ directory stands for its name. */
-        static String configName(String ref) {
-            if (!ref.contains("/") && !ref.endsWith(".yaml")) {
-                return ref;
-            }
-            java.nio.file.Path p = java.nio.file.Path.of(ref);
-            String name = p.getFileName().toString().replaceFirst("\\.yaml$", "");
-            if (p.getParent() == null || !p.getParent().getFileName().toString().equals("training")) {
-                throw new org.tileloop.rig.RigConfigurationException("--config " + org.tileloop.input.StrictInput.printable(ref)
-                        + ": a daemon takes training configs by name from its rigs/training/; give a name such as sim-tile4-patterns");
-            }
-            return name;
         }
     }
 

@@ -63,7 +63,7 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         if (oldRigs != null) {
-            Deprecated.warn(spec, "--rigs", "--rig");
+            OldSpelling.use(spec, "--rigs", "--rig");
             rigs = oldRigs;
         }
         List<RigFile> files = new ArrayList<>();

@@ -30,10 +30,7 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (oldConfig != null) {
-            Deprecated.warn(spec, "daemon --config", "--daemon-config (--config names training configs)");
-            if (config != null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --daemon-config only");
-            }
+            OldSpelling.use(spec, "daemon --config", "--daemon-config");
             config = oldConfig;
         }
         Path home = Path.of(System.getProperty("tileloop.home", ".")).toAbsolutePath().normalize();

@@ -44,7 +44,7 @@ final class MonitorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rig != null) {
-            rig = ClientCommands.Submit.rigId(rig);
+            rig = RigArgument.id(rig);
         }
         String filter = Topics.everything(allHosts ? null : broker.host());
         PrintWriter out = spec.commandLine().getOut();
@@ -124,7 +124,7 @@ final class MonitorCommand implements Callable<Integer> {
      * (commands, replies) are not telemetry and are ignored.
      */
     private boolean hostEvent(Topics.Address a, JsonNode p) {
-        String time = p.path("time").asText(java.time.Instant.now().toString());
+        String time = seconds(p.path("time").asText(java.time.Instant.now().toString()));
         Host was = hosts.get(a.host());
         Host now;
         switch (a.leaf()) {
@@ -138,6 +138,14 @@ final class MonitorCommand implements Callable<Integer> {
         }
         hosts.put(a.host(), now);
         return !now.equals(was);
+    }
+
+    private static String seconds(String isoTime) {
+        try {
+            return java.time.Instant.parse(isoTime).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return org.tileloop.input.StrictInput.printable(isoTime);
+        }
     }
 
     private void draw(PrintWriter out) {

@@ -36,10 +36,10 @@ final class NetlistCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (oldDelayNs != null) {
-            Deprecated.warn(spec, "--delay", "--delays");
+            OldSpelling.use(spec, "--delay", "--delays");
         }
-        java.util.List<Double> delays = oldDelayNs != null && delaysNs == null ? java.util.List.of(oldDelayNs) : delaysNs;
-        if (delays == null || delays.size() != 1 || oldDelayNs != null && delaysNs != null) {
+        java.util.List<Double> delays = oldDelayNs != null ? java.util.List.of(oldDelayNs) : delaysNs;
+        if (delays == null || delays.size() != 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--delays: give exactly one delay in ns (a netlist simulates one stimulus), e.g. --delays 4.5");
         }

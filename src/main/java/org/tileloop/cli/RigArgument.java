@@ -22,6 +22,14 @@ final class RigArgument {
         return RigFileLoader.load(file());
     }
 
+    /** The rig id {@code ref} names: a rig file stands for its id; an id is taken as it is (a daemon or a run record knows its rigs). */
+    static String id(String ref) {
+        if (RigLocator.isFile(ref)) {
+            return RigFileLoader.load(file(ref)).description().id();
+        }
+        return ref;
+    }
+
     static Path file(String ref) {
         return RigLocator.standard().rigFile(ref, "--rig");
     }

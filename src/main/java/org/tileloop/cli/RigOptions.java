@@ -35,10 +35,10 @@ final class RigOptions {
             String name = eq < 0 ? a : a.substring(0, eq);
             String value = eq < 0 ? "" : a.substring(eq + 1);
             if (eq < 0 || !NAME.matcher(name).matches()) {
-                throw new RigConfigurationException("--set " + printable(a) + ": expected NAME=VALUE with a parameter name such as r_fb");
+                throw new RigConfigurationException("--set " + org.tileloop.input.StrictInput.printable(a) + ": expected NAME=VALUE with a parameter name such as r_fb");
             }
             if (!NUMBER.matcher(value).matches()) {
-                throw new RigConfigurationException("--set " + name + ": '" + printable(value)
+                throw new RigConfigurationException("--set " + name + ": '" + org.tileloop.input.StrictInput.printable(value)
                         + "' is not a plain number (write e.g. 12000 or 1.2e4)");
             }
             if (out.put(name, Double.parseDouble(value)) != null) {
@@ -46,9 +46,5 @@ final class RigOptions {
             }
         }
         return out;
-    }
-
-    static String printable(String s) {
-        return s.replace("\n", "\\n").replace("\r", "\\r").replaceAll("\\p{Cntrl}", "?");
     }
 }

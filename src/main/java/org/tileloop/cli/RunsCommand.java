@@ -16,17 +16,16 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.tileloop.input.StrictInput;
-import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.run.RunCatalog;
 import org.tileloop.run.RunStatus;
 import org.tileloop.run.RunSummary;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = {"List, inspect, compare and remove the training runs of a runs directory.",
@@ -55,7 +54,7 @@ final class RunsCommand {
         @Mixin
         RunsDir runs;
 
-        @Option(names = "--rig", paramLabel = "ID", description = "Only runs of this rig: its id, or its rig file (.yaml).")
+        @Option(names = "--rig", paramLabel = "RIG", description = "Only runs of this rig: its id, or its rig file.")
         String rig;
 
         @Option(names = "--status", paramLabel = "STATUS", converter = StatusConverter.class,
@@ -67,7 +66,7 @@ final class RunsCommand {
 
         @Override
         public Integer call() throws IOException {
-            String rigId = rig == null ? null : rigId(rig);
+            String rigId = rig == null ? null : RigArgument.id(rig);
             RunCatalog.Listing listing = runs.catalog().list();
             PrintWriter out = spec.commandLine().getOut();
             warnSkipped(spec, listing);
@@ -126,7 +125,7 @@ final class RunsCommand {
             if (json) {
                 ObjectNode o = r.json();
                 o.put("directory", display(r.dir()));
-                o.put("rig_file", m.path("rig_file_absolute").isTextual() ? display(Path.of(m.get("rig_file_absolute").asText())) : null);
+                o.put("rig_file", rigFile(m, r).map(RunsCommand::display).orElse(null));
                 for (String key : List.of("config_file", "command_line", "calibration_id_end")) {
                     o.put(key, m.path(key).isTextual() ? display(m.get(key).asText()) : null);
                 }
@@ -140,7 +139,7 @@ final class RunsCommand {
             }
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"run", r.runId() + " (" + display(r.dir()) + ")"});
-            rows.add(new String[] {"rig", r.rig().orElse("-") + " (" + display(m.path("rig_file_absolute").asText("-")) + ")"});
+            rows.add(new String[] {"rig", r.rig().orElse("-") + " (" + rigFile(m, r).map(RunsCommand::display).orElse("-") + ")"});
             rows.add(new String[] {"config", display(m.path("config_file").asText("-"))});
             rows.add(new String[] {"method", r.method()});
             rows.add(new String[] {"seed", m.path("seed").asText("-")});
@@ -177,9 +176,6 @@ final class RunsCommand {
     }
 
     /** A rig id as given, or the id of the rig file given ({@code .yaml}, {@code .yml}). */
-    static String rigId(String rig) {
-        return rig.endsWith(".yaml") || rig.endsWith(".yml") ? RigFileLoader.load(Path.of(rig)).description().id() : rig;
-    }
 
     static void warnSkipped(CommandSpec spec, RunCatalog.Listing listing) {
         for (String s : listing.skipped()) {
@@ -189,12 +185,20 @@ final class RunsCommand {
     }
 
     /** Four significant figures, {@code -} when unknown. */
+    private static java.util.Optional<Path> rigFile(JsonNode m, RunSummary r) {
+        try {
+            return org.tileloop.run.ManifestPaths.recorded(m, "rig_file", r.dir(), r.dir().resolve(RunSummary.MANIFEST));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     static String sig4(OptionalDouble v) {
         return v.isPresent() ? sig4(v.getAsDouble()) : "-";
     }
 
     static String sig4(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+        return org.tileloop.rig.Numbers.sig(v);
     }
 
     static String time(Instant t) {
@@ -203,9 +207,7 @@ final class RunsCommand {
 
     /** {@code path} relative to the current directory when it lies under it. */
     static String display(Path path) {
-        Path cwd = Path.of("").toAbsolutePath();
-        Path abs = path.toAbsolutePath().normalize();
-        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : path.toString();
+        return org.tileloop.input.ShownPath.of(path).toString();
     }
 
     /** {@code text} with the current directory's absolute path (and its separator) taken out. */

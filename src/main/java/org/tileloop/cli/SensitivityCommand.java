@@ -55,7 +55,7 @@ final class SensitivityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (oldDelayNs != null) {
-            Deprecated.warn(spec, "--delay", "--delays");
+            OldSpelling.use(spec, "--delay", "--delays");
             delaysNs = List.of(oldDelayNs);
         }
         if (!(stepPct > 0 && stepPct <= 50)) {

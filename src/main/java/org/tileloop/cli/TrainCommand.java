@@ -70,14 +70,14 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Build build = new TrainingRun.Build(Main.version(), Main.gitCommit());
         TrainingRun run;
         if (oldOut != null) {
-            Deprecated.warn(spec, "--out", "--runs-dir");
+            OldSpelling.use(spec, "--out", "--runs-dir");
             runsDir = oldOut;
         }
         if (positionalRig != null) {
-            Deprecated.warn(spec, "the positional RIG", "--rig " + positionalRig);
             if (rig != null) {
                 throw new ParameterException(spec.commandLine(), "give the rig once, as --rig RIG");
             }
+            OldSpelling.warn(spec, "the positional RIG", "--rig " + positionalRig);
             rig = positionalRig;
         }
         if (resume != null) {

@@ -131,7 +131,7 @@ final class JobRunner {
                     j.requeue("resumed after a daemon restart: " + why);
                     again.add(j);
                 } else {
-                    j.status(RunStatus.INTERRUPTED, why + (j.runDir() == null ? "" : "; continue with: tileloop train --resume " + j.runDir()));
+                    j.status(RunStatus.INTERRUPTED, why + (j.runDir() == null ? "" : "; continue with: tileloop train --resume " + org.tileloop.input.ShownPath.of(Path.of(j.runDir()))));
                 }
             }
             jobs.put(j.id, j);
@@ -249,7 +249,7 @@ final class JobRunner {
             CalibrationRecord r = Calibrator.run(rig, rf.calibration(), calibrations.newId(j.rig, Instant.now()), build.version(), n -> { });
             ObjectNode result = JSON.createObjectNode();
             result.put("calibration_id", r.id());
-            result.put("report", Calibrator.report(r));
+            Calibrator.report(r).lines().forEach(result.putArray("report_lines")::add);
             result.put("accepted", r.accepted());
             j.result(result);
             j.runDir(JobResults.calibration(runsDir, j.id, Calibrator.report(r), result).toString());

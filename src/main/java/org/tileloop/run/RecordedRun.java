@@ -28,10 +28,7 @@ record RecordedRun(RigFile rig, TrainingConfig config, ObjectNode manifest, Cali
         if (previous == RunStatus.COMPLETED) {
             throw new RigConfigurationException(runDir + ": run already completed; nothing to resume");
         }
-        Path rigPath = Path.of(m.path("rig_file_absolute").asText());
-        if (!rigPath.isAbsolute()) {
-            throw new RigConfigurationException(manifestFile + ": rig_file_absolute: '" + rigPath + "' is not an absolute path");
-        }
+        Path rigPath = ManifestPaths.recorded(m, "rig_file", runDir, manifestFile).orElseThrow();
         if (m.has("allow_uncalibrated") && !m.get("allow_uncalibrated").isBoolean()) {
             throw new RigConfigurationException(manifestFile + ": allow_uncalibrated: must be true or false");
         }
@@ -52,12 +49,8 @@ record RecordedRun(RigFile rig, TrainingConfig config, ObjectNode manifest, Cali
         TrainingConfig config = TrainingConfig.fromMap(recorded, manifestFile + ": config");
         config.checkAgainst(rigf.description(), manifestFile + ": config");
         RunState state = RunState.load(runDir).orElseThrow();
-        if (m.hasNonNull("calibration_dir") && !Path.of(m.get("calibration_dir").asText()).isAbsolute()) {
-            throw new RigConfigurationException(manifestFile + ": calibration_dir: '" + StrictInput.printable(m.get("calibration_dir").asText())
-                    + "' is not an absolute path");
-        }
-        CalibrationStore store = m.hasNonNull("calibration_dir") ? new CalibrationStore(Path.of(m.get("calibration_dir").asText()))
-                : CalibrationStore.defaultStore();
+        CalibrationStore store = ManifestPaths.recorded(m, "calibration_dir", runDir, manifestFile).map(CalibrationStore::new)
+                .orElseGet(CalibrationStore::defaultStore);
         ObjectNode entry = m.withArray("resumes").addObject();
         entry.put("time", Instant.now().toString());
         entry.put("from_iteration", state.nextIteration());

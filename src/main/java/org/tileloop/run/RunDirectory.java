@@ -202,7 +202,10 @@ final class RunDirectory implements AutoCloseable {
         if (!node.isObject()) {
             throw new RigConfigurationException(file + ": not a run manifest (a JSON object)");
         }
-        for (String key : List.of("run_id", "rig_file_absolute", "rig_file_sha256", "status")) {
+        if (!node.path("rig_file_from_run").isTextual() && !node.path("rig_file_absolute").isTextual()) {
+            throw new RigConfigurationException(file + ": rig_file_from_run: missing or not text; this run cannot be resumed");
+        }
+        for (String key : List.of("run_id", "rig_file_sha256", "status")) {
             if (!node.path(key).isTextual() || node.get(key).asText().isEmpty()) {
                 throw new RigConfigurationException(file + ": " + key + ": missing or not text; this run cannot be resumed");
             }

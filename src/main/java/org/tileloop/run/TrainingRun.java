@@ -29,6 +29,7 @@ import org.tileloop.rig.RigKind;
 import org.tileloop.rig.bench.InterlockException;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.file.RigLocator;
 import org.tileloop.train.DriftException;
 import org.tileloop.train.DriftGuard;
 import org.tileloop.train.Trainer;
@@ -85,11 +86,10 @@ public final class TrainingRun {
                                      CalibrationStore store, boolean allowUncalibrated, String commandLine, Build build)
             throws IOException {
         if (Files.exists(runsDir) && !Files.isDirectory(runsDir)) {
-            throw new RigConfigurationException("--out: " + runsDir + " is not a directory");
+            throw new RigConfigurationException("--runs-dir: " + ShownPath.of(runsDir) + " is not a directory");
         }
         RigFile rigf = RigFileLoader.load(rigFile);
-        Path cfgPath = configFile != null ? configFile
-                : rigFile.toAbsolutePath().getParent().resolve("training").resolve(rigf.description().id() + ".yaml");
+        Path cfgPath = configFile != null ? configFile : RigLocator.defaultTrainingConfig(rigFile, rigf.description().id());
         if (iterations != null && (iterations < 1 || iterations > 100_000)) {
             throw new RigConfigurationException("--iterations: " + iterations + " is outside the allowed range [1, 100000]");
         }
@@ -115,17 +115,22 @@ public final class TrainingRun {
         m.put("tileloop_version", build.version());
         build.gitCommit().ifPresent(c -> m.put("git_commit", c));
         m.put("java_version", System.getProperty("java.version"));
-        m.put("rig_file", rigFile.toString());
-        m.put("rig_file_absolute", rigFile.toAbsolutePath().normalize().toString());
+        m.put("rig_file", ShownPath.of(rigFile).toString());
+        m.put("rig_file_from_run", fromRun(dir.path(), rigFile));
         m.put("rig_file_sha256", rigf.sha256());
-        m.put("config_file", cfgPath.toString());
+        m.put("config_file", ShownPath.of(cfgPath).toString());
         m.put("config_sha256", configSha);
         m.set("config", JSON.valueToTree(config.asMap()));
         m.put("seed", config.schedule().seed());
-        m.put("calibration_dir", store.root().toAbsolutePath().normalize().toString());
+        m.put("calibration_dir_from_run", fromRun(dir.path(), store.root()));
         m.put("allow_uncalibrated", allowUncalibrated);
         m.put("start_time", Instant.now().toString());
         return new TrainingRun(dir, rigf, config, m, store, allowUncalibrated, build, RunIndex.Event.START);
+    }
+
+    /** {@code target} as a path relative to the run directory, so a manifest names no absolute path and moves with its checkout. */
+    private static String fromRun(Path runDir, Path target) {
+        return runDir.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize()).toString();
     }
 
     /**
@@ -260,7 +265,7 @@ public final class TrainingRun {
 
     /** The command that continues this run. */
     public String resumeCommand() {
-        return "tileloop train --resume " + runDir;
+        return "tileloop train --resume " + ShownPath.of(runDir);
     }
 
     /**

@@ -55,7 +55,7 @@ class DaemonCliTest {
             assertEquals(5.5, j2.get("result").get("measurements").get(0).get("delay_ns").asDouble(), j2.toString());
             CliTest.Run unknown = CliTest.run("submit", "--rig", "sim-tile9", "--state-dir", state);
             assertEquals(2, unknown.exit());
-            assertEquals("refused: tileloop/v1/clihost/cmd: rig: 'sim-tile9' is not a rig of host clihost (has [sim-tile4])", unknown.err().strip());
+            assertEquals("error: the daemon refused: tileloop/v1/clihost/cmd: rig: 'sim-tile9' is not a rig of host clihost (has [sim-tile4])", unknown.err().strip());
         }
     }
 }

@@ -149,10 +149,10 @@ public final class RigFileLoader {
             }
             Path netlist = path.toAbsolutePath().getParent().resolve(sim.get("netlist").asText()).normalize();
             if (!Files.exists(netlist)) {
-                fail(path, "simulator.netlist", "file " + netlist + " does not exist");
+                fail(path, "simulator.netlist", "file " + org.tileloop.input.ShownPath.of(netlist) + " does not exist");
             }
             if (!Files.isRegularFile(netlist)) {
-                fail(path, "simulator.netlist", netlist + " is not a regular file");
+                fail(path, "simulator.netlist", org.tileloop.input.ShownPath.of(netlist) + " is not a regular file");
             }
             double tstop = sim.get("tstop_ns").asDouble();
             double step = sim.get("max_step_ns").asDouble();

@@ -50,7 +50,7 @@ public final class RigLocator {
      * @throws RigConfigurationException when it names no rig, with the ids that exist
      */
     public Path rigFile(String ref, String option) {
-        if (looksLikeFile(ref)) {
+        if (isFile(ref)) {
             return path(ref, option);
         }
         if (!ID.matcher(ref).matches()) {
@@ -59,7 +59,12 @@ public final class RigLocator {
         }
         for (Path dir : rigDirs) {
             Path direct = dir.resolve(ref + ".yaml");
-            if (Files.isRegularFile(direct) && idOf(direct).filter(ref::equals).isPresent()) {
+            if (Files.exists(direct)) {
+                String id = RigFileLoader.load(direct).description().id();
+                if (!id.equals(ref)) {
+                    throw new RigConfigurationException(option + " " + ref + ": " + ShownPath.of(direct) + " is rig " + id
+                            + ", not " + ref + "; give the file, or fix its id");
+                }
                 return ShownPath.of(direct);
             }
         }
@@ -76,7 +81,7 @@ public final class RigLocator {
      * the rig file ({@code sim-tile4-patterns}: {@code rigs/training/sim-tile4-patterns.yaml}).
      */
     public static Path trainingConfig(String ref, Path rigFile, String option) {
-        if (looksLikeFile(ref)) {
+        if (isFile(ref)) {
             return path(ref, option);
         }
         if (!CONFIG_NAME.matcher(ref).matches()) {
@@ -101,6 +106,30 @@ public final class RigLocator {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /**
+     * The name of a training config as a daemon takes it ({@code rigs/training/<name>.yaml} on its
+     * host): a name as it is, or a file only when it lies in the {@code training/} directory of
+     * one of the rig directories (a file elsewhere would never be what the daemon runs).
+     */
+    public String trainingConfigName(String ref, String option) {
+        if (!isFile(ref)) {
+            if (!CONFIG_NAME.matcher(ref).matches()) {
+                throw new RigConfigurationException(option + " '" + StrictInput.printable(ref) + "': not a training config name (like sim-tile4-patterns)");
+            }
+            return ref;
+        }
+        Path file = path(ref, option).toAbsolutePath().normalize();
+        String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        for (Path dir : rigDirs) {
+            if (dir.resolve("training").toAbsolutePath().normalize().equals(file.getParent()) && Files.isRegularFile(file)
+                    && CONFIG_NAME.matcher(name).matches()) {
+                return name;
+            }
+        }
+        throw new RigConfigurationException(option + " " + StrictInput.printable(ref)
+                + ": a daemon takes training configs by name from its rigs/training/; give a name such as sim-tile4-patterns");
     }
 
     /** The default training config of a rig: {@code training/<rig id>.yaml} beside its file. */
@@ -141,15 +170,9 @@ public final class RigLocator {
         }
     }
 
-    private static boolean looksLikeFile(String ref) {
-        if (ref.contains("/") || ref.endsWith(".yaml") || ref.endsWith(".yml")) {
-            return true;
-        }
-        try {
-            return Files.isRegularFile(Path.of(ref));
-        } catch (java.nio.file.InvalidPathException e) {
-            return false;
-        }
+    /** Whether the user named a file (a path, or a name ending in .yaml/.yml) rather than an id or a name. */
+    public static boolean isFile(String ref) {
+        return ref.contains("/") || ref.endsWith(".yaml") || ref.endsWith(".yml");
     }
 
     private static Path path(String ref, String option) {
