@@ -37,17 +37,17 @@ public final class RunReport {
         String stopped = status.wire().substring(0, 1).toUpperCase(Locale.ROOT) + status.wire().substring(1);
         s.append(status == RunStatus.COMPLETED ? "Completed iterations 0-" + last : stopped + " after iteration " + last + " (resumable)")
                 .append(", ").append(o.measurements()).append(" measurements.\n\n");
-        s.append("| split | start | end |\n|---|---|---|\n");
+        s.append("| split | start loss (ns²) | end loss (ns²) |\n|---|---|---|\n");
         s.append(String.format(Locale.ROOT, "| train | %.6g | %.6g |%n", o.train().get(0).total(), o.train().get(last).total()));
         if (lastHold >= 0 && o.holdout().get(0) != null) {
             s.append(String.format(Locale.ROOT, "| holdout | %.6g | %.6g |%n%n", o.holdout().get(0).total(),
                     o.holdout().get(lastHold).total()));
-            s.append(String.format(Locale.ROOT, "Final holdout − train gap (iteration %d): %.6g%n%n", lastHold,
+            s.append(String.format(Locale.ROOT, "Final holdout − train gap (iteration %d): %.6g ns²%n%n", lastHold,
                     o.holdout().get(lastHold).total() - o.train().get(lastHold).total()));
         } else {
             s.append("\nHoldout not evaluated.\n\n");
         }
-        s.append("Terms at the final point:\n\n| split |");
+        s.append("Terms at the final point (ns²):\n\n| split |");
         LossTerms.NAMES.forEach(t -> s.append(' ').append(t).append(" |"));
         s.append("\n|---|").append("---|".repeat(LossTerms.NAMES.size())).append('\n');
         terms(s, "train", o.train().get(last));
