@@ -48,28 +48,9 @@ final class RunPlots {
         }
     }
 
-    /** How the run trains, e.g. {@code forward FD + Gauss–Newton}, {@code SPSA + Adam}, {@code CMA-ES}. */
+    /** How the run trains, named as everywhere else (catalog, index): {@code forward+gauss_newton}, {@code cmaes}. */
     static String method(TrainingConfig config) {
-        TrainingConfig.Optimizer opt = config.optimization().optimizer();
-        String optimizer = switch (opt) {
-            case NORMALIZED -> "normalized gradient";
-            case SGD -> "SGD";
-            case MOMENTUM -> "momentum";
-            case ADAM -> "Adam";
-            case GAUSS_NEWTON -> "Gauss–Newton";
-            case CMAES -> "CMA-ES";
-            case BOBYQA -> "BOBYQA";
-            case NELDER_MEAD -> "Nelder–Mead";
-        };
-        if (opt.derivativeFree()) {
-            return optimizer;
-        }
-        String estimator = switch (config.estimation().estimator()) {
-            case CENTRAL -> "central FD";
-            case FORWARD -> "forward FD";
-            case SPSA -> "SPSA";
-        };
-        return estimator + " + " + optimizer;
+        return RunSummary.method(config.estimation().estimator(), config.optimization().optimizer());
     }
 
     /** Whether the config's patterns carry class labels (then the trainer reports accuracy). */

@@ -43,7 +43,7 @@ class RunPlotsTest {
 
         SvgCheck loss = SvgCheck.read(runDir.resolve("loss.svg"));
         List<String> texts = loss.strings();
-        assertEquals(runId + " · forward FD + Gauss–Newton", texts.get(0));
+        assertEquals(runId + " · forward+gauss_newton", texts.get(0));
         assertTrue(texts.contains("loss (ns²)") && texts.contains("train timing") && texts.contains("holdout loss"), texts.toString());
         assertFalse(texts.contains("train order") || texts.contains("train energy"), "terms zero throughout stay out of the legend");
         List<Integer> decades = loss.decades();
@@ -60,7 +60,7 @@ class RunPlotsTest {
         assertEquals(Math.log10(train[0] / train[1]) / Math.log10(train[1] / train[2]), ratio, 1e-3, "drawn to a log scale");
 
         SvgCheck params = SvgCheck.read(runDir.resolve("parameters.svg"));
-        assertEquals(runId + " · forward FD + Gauss–Newton", params.strings().get(0));
+        assertEquals(runId + " · forward+gauss_newton", params.strings().get(0));
         for (String t : List.of("r_fb (Ω)", "rleak (Ω)", "iin_amp (V)", "min 2000", "max 6000", "min 25000", "max 80000", "min 1.2", "max 1.8")) {
             assertTrue(params.strings().contains(t), t + " in " + params.strings());
         }
@@ -106,7 +106,7 @@ class RunPlotsTest {
 
         SvgCheck accuracy = SvgCheck.read(runDir.resolve("accuracy.svg"));
         List<String> texts = accuracy.strings();
-        assertEquals("test-run · SPSA + Adam", texts.get(0));
+        assertEquals("test-run · spsa+adam", texts.get(0));
         for (String t : List.of("accuracy (fraction right)", "train accuracy", "holdout accuracy", "0", "0.25", "0.5", "0.75", "1")) {
             assertTrue(texts.contains(t), t + " in " + texts);
         }
@@ -139,10 +139,10 @@ class RunPlotsTest {
 
     @Test
     void theMethodNamesTheEstimatorAndOptimizerOrTheDerivativeFreeOptimizerAlone() {
-        for (String[] c : List.of(new String[] {"forward", "gauss_newton", "forward FD + Gauss–Newton"},
-                new String[] {"central", "momentum", "central FD + momentum"}, new String[] {"spsa", "sgd", "SPSA + SGD"},
-                new String[] {"central", "cmaes", "CMA-ES"}, new String[] {"spsa", "bobyqa", "BOBYQA"},
-                new String[] {"forward", "nelder_mead", "Nelder–Mead"})) {
+        for (String[] c : List.of(new String[] {"forward", "gauss_newton", "forward+gauss_newton"},
+                new String[] {"central", "momentum", "central+momentum"}, new String[] {"spsa", "sgd", "spsa+sgd"},
+                new String[] {"central", "cmaes", "cmaes"}, new String[] {"spsa", "bobyqa", "bobyqa"},
+                new String[] {"forward", "nelder_mead", "nelder_mead"})) {
             TrainingConfigBuilder b = new TrainingConfigBuilder();
             b.targetMode = "measured_anchor_shift";
             b.anchorShiftNs = List.of(0.3);
