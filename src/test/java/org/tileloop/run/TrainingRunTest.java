@@ -61,4 +61,39 @@ class TrainingRunTest {
                 m.get("reason").asText());
         assertEquals(2, Files.readAllLines(run.runDir().resolve("iterations.csv")).size() - 1);
     }
+
+    @Test
+    void aManifestNamesItsFilesRelativeToTheRunAndOldAbsoluteManifestsStillResume() throws Exception {
+        Path runs = dir.resolve("runs");
+        TrainingRun run = TrainingRun.create(Path.of("rigs/sim-tile4.yaml"), null, 3, 1L, runs, new CalibrationStore(dir.resolve("cal")),
+                false, "test", new TrainingRun.Build("test", Optional.empty()));
+        run.execute(List.of(), () -> Files.exists(run.runDir().resolve("iterations.csv")) && lines(run.runDir()) >= 2
+                ? Optional.of(RunStatus.PAUSED) : Optional.empty(), new PrintWriter(new StringWriter()));
+        Path manifestFile = run.runDir().resolve("manifest.json");
+        String text = Files.readString(manifestFile);
+        assertTrue(!text.contains(Path.of("").toAbsolutePath().toString()) && !text.contains(dir.toString()), "no absolute path:\n" + text);
+        ObjectNode m = (ObjectNode) new ObjectMapper().readTree(text);
+        assertEquals(run.runDir().toAbsolutePath().relativize(Path.of("rigs/sim-tile4.yaml").toAbsolutePath()).toString(),
+                m.get("rig_file_from_run").asText());
+        assertEquals(Path.of("rigs/sim-tile4.yaml").toAbsolutePath(), run.runDir().resolve(m.get("rig_file_from_run").asText()).toAbsolutePath()
+                .normalize());
+        assertEquals("../../cal", m.get("calibration_dir_from_run").asText());
+        m.remove("rig_file_from_run");
+        m.remove("calibration_dir_from_run");
+        m.put("rig_file_absolute", Path.of("rigs/sim-tile4.yaml").toAbsolutePath().toString());
+        m.put("calibration_dir", dir.resolve("cal").toString());
+        Files.writeString(manifestFile, new ObjectMapper().writeValueAsString(m));
+        TrainingRun.Result resumed = TrainingRun.resume(run.runDir(), runs, "test", new TrainingRun.Build("test", Optional.empty()))
+                .execute(List.of(), Optional::empty, new PrintWriter(new StringWriter()));
+        assertEquals(RunStatus.COMPLETED, resumed.stop().status());
+        assertEquals(4, lines(run.runDir()) - 1, "iterations 0-3 recorded once each");
+    }
+
+    private static long lines(Path runDir) {
+        try {
+            return Files.readAllLines(runDir.resolve("iterations.csv")).size();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
 }
