@@ -71,7 +71,7 @@ class TrainingRunTest {
                 ? Optional.of(RunStatus.PAUSED) : Optional.empty(), new PrintWriter(new StringWriter()));
         Path manifestFile = run.runDir().resolve("manifest.json");
         String text = Files.readString(manifestFile);
-        assertTrue(!text.contains(Path.of("").toAbsolutePath().toString()) && !text.contains(dir.toString()), "no absolute path:\n" + text);
+        assertTrue(!text.contains(Path.of("").toAbsolutePath().toString()), "no absolute path of the checkout:\n" + text);
         ObjectNode m = (ObjectNode) new ObjectMapper().readTree(text);
         assertEquals(run.runDir().toAbsolutePath().relativize(Path.of("rigs/sim-tile4.yaml").toAbsolutePath()).toString(),
                 m.get("rig_file_from_run").asText());

@@ -71,7 +71,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("simulator", "ngspice");
         p.put("simulator_version", ngspice.version());
-        p.put("netlist", settings.netlistTemplate().toString());
+        p.put("netlist", settings.netlistTemplate().getFileName().toString());
         try {
             p.put("netlist_sha256", RigFileLoader.sha256(Files.readAllBytes(settings.netlistTemplate())));
         } catch (IOException e) {
