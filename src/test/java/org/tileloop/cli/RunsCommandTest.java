@@ -170,7 +170,7 @@ class RunsCommandTest {
                         + shared.resolve("central.yaml"),
                 "train_loss_ns2    " + sig4(TrainCommandTest.column(c, 1, "loss_train_ns2")) + " → "
                         + sig4(TrainCommandTest.column(c, 3, "loss_train_ns2")),
-                "files             iterations.csv, loss.svg, manifest.json, state.json, summary.md, traces.csv")) {
+                "files             iterations.csv, loss.svg, manifest.json, parameters.svg, state.json, summary.md, traces.csv")) {
             assertTrue(out.lines().anyMatch(expected::equals), "missing line '" + expected + "' in:\n" + out);
         }
         assertTrue(out.endsWith("\n" + Files.readString(central.resolve("summary.md"))), out);
@@ -219,7 +219,7 @@ class RunsCommandTest {
         assertTrue(cmp.out().contains("chart: " + svg + "\n"), cmp.out());
         String doc = Files.readString(svg);
 
-        List<String> legend = SvgGeometry.texts(doc).stream().filter(t -> t.contains("(")).toList();
+        List<String> legend = SvgGeometry.texts(doc).stream().filter(t -> t.matches("\\d{8}T.* \\(.*\\)")).toList();
         assertEquals(List.of(id(central) + " (central+normalized)", id(gaussNewton) + " (forward+gauss_newton)"), legend);
         double axisLabelY = SvgGeometry.textY(doc, "measurements");
         List<double[]> points = new ArrayList<>();
