@@ -13,8 +13,10 @@ public final class ManifestPaths {
     }
 
     /**
-     * A path the manifest records as {@code <key>_from_run} (relative to the run directory), or
-     * as {@code <key>_absolute} / {@code <key>} (absolute) in manifests of earlier versions.
+     * A path the manifest records as {@code <key>_from_run} (relative to the run directory; when
+     * the run directory was moved away from it, {@code <key>} as it was named when the run started,
+     * relative to the current directory), or as {@code <key>_absolute} / {@code <key>} (absolute)
+     * in manifests of earlier versions. Callers check what they find (the rig file's SHA-256).
      */
     public static Optional<Path> recorded(JsonNode m, String key, Path runDir, Path manifestFile) {
         if (m.hasNonNull(key + "_from_run")) {
@@ -24,7 +26,14 @@ public final class ManifestPaths {
                 throw new RigConfigurationException(manifestFile + ": " + key + "_from_run: '" + StrictInput.printable(text)
                         + "' is not a path relative to the run directory");
             }
-            return Optional.of(runDir.resolve(p).normalize());
+            Path fromRun = runDir.resolve(p).normalize();
+            if (!java.nio.file.Files.exists(fromRun) && m.path(key).isTextual()) {
+                Path asStarted = Path.of(m.get(key).asText());
+                if (java.nio.file.Files.exists(asStarted)) {
+                    return Optional.of(asStarted);
+                }
+            }
+            return Optional.of(fromRun);
         }
         String legacy = key.equals("rig_file") ? key + "_absolute" : key;
         if (!m.hasNonNull(legacy)) {

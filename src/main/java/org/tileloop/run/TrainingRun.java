@@ -122,6 +122,7 @@ public final class TrainingRun {
         m.put("config_sha256", configSha);
         m.set("config", JSON.valueToTree(config.asMap()));
         m.put("seed", config.schedule().seed());
+        m.put("calibration_dir", ShownPath.of(store.root()).toString());
         m.put("calibration_dir_from_run", fromRun(dir.path(), store.root()));
         m.put("allow_uncalibrated", allowUncalibrated);
         m.put("start_time", Instant.now().toString());
