@@ -115,4 +115,19 @@ class RigGrammarTest {
         assertEquals("sim-tile4", Json.MAPPER.readTree(rows.get(0)).get("rig").asText());
         assertEquals("1 GHz, 8 bit", Json.MAPPER.readTree(rows.get(1)).get("variant").asText());
     }
+
+    @Test
+    void anOldSpellingTogetherWithItsReplacementIsRefused() {
+        for (List<String> args : List.of(List.of("train", "--rig", "sim-tile4", "--out", "a", "--runs-dir", "b"),
+                List.of("sensitivity", "--rig", "sim-tile4", "--delay", "5", "--delays", "6"),
+                List.of("netlist", "--rig", "sim-tile4", "--delay", "5", "--delays", "6"),
+                List.of("compare", "--rig", "sim-tile4", "--rigs", "digital-detector"),
+                List.of("train", "rigs/sim-tile4.yaml", "--rig", "sim-tile4"))) {
+            CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), args + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), args + ": one line: " + r.err());
+            assertTrue(r.err().startsWith("error: give "), args + ": " + r.err());
+        }
+        assertTrue(Files.notExists(Path.of("a")) && Files.notExists(Path.of("b")), "nothing ran");
+    }
 }
