@@ -308,6 +308,13 @@
       for (const [key, c] of Object.entries(v.charts)) c.plot.setSize({ width: Math.max(300, v.cells[key].clientWidth), height: 240 });
     }
   });
+  // Read-only view of what the charts draw (x and y arrays), for browser tests and the devtools console.
+  window.tileloopDashboard = Object.freeze({
+    chartData: (runId, key) => {
+      const c = (views.get(String(runId)) || { charts: {} }).charts[key];
+      return c ? c.plot.data.map((a) => Array.from(a)) : null;
+    },
+  });
   setInterval(() => { drawHosts(); drawRigs(); }, 10000);
   connect();
 })();
