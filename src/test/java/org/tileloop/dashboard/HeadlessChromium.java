@@ -21,7 +21,16 @@ final class HeadlessChromium implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    /** Selenium warns that it has no DevTools bindings for this Chromium; the tests do not use them. */
+    private static final java.util.logging.Logger QUIET = quiet();
+
     final ChromeDriver driver;
+
+    private static java.util.logging.Logger quiet() {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+        l.setLevel(java.util.logging.Level.SEVERE);
+        return l;
+    }
 
     HeadlessChromium() {
         for (Path p : new Path[] {CHROMIUM, CHROMEDRIVER}) {
