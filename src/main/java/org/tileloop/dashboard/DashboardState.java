@@ -59,7 +59,7 @@ final class DashboardState {
     }
 
     private static final class Rig {
-        String state = "idle";
+        String state = "unknown";
         String job;
         String since;
         String calibrationId;
