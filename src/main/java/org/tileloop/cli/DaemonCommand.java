@@ -51,6 +51,7 @@ final class DaemonCommand implements Callable<Integer> {
         }, "daemon-stop"));
         var out = spec.commandLine().getOut();
         out.println("tileloop daemon: host " + daemon.host() + ", broker " + daemon.broker().url());
+        daemon.dashboardUrl().ifPresent(url -> out.println("dashboard: " + url));
         daemon.localBrokerPort().ifPresent(port -> out.println("watch: mosquitto_sub -h 127.0.0.1 -p " + port + " -v -t 'tileloop/#'"));
         out.println("submit: tileloop submit --rig <rig id>   (jobs, cancel, pause, resume, monitor)");
         out.flush();

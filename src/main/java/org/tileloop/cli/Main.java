@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
                 SensitivityCommand.class, TrainCommand.class, CalibrateCommand.class, CalibrationCommand.class, BenchEmulatorCommand.class, DaemonCommand.class,
                 InitConfigCommand.class, CompletionCommand.class,
                 ClientCommands.Submit.class, ClientCommands.Jobs.class, ClientCommands.Cancel.class, ClientCommands.Pause.class,
-                ClientCommands.Resume.class, MonitorCommand.class, BenchCommand.class, CompareCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})
+                ClientCommands.Resume.class, MonitorCommand.class, DashboardCommand.class, BenchCommand.class, CompareCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int EXIT_CONFIG = 2;

@@ -3,20 +3,25 @@ package org.tileloop.daemon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tileloop.calibration.CalibrationStore;
+import org.tileloop.dashboard.Dashboard;
+import org.tileloop.dashboard.DashboardOptions;
 import org.tileloop.input.BadInputException;
 import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.rig.RigUnavailableException;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.run.TrainingRun;
@@ -49,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     private final JobRunner jobs;
     private final JobStore jobStore;
     private final Commands commands;
+    private final org.tileloop.dashboard.Dashboard dashboard;
 
     /**
      * Starts the daemon: loads the rigs, brings up the local broker when none is configured,
@@ -76,6 +82,7 @@ public final class Daemon implements AutoCloseable {
                 throw new RigConfigurationException("daemon config: " + p + " is not a directory");
             }
         }
+        DashboardOptions dashboardOptions = dashboardOptions(cfg.dashboard, configDir, runsDir);
         CalibrationStore store = new CalibrationStore(configDir.resolve(cfg.calibrationDir));
         this.rigs = loadRigs(cfg, configDir, home);
         rigs.keySet().forEach(id -> rigStates.put(id, "idle"));
@@ -97,6 +104,37 @@ public final class Daemon implements AutoCloseable {
         }
         jobs.publishStates();
         broker.announce(host);
+        this.dashboard = dashboardOptions == null ? null : startDashboard(dashboardOptions);
+    }
+
+    /** The configured dashboard's options, checked before anything starts; null when none is configured. */
+    private static DashboardOptions dashboardOptions(DaemonConfig.Dashboard d, Path configDir, Path runsDir) {
+        if (d == null) {
+            return null;
+        }
+        try {
+            return DashboardOptions.of(d.bind, d.port, d.tokenFile == null ? null : configDir.resolve(d.tokenFile), runsDir,
+                    "dashboard.bind", "dashboard.port", "dashboard.token_file");
+        } catch (BadInputException e) {
+            throw new RigConfigurationException("daemon config: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The dashboard for this daemon's broker and runs, connected with the daemon's own credentials
+     * (they read every telemetry topic); null when the broker cannot be reached (a warning says
+     * so; the daemon runs on).
+     */
+    private Dashboard startDashboard(DashboardOptions options) {
+        try {
+            return Dashboard.start(options, broker.settings(), "tileloop-dashboard-" + host, null);
+        } catch (BadInputException e) {
+            close();
+            throw new RigConfigurationException("daemon config: " + e.getMessage(), e);
+        } catch (RigUnavailableException e) {
+            LOG.warn("dashboard not started: {}", e.getMessage());
+            return null;
+        }
     }
 
     /** The rig files the config lists, or every {@code rigs/*.yaml} of {@code home}, by rig id. */
@@ -162,6 +200,11 @@ public final class Daemon implements AutoCloseable {
         return commands.handle(topic, payload);
     }
 
+    /** The dashboard's address; empty when the config has no {@code dashboard}. */
+    public Optional<URI> dashboardUrl() {
+        return dashboard == null ? Optional.empty() : Optional.of(dashboard.url());
+    }
+
     /** Jobs known to the daemon, for tests. */
     List<Job> jobs() {
         return jobs.jobs();
@@ -173,6 +216,9 @@ public final class Daemon implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (dashboard != null) {
+            dashboard.close();
+        }
         jobs.shutdown();
         session.close("shutdown");
         broker.close();

@@ -28,6 +28,10 @@ import org.tileloop.rig.RigConfigurationException;
  *   username: daemon
  *   password_file: /etc/tileloop/mqtt-password
  *   ca_file: /etc/tileloop/ca.pem
+ * dashboard:                   # absent: no web dashboard
+ *   port: 8080                 # 0: any free port
+ *   bind: 127.0.0.1            # a non-loopback address needs token_file
+ *   token_file: /etc/tileloop/dashboard-token
  * </pre>
  */
 public final class DaemonConfig {
@@ -39,12 +43,20 @@ public final class DaemonConfig {
     /** What a restarted daemon does with a job its previous process was running: {@code resume} it or {@code report} it interrupted. */
     public String onRestart = "resume";
     public Broker broker;
+    public Dashboard dashboard;
 
     public static final class Broker {
         public String url;
         public String username;
         public String passwordFile;
         public String caFile;
+    }
+
+    /** The web dashboard the daemon serves for its own broker (see README, "Dashboard"). */
+    public static final class Dashboard {
+        public int port = 8080;
+        public String bind = "127.0.0.1";
+        public String tokenFile;
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())

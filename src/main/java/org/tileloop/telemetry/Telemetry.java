@@ -40,6 +40,9 @@ public final class Telemetry {
 
     /** A telemetry subscription; closing it disconnects. */
     public interface Subscription extends AutoCloseable {
+        /** Whether the client is connected to the broker now (it reconnects by itself). */
+        boolean connected();
+
         @Override
         void close();
     }

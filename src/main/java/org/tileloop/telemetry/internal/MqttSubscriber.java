@@ -71,6 +71,11 @@ public final class MqttSubscriber implements Telemetry.Subscription {
     }
 
     @Override
+    public boolean connected() {
+        return client.isConnected();
+    }
+
+    @Override
     public void close() {
         try {
             if (client.isConnected()) {
