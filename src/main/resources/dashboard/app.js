@@ -199,7 +199,7 @@
       };
       const fig = (title, body) => el('figure', { class: 'cell' }, el('figcaption', { text: title }), body);
       v.detail.append(
-        fig('Loss (ns², log) by iteration', v.cells.loss), fig('Loss terms (ns², log): train solid, holdout dashed', v.cells.terms),
+        fig('Loss (ns², log) by iteration', v.cells.loss), fig('Loss terms (ns², log; terms at 0 throughout left out): train solid, holdout dashed', v.cells.terms),
         fig('Parameters (latest)', v.cells.params), fig('First spikes, latest iteration: ● spike, | target', v.cells.raster));
     }
     const its = Array.isArray(r.iterations) ? r.iterations : [];
@@ -207,7 +207,12 @@
     chart(v, 'loss', v.cells.loss, ['train', 'holdout'], xs,
       [its.map((i) => positive(i.loss_train_ns2)), its.map((i) => positive(i.loss_holdout_ns2))], []);
     const names = [];
-    for (const i of its) for (const k of Object.keys(i.terms_train || {})) if (!names.includes(k)) names.push(k);
+    const drawn = (t, k) => positive((t || {})[k]) != null;
+    for (const i of its) {
+      for (const k of Object.keys(i.terms_train || {})) {
+        if (!names.includes(k) && its.some((j) => drawn(j.terms_train, k) || drawn(j.terms_holdout, k))) names.push(k);
+      }
+    }
     chart(v, 'terms', v.cells.terms, names.flatMap((n) => [n + ' train', n + ' holdout']), xs,
       names.flatMap((n) => [its.map((i) => positive((i.terms_train || {})[n])), its.map((i) => positive((i.terms_holdout || {})[n]))]),
       names.map((_, k) => k));
@@ -264,7 +269,7 @@
       for (const c of t.channels || []) hi = Math.max(hi, +c.first_spike_ns || 0, +c.target_ns || 0);
     }
     hi = Math.ceil(hi / 5) * 5 || 5;
-    const W = Math.max(320, box.clientWidth), L = 110, R = 12, T = 8, rowH = Math.max(12, Math.min(22, 300 / traces.length));
+    const W = Math.max(320, box.clientWidth), L = 128, R = 12, T = 8, rowH = Math.max(12, Math.min(22, 300 / traces.length));
     const H = T + traces.length * rowH + 34;
     const x = (ns) => L + (W - L - R) * ns / hi;
     const svg = svgEl('svg', { width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, class: 'raster-svg' });
@@ -280,7 +285,7 @@
     traces.forEach((t, row) => {
       const y = T + row * rowH + rowH / 2;
       const label = svgEl('text', { x: L - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' });
-      label.textContent = str(t.split) + ' · ' + num(t.delay_ns, 3) + ' ns';
+      label.textContent = str(t.split) + ' ' + num(t.delay_ns, 3) + ' ns';
       svg.append(label, svgEl('line', { x1: L, x2: W - R, y1: y, y2: y, class: 'row' }));
       (t.channels || []).forEach((c) => {
         const colour = COLORS[chans.indexOf(String(c.name)) % COLORS.length];

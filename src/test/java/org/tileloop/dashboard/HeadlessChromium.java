@@ -1,12 +1,13 @@
 package org.tileloop.dashboard;
 
 import java.io.File;
+import java.util.Base64;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -47,6 +48,8 @@ final class HeadlessChromium implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+        long chromeHeight = (Long) js("return window.outerHeight - window.innerHeight");
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800 + (int) chromeHeight));
     }
 
     Object js(String script, Object... args) {
@@ -58,10 +61,13 @@ final class HeadlessChromium implements AutoCloseable {
         return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50)).withMessage(what).until(condition);
     }
 
+    /** Saves the whole page (1280 px wide, as tall as its content) as a PNG. */
     void screenshot(Path png) throws java.io.IOException {
-        File f = driver.getScreenshotAs(OutputType.FILE);
+        long heightPx = (Long) js("return Math.ceil(document.documentElement.scrollHeight)");
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", 0, "width", 1280, "height", heightPx, "scale", 1)));
         Files.createDirectories(png.getParent());
-        Files.copy(f.toPath(), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(png, Base64.getDecoder().decode((String) shot.get("data")));
     }
 
     @Override
