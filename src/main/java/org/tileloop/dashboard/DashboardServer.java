@@ -39,6 +39,7 @@ final class DashboardServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool;
     private final AtomicInteger streams = new AtomicInteger();
+    private final AtomicInteger droppedStreams = new AtomicInteger();
 
     /**
      * Binds and starts serving.
@@ -153,7 +154,7 @@ final class DashboardServer implements AutoCloseable {
             send(x, 503, "text/plain; charset=utf-8", ("at most " + MAX_STREAMS + " event streams\n").getBytes(StandardCharsets.UTF_8));
             return;
         }
-        EventClient client = new EventClient(maxQueuedBytes);
+        EventClient client = new EventClient(maxQueuedBytes, droppedStreams::incrementAndGet);
         try {
             byte[] first = new DashboardState.Change("state", state.listen(client)).sse();
             x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -168,6 +169,11 @@ final class DashboardServer implements AutoCloseable {
             state.unlisten(client);
             streams.decrementAndGet();
         }
+    }
+
+    /** Event streams dropped for falling behind. */
+    int droppedStreams() {
+        return droppedStreams.get();
     }
 
     private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {

@@ -97,7 +97,7 @@ final class DashboardState {
     synchronized void connected(boolean now) {
         if (connected != now) {
             connected = now;
-            notify("state", snapshot());
+            notify("state", () -> snapshot());
         }
     }
 
@@ -182,7 +182,7 @@ final class DashboardState {
                     if (rig != null) {
                         rig.state = state;
                         rig.since = time;
-                        notify("rig", rigJson(host + "/" + id, receivedMs));
+                        notify("rig", () -> rigJson(host + "/" + id, receivedMs));
                     }
                 }
             }
@@ -191,9 +191,9 @@ final class DashboardState {
             return;
         }
         hosts.put(host, next);
-        notify("host", hostJson(host, receivedMs));
+        notify("host", () -> hostJson(host, receivedMs));
         if (was == null || was.status().equals("offline") != next.status().equals("offline")) {
-            rigs.keySet().stream().filter(k -> k.startsWith(host + "/")).toList().forEach(k -> notify("rig", rigJson(k, receivedMs)));
+            rigs.keySet().stream().filter(k -> k.startsWith(host + "/")).toList().forEach(k -> notify("rig", () -> rigJson(k, receivedMs)));
         }
     }
 
@@ -209,7 +209,7 @@ final class DashboardState {
             rig.state = state == null ? "unknown" : state;
             rig.job = Fields.text(p, "job");
             rig.since = Fields.time(p, "since", now);
-            notify("rig", rigJson(key, receivedMs));
+            notify("rig", () -> rigJson(key, receivedMs));
             return;
         }
         String runId = Fields.text(p, "run_id");
@@ -266,10 +266,11 @@ final class DashboardState {
         }
         trimRuns();
         if (runs.containsKey(runId)) {
-            notify("run", run.json(receivedMs));
+            RunView changed = run;
+            notify("run", () -> changed.json(receivedMs));
         }
         if (leaf.equals(Topics.ITERATION) || rig.runId.equals(runId) && newRun) {
-            notify("rig", rigJson(key, receivedMs));
+            notify("rig", () -> rigJson(key, receivedMs));
         }
     }
 
@@ -329,8 +330,12 @@ final class DashboardState {
         return o;
     }
 
-    private void notify(String kind, ObjectNode json) {
-        Change c = new Change(kind, json);
+    /** Tells the listeners, building the changed entity's JSON only when there are any. */
+    private void notify(String kind, java.util.function.Supplier<ObjectNode> json) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        Change c = new Change(kind, json.get());
         listeners.forEach(l -> l.accept(c));
     }
 }

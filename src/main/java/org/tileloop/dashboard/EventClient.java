@@ -22,10 +22,13 @@ final class EventClient implements Consumer<DashboardState.Change> {
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final long maxQueuedBytes;
+    private final Runnable onDrop;
     private volatile boolean dropped;
 
-    EventClient(long maxQueuedBytes) {
+    /** @param onDrop runs once when the client is dropped for falling behind */
+    EventClient(long maxQueuedBytes, Runnable onDrop) {
         this.maxQueuedBytes = maxQueuedBytes;
+        this.onDrop = onDrop;
     }
 
     @Override
@@ -36,6 +39,7 @@ final class EventClient implements Consumer<DashboardState.Change> {
         byte[] event = change.sse();
         if (queuedBytes.addAndGet(event.length) > maxQueuedBytes) {
             end();
+            onDrop.run();
             return;
         }
         queue.offer(event);
