@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.tileloop.cli.Main;
 import org.tileloop.telemetry.BrokerSettings;
@@ -105,16 +104,17 @@ class DashboardBrowserTest {
                 "{\"rig\":\"" + img + "\",\"state\":\"idle\",\"job\":\"" + img + "\",\"since\":\"2025-01-01T00:00:00Z\"}");
         publish(Topics.stream("evil-host", Topics.rig(img, Topics.STATE)),
                 "{\"rig\":\"" + img + "\",\"state\":\"idle\",\"job\":\"" + script + "\",\"since\":\"2025-01-01T00:00:00Z\"}");
-        WebElement row = browser.await(10, "the rig row evil-host/evil-rig",
-                d -> d.findElements(By.cssSelector("#rigs tr[data-rig='evil-host/evil-rig']")).stream().findFirst().orElse(null));
-        List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        List<String> cells = browser.await(10, "the rig row evil-host/evil-rig",
+                d -> browser.texts("#rigs tr[data-rig='evil-host/evil-rig'] td").isEmpty() ? null
+                        : browser.texts("#rigs tr[data-rig='evil-host/evil-rig'] td"));
         assertEquals("evil-host/evil-rig", cells.get(0), cells.toString());
         assertEquals(script, cells.get(2), "the job is shown literally: " + cells);
-        WebElement row2 = browser.await(10, "the rig row evil-host/evil-rig2",
-                d -> d.findElements(By.cssSelector("#rigs tr[data-rig='evil-host/evil-rig2']")).stream().findFirst().orElse(null));
-        assertEquals(img, row2.findElements(By.tagName("td")).get(2).getText());
+        List<String> cells2 = browser.await(10, "the rig row evil-host/evil-rig2",
+                d -> browser.texts("#rigs tr[data-rig='evil-host/evil-rig2'] td").isEmpty() ? null
+                        : browser.texts("#rigs tr[data-rig='evil-host/evil-rig2'] td"));
+        assertEquals(img, cells2.get(2));
         Thread.sleep(500);
-        String rigs = browser.driver.findElement(By.id("rigs")).getText();
+        String rigs = browser.texts("#rigs").get(0);
         assertTrue(!rigs.contains("evil-host/<img") || rigs.contains("evil-host/" + img), "an odd rig id is dropped or literal: " + rigs);
         assertEquals(0L, browser.js("return document.querySelectorAll('img, body script:not([src]), [onerror]').length"),
                 "no element was made from a payload");
@@ -148,9 +148,8 @@ class DashboardBrowserTest {
             ObjectNode reply = Telemetry.request(as("operator"), HOST,
                     (ObjectNode) JSON.readTree("{\"command\":\"submit\",\"rig\":\"sim-tile4\",\"kind\":\"train\",\"iterations\":5,\"seed\":1}"), 30);
             assertTrue(reply.get("ok").asBoolean(), reply.toString());
-            WebElement section = browser.await(120, "a run section", d -> d.findElements(By.cssSelector("#runs section[data-run]")).stream()
-                    .findFirst().orElse(null));
-            String run = section.getDomAttribute("data-run");
+            String run = browser.await(120, "a run section",
+                    d -> (String) browser.js("const s = document.querySelector('#runs section[data-run]'); return s ? s.dataset.run : null"));
             String sel = "#runs section[data-run='" + run + "'] ";
             browser.await(240, "4 train points while running", d -> points(sel, "train") >= 4 ? true : null);
             browser.screenshot(SCREENSHOT);
@@ -173,11 +172,10 @@ class DashboardBrowserTest {
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), drawn.get(0));
             assertEquals(train, csvPrecision(drawn.get(1)), "the train line is iterations.csv's loss_train_ns2");
             assertEquals(holdout, csvPrecision(drawn.get(2)), "the holdout line is iterations.csv's loss_holdout_ns2");
-            double latest = Double.parseDouble(browser.driver.findElement(By.cssSelector(sel + ".latest-loss-train")).getText());
+            double latest = Double.parseDouble(browser.texts(sel + ".latest-loss-train").get(0));
             assertEquals(doubles(drawn.get(1)).get(5), latest, "the latest train loss is printed in full");
             assertEquals(train.get(5), csvPrecision(List.of(latest)).get(0));
-            browser.await(60, "links to the run's files", d -> d.findElements(By.cssSelector(sel + ".links a")).stream()
-                    .anyMatch(a -> a.getText().equals("summary.md")) ? true : null);
+            browser.await(60, "links to the run's files", d -> browser.texts(sel + ".links a").contains("summary.md") ? true : null);
 
             List<?> updates = (List<?>) browser.js("return window.__updates.filter(u => u.run === arguments[0])", run);
             long maxMs = 0;
@@ -216,13 +214,13 @@ class DashboardBrowserTest {
         int allowedS = KEEP_ALIVE_S * 3 / 2 + 8;
         awaitHostStatus("offline", allowedS);
         System.out.println("dashboard: host offline " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs) + " ms after SIGKILL");
-        assertTrue(browser.driver.findElement(By.id("conn")).getText().startsWith("connected"));
+        assertTrue(browser.texts("#conn").get(0).startsWith("connected"));
         assertNull(browser.js(PWNED));
     }
 
     static int points(String section, String split) {
-        List<WebElement> e = browser.driver.findElements(By.cssSelector(section + ".points-" + split));
-        return e.isEmpty() || e.get(0).getText().isEmpty() ? -1 : Integer.parseInt(e.get(0).getText());
+        List<String> e = browser.texts(section + ".points-" + split);
+        return e.isEmpty() || e.get(0).isEmpty() ? -1 : Integer.parseInt(e.get(0));
     }
 
     static List<Double> doubles(Object list) {

@@ -58,7 +58,17 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Waits up to {@code seconds} for {@code condition} to return a non-null, non-false value and returns it. */
     <T> T await(int seconds, String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50)).withMessage(what).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50)).withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+    }
+
+    /**
+     * The text of every element {@code css} selects, read in one script so that a live page
+     * re-rendering in between cannot leave the test holding a stale element.
+     */
+    @SuppressWarnings("unchecked")
+    java.util.List<String> texts(String css) {
+        return (java.util.List<String>) js("return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText)", css);
     }
 
     /** Saves the whole page (1280 px wide, as tall as its content) as a PNG. */
