@@ -156,7 +156,7 @@ final class DashboardServer implements AutoCloseable {
         }
         EventClient client = new EventClient(maxQueuedBytes, droppedStreams::incrementAndGet);
         try {
-            byte[] first = new DashboardState.Change("state", state.listen(client)).sse();
+            byte[] first = new Change("state", state.listen(client)).sse();
             x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             x.getResponseHeaders().set("X-Accel-Buffering", "no");
             x.sendResponseHeaders(200, 0);

@@ -32,29 +32,6 @@ final class DashboardState {
     /** Largest payload read, bytes (the broker's packets are smaller). */
     static final int MAX_PAYLOAD_BYTES = 1 << 16;
 
-    /**
-     * What changed: {@code kind} is the SSE event name ({@code state}, {@code host}, {@code rig},
-     * {@code run}); {@link #sse} is encoded once however many clients send it. Thread-safe.
-     */
-    static final class Change {
-        final String kind;
-        final ObjectNode json;
-        private byte[] sse;
-
-        Change(String kind, ObjectNode json) {
-            this.kind = kind;
-            this.json = json;
-        }
-
-        /** The server-sent event: {@code event: <kind>}, one {@code data:} line of JSON, a blank line. */
-        synchronized byte[] sse() {
-            if (sse == null) {
-                sse = ("event: " + kind + "\ndata: " + json.toString() + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            }
-            return sse;
-        }
-    }
-
     private record Host(String status, String since, String session) {
     }
 

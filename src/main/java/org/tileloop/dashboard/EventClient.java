@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * {@code maxQueuedBytes} is dropped: its queue is discarded and its stream ends as soon as its
  * writer is free, so a slow client holds back nobody else.
  */
-final class EventClient implements Consumer<DashboardState.Change> {
+final class EventClient implements Consumer<Change> {
 
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] END = new byte[0];
@@ -32,7 +32,7 @@ final class EventClient implements Consumer<DashboardState.Change> {
     }
 
     @Override
-    public void accept(DashboardState.Change change) {
+    public void accept(Change change) {
         if (dropped) {
             return;
         }

@@ -41,7 +41,7 @@ class DashboardStateTest {
             List.of(new ChannelSpec("n0", "", 0.9, 0), new ChannelSpec("n1", "", 0.9, 0)),
             List.of(new InputSpec("in0", "", "", "r_fb", 0.05, 10)));
 
-    final List<DashboardState.Change> changes = new ArrayList<>();
+    final List<Change> changes = new ArrayList<>();
     final DashboardState state = new DashboardState(Optional.empty());
     long clock = 1_000;
 
@@ -115,7 +115,7 @@ class DashboardStateTest {
         assertEquals("offline", s.get("hosts").get(0).get("status").asText());
         assertEquals("2026-01-01T00:01:00Z", s.get("hosts").get(0).get("since").asText());
         assertEquals("offline", s.get("rigs").get(0).get("state").asText());
-        DashboardState.Change last = changes.get(changes.size() - 1);
+        Change last = changes.get(changes.size() - 1);
         assertEquals("rig", last.kind);
         assertEquals("offline", last.json.get("state").asText());
         assertEquals(6, last.json.get("mqtt_received_ms").asLong());
