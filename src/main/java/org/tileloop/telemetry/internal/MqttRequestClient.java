@@ -9,11 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -42,7 +39,7 @@ public final class MqttRequestClient implements Telemetry.RequestClient {
             client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
             MqttConnectionOptions o = PahoClients.connectionOptions(broker);
             o.setCleanStart(true);
-            client.setCallback(new MqttCallback() {
+            client.setCallback(new CallbackAdapter() {
                 @Override
                 public void messageArrived(String t, MqttMessage m) {
                     byte[] c = m.getProperties() == null ? null : m.getProperties().getCorrelationData();
@@ -63,22 +60,6 @@ public final class MqttRequestClient implements Telemetry.RequestClient {
                     } catch (MqttException e) {
                         pending.values().forEach(f -> f.completeExceptionally(e));
                     }
-                }
-
-                @Override
-                public void disconnected(MqttDisconnectResponse r) {
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException e) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken token) {
-                }
-
-                @Override
-                public void authPacketArrived(int reasonCode, MqttProperties properties) {
                 }
             });
             client.connect(o).waitForCompletion(timeoutS * 1000L);

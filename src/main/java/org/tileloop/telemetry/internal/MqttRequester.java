@@ -56,7 +56,7 @@ public final class MqttRequester {
             MqttConnectionOptions o = PahoClients.connectionOptions(broker);
             o.setAutomaticReconnect(false);
             o.setCleanStart(true);
-            client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            client.setCallback(new CallbackAdapter() {
                 @Override
                 public void messageArrived(String t, MqttMessage m) throws Exception {
                     if (t.equals(statusTopic)) {
@@ -86,22 +86,6 @@ public final class MqttRequester {
                 @Override
                 public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
                     reply.completeExceptionally(new IllegalStateException("disconnected: " + r.getReasonString()));
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException e) {
-                }
-
-                @Override
-                public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
-                }
-
-                @Override
-                public void connectComplete(boolean reconnect, String uri) {
-                }
-
-                @Override
-                public void authPacketArrived(int reasonCode, MqttProperties properties) {
                 }
             });
             client.connect(o).waitForCompletion(timeoutS * 1000L);

@@ -1,16 +1,12 @@
 package org.tileloop.telemetry.internal;
 
 import java.util.function.BiConsumer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.tileloop.rig.RigUnavailableException;
 import org.tileloop.telemetry.BrokerSettings;
 import org.tileloop.telemetry.Telemetry;
@@ -33,7 +29,7 @@ public final class MqttSubscriber implements Telemetry.Subscription {
             if (persistent) {
                 o.setSessionExpiryInterval(24 * 3600L);
             }
-            client.setCallback(new MqttCallback() {
+            client.setCallback(new CallbackAdapter() {
                 @Override
                 public void connectComplete(boolean reconnect, String uri) {
                     try {
@@ -46,22 +42,6 @@ public final class MqttSubscriber implements Telemetry.Subscription {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
                     handler.accept(topic, message.getPayload());
-                }
-
-                @Override
-                public void disconnected(MqttDisconnectResponse r) {
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException e) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken token) {
-                }
-
-                @Override
-                public void authPacketArrived(int reasonCode, MqttProperties properties) {
                 }
             });
             client.connect(o).waitForCompletion(10_000);

@@ -21,7 +21,6 @@ import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -119,7 +118,7 @@ public final class PahoSession implements TelemetrySession {
         }
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback extends CallbackAdapter {
         @Override
         public void connectComplete(boolean reconnect, String uri) {
             everConnected = true;
@@ -165,14 +164,6 @@ public final class PahoSession implements TelemetrySession {
                     s.getValue().accept(topic, message);
                 }
             }
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 
