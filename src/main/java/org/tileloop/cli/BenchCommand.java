@@ -38,7 +38,7 @@ final class BenchCommand {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--measurements in [1, 100000], --soak in [0, 10000000]");
             }
             Path work = Files.createTempDirectory("tileloop-bench-");
-            new SimBenchmark(RigFileLoader.load(RigArgument.file(rig)), spec.commandLine().getOut()).run(measurements, soak, work);
+            new SimBenchmark(RigArgument.load(rig), spec.commandLine().getOut()).run(measurements, soak, work);
             return 0;
         }
     }

@@ -121,7 +121,7 @@ final class CalibrationCommand {
                 if (rig == null) {
                     throw new RigConfigurationException("calibration show current: name the rig with --rig (id or file), or give <rig-id>/current");
                 }
-                rigId = org.tileloop.rig.file.RigFileLoader.load(RigArgument.file(rig)).description().id();
+                rigId = RigArgument.load(rig).description().id();
             } else if (id.endsWith("/current")) {
                 rigId = id.substring(0, id.length() - "/current".length());
                 if (!rigId.matches("[a-z][a-z0-9-]{0,62}")) {

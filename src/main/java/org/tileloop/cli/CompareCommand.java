@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tileloop.benchmark.Comparison;
 import org.tileloop.rig.file.RigFile;
-import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.rig.file.RigLocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,12 +66,10 @@ final class CompareCommand implements Callable<Integer> {
             rigs = oldRigs;
         }
         List<RigFile> files = new ArrayList<>();
-        List<Path> paths = new ArrayList<>();
         for (String r : rigs) {
-            paths.add(RigArgument.file(r));
-            files.add(RigFileLoader.load(paths.get(paths.size() - 1)));
+            files.add(RigArgument.load(r));
         }
-        Path configFile = RigLocator.trainingConfig(config, paths.get(0), "--config");
+        Path configFile = RigLocator.trainingConfig(config, files.get(0).path(), "--config");
         Path dir = out != null ? out : Path.of("runs", "compare-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
         var report = json ? spec.commandLine().getErr() : spec.commandLine().getOut();

@@ -2,7 +2,6 @@ package org.tileloop.cli;
 
 import java.nio.file.Path;
 import org.tileloop.rig.file.RigFile;
-import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.rig.file.RigLocator;
 import picocli.CommandLine.Option;
 
@@ -19,13 +18,17 @@ final class RigArgument {
     }
 
     RigFile load() {
-        return RigFileLoader.load(file());
+        return load(ref);
+    }
+
+    static RigFile load(String ref) {
+        return RigLocator.standard().rig(ref, "--rig");
     }
 
     /** The rig id {@code ref} names: a rig file stands for its id; an id is taken as it is (a daemon or a run record knows its rigs). */
     static String id(String ref) {
         if (RigLocator.isFile(ref)) {
-            return RigFileLoader.load(file(ref)).description().id();
+            return load(ref).description().id();
         }
         return ref;
     }

@@ -50,9 +50,15 @@ public final class RigLocator {
      * @throws RigConfigurationException when it names no rig, with the ids that exist
      */
     public Path rigFile(String ref, String option) {
-        if (isFile(ref)) {
-            return path(ref, option);
-        }
+        return isFile(ref) ? path(ref, option) : byId(ref, option).path();
+    }
+
+    /** The rig {@code ref} names, loaded once: {@link #rigFile} and then {@link RigFileLoader#load}. */
+    public RigFile rig(String ref, String option) {
+        return isFile(ref) ? RigFileLoader.load(path(ref, option)) : byId(ref, option);
+    }
+
+    private RigFile byId(String ref, String option) {
         if (!ID.matcher(ref).matches()) {
             throw new RigConfigurationException(option + " '" + StrictInput.printable(ref)
                     + "': not a rig id (like sim-tile4) or a rig file (like rigs/sim-tile4.yaml)");
@@ -60,17 +66,19 @@ public final class RigLocator {
         for (Path dir : rigDirs) {
             Path direct = dir.resolve(ref + ".yaml");
             if (Files.exists(direct)) {
-                String id = RigFileLoader.load(direct).description().id();
+                RigFile rig = RigFileLoader.load(ShownPath.of(direct));
+                String id = rig.description().id();
                 if (!id.equals(ref)) {
                     throw new RigConfigurationException(option + " " + ref + ": " + ShownPath.of(direct) + " is rig " + id
                             + ", not " + ref + "; give the file, or fix its id");
                 }
-                return ShownPath.of(direct);
+                return rig;
             }
         }
         for (Path f : rigFiles()) {
-            if (idOf(f).filter(ref::equals).isPresent()) {
-                return ShownPath.of(f);
+            Optional<RigFile> rig = loaded(ShownPath.of(f));
+            if (rig.filter(r -> r.description().id().equals(ref)).isPresent()) {
+                return rig.get();
             }
         }
         throw new RigConfigurationException(option + " " + ref + ": no rig with that id in rigs/ (rigs: " + String.join(", ", ids()) + ")");
@@ -144,7 +152,8 @@ public final class RigLocator {
 
     /** The ids of the rig files in the rig directories, sorted. */
     public List<String> ids() {
-        return rigFiles().stream().map(RigLocator::idOf).flatMap(Optional::stream).distinct().sorted().toList();
+        return rigFiles().stream().map(RigLocator::loaded).flatMap(Optional::stream).map(r -> r.description().id()).distinct().sorted()
+                .toList();
     }
 
     private List<Path> rigFiles() {
@@ -162,9 +171,9 @@ public final class RigLocator {
         return out;
     }
 
-    private static Optional<String> idOf(Path file) {
+    private static Optional<RigFile> loaded(Path file) {
         try {
-            return Optional.of(RigFileLoader.load(file).description().id());
+            return Optional.of(RigFileLoader.load(file));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
