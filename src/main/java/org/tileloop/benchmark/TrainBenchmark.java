@@ -112,22 +112,26 @@ public final class TrainBenchmark {
 
     /**
      * Runs the benchmark with the timing jitter off (0 ps) and/or on ({@code jitterPs}), each in its
-     * own subdirectory of {@code dir}.
+     * own subdirectory of {@code dir}, for the {@code chosen} methods (central FD always runs first:
+     * it sets the measurement budget and the target).
      */
-    public void run(int seeds, int fdIterations, Path dir, String noise, double jitterPs) throws IOException {
+    public void run(int seeds, int fdIterations, Path dir, String noise, double jitterPs, List<String> chosen) throws IOException {
         for (String mode : noise.equals("both") ? List.of("off", "on") : List.of(noise)) {
             out.printf(Locale.ROOT, "noise %s (%s ps rms timing jitter)%n", mode, mode.equals("on") ? jitterPs : 0.0);
             double jitter = mode.equals("on") ? jitterPs : 0;
-            run(seeds, fdIterations, dir.resolve("noise-" + mode), jitter);
+            run(seeds, fdIterations, dir.resolve("noise-" + mode), jitter, chosen);
         }
     }
 
-    private void run(int seeds, int fdIterations, Path dir, double jitterPs) throws IOException {
+    private void run(int seeds, int fdIterations, Path dir, double jitterPs, List<String> chosen) throws IOException {
         Files.createDirectories(dir);
         Ngspice ngspice = Ngspice.locate();
         List<Run> runs = new ArrayList<>();
         long budget = -1;
         for (Method m : methods()) {
+            if (!m.name().equals("fd-central") && !chosen.contains(m.name())) {
+                continue;
+            }
             for (long seed = 1; seed <= seeds; seed++) {
                 TrainingConfigBuilder draft = TrainingConfigBuilder.load(configFile);
                 draft.seed = seed;

@@ -75,6 +75,10 @@ final class BenchCommand {
         @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default runs/bench-train-<UTC>).")
         Path out;
 
+        @Option(names = "--methods", split = ",", paramLabel = "NAME",
+                description = "Methods to run, comma-separated (default: all; fd-central always runs, it sets the budget and the target).")
+        List<String> methods;
+
         @Override
         public Integer call() throws Exception {
             if (seeds < 1 || seeds > 100 || fdIterations < 1 || fdIterations > 1000 || !List.of("off", "on", "both").contains(noise)
@@ -88,7 +92,15 @@ final class BenchCommand {
                     : org.tileloop.rig.file.RigLocator.defaultTrainingConfig(rigFile, file.description().id());
             Path dir = out != null ? out : Path.of("runs", "bench-train-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
-            new org.tileloop.benchmark.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs);
+            List<String> known = org.tileloop.benchmark.TrainBenchmark.methods().stream().map(org.tileloop.benchmark.TrainBenchmark.Method::name).toList();
+            List<String> chosen = methods == null ? known : methods;
+            for (String m : chosen) {
+                if (!known.contains(m)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--methods: unknown method '" + m + "'; methods: "
+                            + String.join(", ", known));
+                }
+            }
+            new org.tileloop.benchmark.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs, chosen);
             return 0;
         }
     }
