@@ -11,6 +11,7 @@ import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.train.Iteration;
 import org.tileloop.train.LossTerms;
+import org.tileloop.train.TwinComparison;
 
 /**
  * The columns of {@code iterations.csv} and {@code traces.csv} (README, "Artifacts"): loss values
@@ -25,9 +26,12 @@ final class CsvLayout {
             .withZone(ZoneOffset.UTC);
 
     private final List<ParameterSpec> trainable;
+    private final List<String> twinChannels;
 
-    CsvLayout(List<ParameterSpec> trainable) {
+    /** @param twinChannels the channels, when the run has a twin (its columns follow); empty otherwise */
+    CsvLayout(List<ParameterSpec> trainable, List<String> twinChannels) {
         this.trainable = trainable;
+        this.twinChannels = List.copyOf(twinChannels);
     }
 
     String iterationsHeader() {
@@ -40,6 +44,10 @@ final class CsvLayout {
             trainable.forEach(p -> h.add(prefix + p.name()));
         }
         h.addAll(List.of("accuracy_train", "accuracy_holdout", "drift_ps", "calibration_id"));
+        if (!twinChannels.isEmpty()) {
+            twinChannels.forEach(c -> h.addAll(List.of("twin_" + c + "_ns", "gap_" + c + "_ns")));
+            h.addAll(List.of("twin_grad_cosine", "jacobian", "jacobian_cosine", "twin_measurements"));
+        }
         return CsvRows.row(h);
     }
 
@@ -60,6 +68,12 @@ final class CsvLayout {
         it.parameters().forEach(p -> r.add(f(p.gradient())));
         it.parameters().forEach(p -> r.add(f(p.step())));
         r.addAll(List.of(accuracy(it.accuracyTrain()), accuracy(it.accuracyHoldout()), optional(it.driftPs()), it.calibrationId()));
+        if (!twinChannels.isEmpty()) {
+            TwinComparison t = it.twin().orElseThrow(() -> new IllegalStateException("a run with a twin got an iteration without one"));
+            t.channels().forEach(g -> r.addAll(List.of(optional(g.twinNs()), optional(g.gapNs()))));
+            r.addAll(List.of(optional(t.gradientCosine()), t.jacobian().map(TwinComparison.JacobianSource::wire).orElse(""),
+                    optional(t.jacobianCosine()), Integer.toString(t.stimuli())));
+        }
         return CsvRows.row(r);
     }
 

@@ -12,6 +12,11 @@ public final class ManifestPaths {
     private ManifestPaths() {
     }
 
+    /** {@code target} as a path relative to the run directory, so a manifest names no absolute path and moves with its checkout. */
+    static String fromRun(Path runDir, Path target) {
+        return runDir.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize()).toString();
+    }
+
     /**
      * A path the manifest records as {@code <key>_from_run} (relative to the run directory; when
      * the run directory was moved away from it, {@code <key>} as it was named when the run started,

@@ -49,7 +49,8 @@ public final class RunRecord implements IterationSink, AutoCloseable {
         this.task = task;
         this.state = state;
         this.listeners = List.copyOf(listeners);
-        this.layout = new CsvLayout(task.trainable());
+        this.layout = new CsvLayout(task.trainable(), task.config().twin().rigFile().isPresent()
+                ? task.rig().channels().stream().map(org.tileloop.rig.ChannelSpec::name).toList() : List.of());
     }
 
     /**
@@ -103,8 +104,21 @@ public final class RunRecord implements IterationSink, AutoCloseable {
      */
     public static Outcome train(org.tileloop.rig.Rig rig, org.tileloop.train.TrainingConfig config, Path dir, List<RunListener> listeners)
             throws IOException {
+        return train(rig, java.util.Optional.empty(), config, dir, listeners);
+    }
+
+    /**
+     * The same with {@code twin}, the simulated twin the config names ({@code twin}): it must be
+     * given exactly when the config names one.
+     */
+    public static Outcome train(org.tileloop.rig.Rig rig, java.util.Optional<org.tileloop.rig.Rig> twin, org.tileloop.train.TrainingConfig config,
+                                Path dir, List<RunListener> listeners) throws IOException {
+        if (config.twin().rigFile().isPresent() != twin.isPresent()) {
+            throw new org.tileloop.rig.RigConfigurationException("training config: twin: " + (twin.isPresent()
+                    ? "a twin rig was given but the config names none" : "the config names a twin but none was opened"));
+        }
         try (RunRecord record = open(dir, TrainingTask.of(config, rig.description()), rig, listeners)) {
-            new org.tileloop.train.Trainer(rig, record.task(), new org.tileloop.train.DriftGuard(rig, config,
+            new org.tileloop.train.Trainer(rig, twin, record.task(), new org.tileloop.train.DriftGuard(rig, config,
                     org.tileloop.train.DriftGuard.NONE), TrainingRun.clock()).run(record.checkpoint(), record.history(), record, () -> false);
             return record.outcome();
         }

@@ -58,6 +58,7 @@ public final class TrainingRun {
     private final RunDirectory dir;
     private final Path runDir;
     private final RigFile rig;
+    private final Optional<RigFile> twin;
     private final TrainingConfig config;
     private final ObjectNode manifest;
     private final CalibrationStore store;
@@ -65,11 +66,12 @@ public final class TrainingRun {
     private final Build build;
     private final RunIndex.Event opening;
 
-    private TrainingRun(RunDirectory dir, RigFile rig, TrainingConfig config, ObjectNode manifest, CalibrationStore store,
+    private TrainingRun(RunDirectory dir, RigFile rig, Optional<RigFile> twin, TrainingConfig config, ObjectNode manifest, CalibrationStore store,
                         boolean allowUncalibrated, Build build, RunIndex.Event opening) {
         this.dir = dir;
         this.runDir = dir.path();
         this.rig = rig;
+        this.twin = twin;
         this.config = config;
         this.manifest = manifest;
         this.store = store;
@@ -116,22 +118,18 @@ public final class TrainingRun {
         build.gitCommit().ifPresent(c -> m.put("git_commit", c));
         m.put("java_version", System.getProperty("java.version"));
         m.put("rig_file", ShownPath.of(rigFile).toString());
-        m.put("rig_file_from_run", fromRun(dir.path(), rigFile));
+        m.put("rig_file_from_run", ManifestPaths.fromRun(dir.path(), rigFile));
         m.put("rig_file_sha256", rigf.sha256());
         m.put("config_file", ShownPath.of(cfgPath).toString());
         m.put("config_sha256", configSha);
         m.set("config", JSON.valueToTree(config.asMap()));
         m.put("seed", config.schedule().seed());
         m.put("calibration_dir", ShownPath.of(store.root()).toString());
-        m.put("calibration_dir_from_run", fromRun(dir.path(), store.root()));
+        m.put("calibration_dir_from_run", ManifestPaths.fromRun(dir.path(), store.root()));
         m.put("allow_uncalibrated", allowUncalibrated);
         m.put("start_time", Instant.now().toString());
-        return new TrainingRun(dir, rigf, config, m, store, allowUncalibrated, build, RunIndex.Event.START);
-    }
-
-    /** {@code target} as a path relative to the run directory, so a manifest names no absolute path and moves with its checkout. */
-    private static String fromRun(Path runDir, Path target) {
-        return runDir.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize()).toString();
+        Optional<RigFile> twin = TwinRigFile.forNewRun(config, cfgPath, m, dir.path());
+        return new TrainingRun(dir, rigf, twin, config, m, store, allowUncalibrated, build, RunIndex.Event.START);
     }
 
     /**
@@ -152,7 +150,8 @@ public final class TrainingRun {
 
     private static TrainingRun resume(RunDirectory dir, String commandLine, Build build) throws IOException {
         RecordedRun r = RecordedRun.read(dir, commandLine);
-        return new TrainingRun(dir, r.rig(), r.config(), r.manifest(), r.store(), r.allowUncalibrated(), build, RunIndex.Event.RESUME);
+        Optional<RigFile> twin = TwinRigFile.recorded(r.config(), r.manifest(), dir.path(), dir.manifestFile());
+        return new TrainingRun(dir, r.rig(), twin, r.config(), r.manifest(), r.store(), r.allowUncalibrated(), build, RunIndex.Event.RESUME);
     }
 
     /**
@@ -209,7 +208,7 @@ public final class TrainingRun {
         dir.pointLatest();
         AtomicReference<RunStatus> requested = new AtomicReference<>();
         RunStop end;
-        try (Rig r = CalibratedRigs.open(rig, store)) {
+        try (Rig r = CalibratedRigs.open(rig, store); TwinRigFile.Opened t = TwinRigFile.open(twin)) {
             manifest.put("rig_id", r.description().id());
             manifest.put("rig_kind", r.description().kind().toString());
             manifest.set("rig_provenance", JSON.valueToTree(r.provenance()));
@@ -229,7 +228,7 @@ public final class TrainingRun {
             listeners.forEach(l -> l.started(manifest.deepCopy()));
             RunRecord.Outcome o;
             try (RunRecord record = RunRecord.open(runDir, TrainingTask.of(config, r.description()), r, listeners)) {
-                Trainer trainer = new Trainer(r, record.task(), new DriftGuard(r, config, recalibration(r, notices)), clock());
+                Trainer trainer = new Trainer(r, t.rig(), record.task(), new DriftGuard(r, config, recalibration(r, notices)), clock());
                 trainer.run(record.checkpoint(), record.history(), record, () -> {
                     stop.poll().ifPresent(requested::set);
                     return requested.get() != null;

@@ -23,11 +23,12 @@ import org.tileloop.rig.StimulusResult;
  * @param calibrationId the calibration the rig applied to this iteration's times
  * @param traces the reported point's measured traces, train then holdout
  * @param next where the run continues
+ * @param twin what the simulated twin said, in runs with a twin
  */
 public record Iteration(int index, int iterations, Instant time, long measurements, LossTerms train,
                         Optional<LossTerms> holdout, OptionalDouble accuracyTrain, OptionalDouble accuracyHoldout,
                         List<ParameterUpdate> parameters, OptionalDouble driftPs, String calibrationId,
-                        List<Measured> traces, Checkpoint next) {
+                        List<Measured> traces, Checkpoint next, Optional<TwinComparison> twin) {
 
     public Iteration {
         parameters = List.copyOf(parameters);

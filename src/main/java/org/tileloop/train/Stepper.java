@@ -42,7 +42,20 @@ interface Stepper extends AutoCloseable {
     record Plan(List<double[]> points, boolean finalRow, Optional<String> reason) {
     }
 
-    /** @param stepUnit the change of each coordinate, unit coordinates */
-    record Move(double[] next, double[] gradient, double[] stepUnit) {
+    /**
+     * @param stepUnit the change of each coordinate, unit coordinates
+     * @param gradientMeasured whether {@code gradient} comes from the rig's own measurements (not a model, not zero)
+     * @param jacobian where a Gauss–Newton step's Jacobian came from, when a twin was involved
+     */
+    record Move(double[] next, double[] gradient, double[] stepUnit, boolean gradientMeasured, Optional<JacobianNote> jacobian) {
+
+        /** A move whose gradient is measured on the rig (zero gradients count as not measured). */
+        Move(double[] next, double[] gradient, double[] stepUnit) {
+            this(next, gradient, stepUnit, java.util.Arrays.stream(gradient).anyMatch(g -> g != 0), Optional.empty());
+        }
+
+        /** @param cosine the rig Jacobian's cosine with the twin's, when both were measured */
+        record JacobianNote(TwinComparison.JacobianSource source, java.util.OptionalDouble cosine) {
+        }
     }
 }

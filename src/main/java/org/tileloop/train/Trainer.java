@@ -29,17 +29,31 @@ public final class Trainer {
     private final TrainingConfig config;
     private final DriftGuard drift;
     private final Clock clock;
+    private final Optional<TwinModel> twin;
 
     /**
      * @param task the task with its targets fixed (see {@link TrainingTask#anchor})
      * @param clock stamps each iteration's {@link Iteration#time()}
      */
     public Trainer(Rig rig, TrainingTask task, DriftGuard drift, Clock clock) {
+        this(rig, Optional.empty(), task, drift, clock);
+    }
+
+    /**
+     * @param twin the simulated twin of {@code rig} (the config's {@code twin}), measured at the
+     *             same parameter vectors each iteration; needed by {@code twin_gauss_newton}
+     * @throws RigConfigurationException the config needs a twin and none is given, or the twin does not fit the task
+     */
+    public Trainer(Rig rig, Optional<Rig> twin, TrainingTask task, DriftGuard drift, Clock clock) {
         this.rig = rig;
         this.task = task;
         this.config = task.config();
         this.drift = drift;
         this.clock = clock;
+        this.twin = twin.map(t -> new TwinModel(t, task, "training config"));
+        if (config.optimization().optimizer() == TrainingConfig.Optimizer.TWIN_GAUSS_NEWTON && this.twin.isEmpty()) {
+            throw new RigConfigurationException("training config: optimizer twin_gauss_newton: no twin rig was opened (key twin)");
+        }
     }
 
     /**
@@ -68,6 +82,9 @@ public final class Trainer {
     }
 
     private Stepper stepper(Checkpoint from, List<LossTerms> history) {
+        if (config.optimization().optimizer() == TrainingConfig.Optimizer.TWIN_GAUSS_NEWTON) {
+            return new TwinGaussNewton(config, task.train(), task.space().dimension(), twin.orElseThrow(), from.optimizerState());
+        }
         if (!config.optimization().optimizer().derivativeFree()) {
             return new GradientStepper(config, task.train(), from.optimizerState());
         }
@@ -164,7 +181,17 @@ public final class Trainer {
         }
         return new Iteration(k, n, clock.instant(), after.measurements(), base, hold, accuracy(train, results.subList(0, tsize)),
                 hold.isPresent() ? accuracy(holdout, holdResults) : OptionalDouble.empty(), updates(space.fromUnit(at), move.gradient(), step),
-                driftPs, rig.calibration().id(), measured, after);
+                driftPs, rig.calibration().id(), measured, after, twin.map(t -> compare(t, at, move, results.subList(0, tsize), loss, we)));
+    }
+
+    /** The twin beside the rig at the reported point; the gradients are compared when the rig's was measured. */
+    private TwinComparison compare(TwinModel t, double[] at, Stepper.Move move, List<StimulusResult> rigTrain, Loss loss, double energyWeight) {
+        TwinModel.Sample sample = t.at(at, move.gradientMeasured());
+        OptionalDouble cosine = move.gradientMeasured() ? TwinModel.cosine(t.gradient(sample, loss, energyWeight), move.gradient())
+                : OptionalDouble.empty();
+        return new TwinComparison(t.gaps(sample, rigTrain), cosine,
+                move.jacobian().map(Stepper.Move.JacobianNote::source), move.jacobian().flatMap(j -> j.cosine().isPresent()
+                        ? Optional.of(j.cosine()) : Optional.empty()).orElse(OptionalDouble.empty()), t.takeStimuli());
     }
 
     /** The energy weight of iteration {@code k}: scheduled from start to end for gradient methods, fixed otherwise. */

@@ -37,7 +37,7 @@ public final class TrainingConfig {
     public enum DriftAction { PAUSE, RECALIBRATE }
 
     public enum Optimizer {
-        NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, CMAES, BOBYQA, NELDER_MEAD;
+        NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, TWIN_GAUSS_NEWTON, CMAES, BOBYQA, NELDER_MEAD;
 
         /** Commons Math optimizers that need no gradient; with these, iterations is the evaluation budget. */
         public boolean derivativeFree() {
@@ -92,6 +92,16 @@ public final class TrainingConfig {
                                double clipValue, double clipNorm, double beta1, double beta2, double epsilon) {
     }
 
+    /**
+     * The simulated twin of the trained rig.
+     *
+     * @param rigFile the twin's rig file as written, relative to the training config; empty: no twin
+     * @param refresh twin_gauss_newton measures a rig Jacobian every this many iterations (0: only on disagreement)
+     * @param disagreement the relative error of the predicted timing-loss change that triggers a rig Jacobian
+     */
+    public record Twin(Optional<String> rigFile, int refresh, double disagreement) {
+    }
+
     /** How long the run goes and how it is watched. */
     public record Schedule(int iterations, long seed, int evalEvery, int patience, double minImprovement, Split earlyStopSplit) {
     }
@@ -106,6 +116,7 @@ public final class TrainingConfig {
     private final Optimization optimization;
     private final Schedule schedule;
     private final Drift drift;
+    private final Twin twin;
     private final Map<String, Object> written;
 
     private TrainingConfig(TrainingConfigBuilder b) {
@@ -122,6 +133,7 @@ public final class TrainingConfig {
         this.optimization = new Optimization(value(Optimizer.class, b.optimizer), b.dfoStep, b.gnLambda, value(LrSchedule.class, b.lrSchedule),
                 b.stepSize, b.stepDecay, b.stepEvery, b.maxStep, b.spallA, b.spallAlpha, b.clipValue, b.clipNorm, b.beta1, b.beta2, b.epsilon);
         this.schedule = new Schedule(b.iterations, b.seed, b.evalEvery, b.patience, b.minImprovement, value(Split.class, b.earlyStopSplit));
+        this.twin = new Twin(Optional.ofNullable(b.twin), b.twinRefresh, b.twinDisagreement);
         this.drift = new Drift(b.driftCheckEvery, b.driftReferenceDelayNs, b.driftThresholdPs, value(DriftAction.class, b.driftAction));
         this.written = java.util.Collections.unmodifiableMap(b.asMap());
     }
@@ -172,6 +184,10 @@ public final class TrainingConfig {
 
     public Drift drift() {
         return drift;
+    }
+
+    public Twin twin() {
+        return twin;
     }
 
     /** Shorthand for {@code schedule().iterations()}: the last iteration (derivative-free: the evaluation budget). */

@@ -91,6 +91,19 @@ public final class TrainingConfigBuilder {
     public String optimizer = "normalized";
     /** Initial step / trust radius / sigma of the derivative-free optimizers, unit coordinates. */
     public double dfoStep = 0.1;
+    /**
+     * A simulated rig file (relative to this config) that twins the trained rig: twin_gauss_newton
+     * takes its Jacobian from it, and every run with a twin logs the twin's first spikes beside
+     * the rig's.
+     */
+    public String twin;
+    /** twin_gauss_newton: every this many iterations the Jacobian is measured on the rig instead (0: only on disagreement). */
+    public int twinRefresh = 5;
+    /**
+     * twin_gauss_newton: a rig Jacobian is measured next when the measured change of the timing
+     * loss differs from the predicted change by more than this fraction of the prediction.
+     */
+    public double twinDisagreement = 0.5;
     /** Levenberg–Marquardt damping for gauss_newton. */
     public double gnLambda = 0.01;
     /** inverse, exponential, step or spall (step_size / (k + 1 + spall_a)^spall_alpha). */
@@ -250,6 +263,10 @@ public final class TrainingConfigBuilder {
         }
         if (optimizer.equals("gauss_newton") && estimator.equals("spsa")) {
             throw new RigConfigurationException(file + ": optimizer: gauss_newton needs estimator central or forward (a Jacobian), not spsa");
+        }
+        if (optimizer.equals("twin_gauss_newton") && twin == null) {
+            throw new RigConfigurationException(file + ": twin: optimizer twin_gauss_newton needs a twin, a simulated rig file"
+                    + " (relative to the training config), e.g. twin: ../sim-tile4.yaml");
         }
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < patterns.size(); i++) {
