@@ -23,7 +23,7 @@ public final class RunReport {
      */
     public static void write(Path dir, String runId, TrainingConfig config, RigDescription rig, RunRecord.Outcome o, RunStatus status)
             throws IOException {
-        Files.writeString(dir.resolve("summary.md"), summary(rig, o, status), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("summary.md"), summary(rig, o, status) + TwinSummary.of(dir, rig), StandardCharsets.UTF_8);
         RunPlots.write(dir, runId, config, rig, o);
     }
 

@@ -14,7 +14,8 @@ import org.tileloop.rig.StimulusResult;
  * {@code twin_refresh} iterations, or after an iteration whose measured change of the timing loss
  * fell short of the predicted change by more than {@code twin_disagreement} of the prediction, the rig
  * measures its own forward-difference Jacobian instead and the step uses it; the cosine between
- * the two Jacobians is reported. Forward on hardware, slopes from a model: the physics-aware
+ * the two Jacobians is reported. The iteration that finds such a shortfall does not step: the
+ * twin's slopes are not trusted there. Forward on hardware, slopes from a model: the physics-aware
  * training scheme (Wright et al., Nature 601, 549–555, 2022).
  */
 final class TwinGaussNewton implements Stepper {
@@ -72,9 +73,15 @@ final class TwinGaussNewton implements Stepper {
             double measuredChange = measured - lastMeasuredNs2;
             refreshDue = measuredChange - predictedChange > config.twin().disagreement() * Math.abs(predictedChange);
         }
+        boolean rigMeasured = plan.points().size() > 1;
+        if (refreshDue && !rigMeasured) {
+            lastMeasuredNs2 = measured;
+            predictedNs2 = Double.NaN;
+            return new Move(u.clone(), new double[n], new double[n], false,
+                    Optional.of(new Move.JacobianNote(TwinComparison.JacobianSource.TWIN, OptionalDouble.empty())));
+        }
         TwinModel.Sample sample = twin.at(u, true);
         Map<GaussNewton.Key, double[]> twinRows = GaussNewton.jacobian(sample.fd(), sample.points(), sample.perPoint(), train);
-        boolean rigMeasured = plan.points().size() > 1;
         Map<GaussNewton.Key, double[]> rows = twinRows;
         OptionalDouble agreement = OptionalDouble.empty();
         double[] grad;

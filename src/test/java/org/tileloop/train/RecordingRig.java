@@ -35,9 +35,32 @@ public final class RecordingRig implements Rig {
     double driftNs;
     private Calibration calibration = IdentityCalibration.INSTANCE;
 
+    private final double sensitivity;
+    private final double offsetNs;
+
+    /** The nominal fake. */
+    public RecordingRig() {
+        this(1, 0);
+    }
+
+    /**
+     * A mismatched instance: every parameter's effect on the first spikes is {@code sensitivity}
+     * times the nominal one, and every first spike comes {@code offsetNs} later.
+     */
+    public RecordingRig(double sensitivity, double offsetNs) {
+        this.sensitivity = sensitivity;
+        this.offsetNs = offsetNs;
+    }
+
     /** The first-spike times (ns) of both channels for {@code delayNs} at the given parameters. */
     static double[] firstSpikesNs(double delayNs, double rfb, double iin) {
-        return new double[] {delayNs + 1 + 0.0005 * (rfb - 3000) - (iin - 1.4), delayNs + 1.5 + 0.0002 * (rfb - 3000) + 2 * (iin - 1.4)};
+        return firstSpikesNs(delayNs, rfb, iin, 1, 0);
+    }
+
+    /** The same for a mismatched instance. */
+    static double[] firstSpikesNs(double delayNs, double rfb, double iin, double sensitivity, double offsetNs) {
+        return new double[] {delayNs + 1 + offsetNs + sensitivity * (0.0005 * (rfb - 3000) - (iin - 1.4)),
+            delayNs + 1.5 + offsetNs + sensitivity * (0.0002 * (rfb - 3000) + 2 * (iin - 1.4))};
     }
 
     @Override
@@ -50,7 +73,7 @@ public final class RecordingRig implements Rig {
         batches.add(List.copyOf(batch));
         List<StimulusResult> out = new ArrayList<>();
         for (Probe p : batch) {
-            double[] t = firstSpikesNs(p.stimulus().delayNs(), p.parameters().get("r_fb"), p.parameters().get("iin_amp"));
+            double[] t = firstSpikesNs(p.stimulus().delayNs(), p.parameters().get("r_fb"), p.parameters().get("iin_amp"), sensitivity, offsetNs);
             List<ChannelResult> channels = new ArrayList<>();
             boolean full = p.window() == Probe.Window.FULL;
             for (int c = 0; c < t.length; c++) {
