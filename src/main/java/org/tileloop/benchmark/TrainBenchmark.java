@@ -10,18 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.tileloop.plot.Charts;
 import org.tileloop.plot.Palette;
-import org.tileloop.rig.IdentityCalibration;
+import org.tileloop.rig.Rig;
+import org.tileloop.rig.file.Rigs;
 import org.tileloop.rig.file.RigFile;
-import org.tileloop.rig.spice.Ngspice;
-import org.tileloop.rig.spice.SpiceRig;
-import org.tileloop.rig.spice.SpiceSettings;
-import org.tileloop.rig.spice.TimingChain;
 import org.tileloop.run.CsvRows;
 import org.tileloop.run.RunListener;
 import org.tileloop.run.RunRecord;
@@ -39,8 +37,11 @@ import org.tileloop.train.TrainingConfigBuilder;
  */
 public final class TrainBenchmark {
 
-    /** A method: a name and the training-config keys it sets. */
-    public record Method(String name, Consumer<TrainingConfigBuilder> setup) {
+    /** A method: a name and the training-config keys it sets; twin methods run only when a twin is given. */
+    public record Method(String name, Consumer<TrainingConfigBuilder> setup, boolean usesTwin) {
+        Method(String name, Consumer<TrainingConfigBuilder> setup) {
+            this(name, setup, false);
+        }
     }
 
     /** Every method sets all of its keys, whatever the config file says; forward-gauss-newton is the shipped default. */
@@ -61,6 +62,13 @@ public final class TrainBenchmark {
                     c.optimizer = "gauss_newton";
                     c.maxStep = 0.5;
                 }),
+                new Method("twin-gauss-newton", c -> {
+                    c.estimator = "forward";
+                    c.optimizer = "twin_gauss_newton";
+                    c.maxStep = 0.5;
+                    c.twinRefresh = 5;
+                    c.evalEvery = 10;
+                }, true),
                 new Method("bobyqa", c -> dfo(c, "bobyqa")),
                 new Method("cmaes", c -> dfo(c, "cmaes")),
                 new Method("nelder-mead", c -> dfo(c, "nelder_mead")),
@@ -100,12 +108,20 @@ public final class TrainBenchmark {
     private record Run(String method, long seed, List<long[]> measurements, List<double[]> losses, double seconds) {
     }
 
+    private final BenchmarkRig source;
     private final RigFile file;
+    private final Optional<RigFile> twin;
     private final Path configFile;
     private final PrintWriter out;
 
-    public TrainBenchmark(RigFile file, Path configFile, PrintWriter out) {
-        this.file = file;
+    /**
+     * @param source where the runs measure (a simulated rig, or a bench emulator per run)
+     * @param twin the simulated twin for the twin methods (they are skipped without one)
+     */
+    public TrainBenchmark(BenchmarkRig source, Optional<RigFile> twin, Path configFile, PrintWriter out) {
+        this.source = source;
+        this.file = source.file();
+        this.twin = twin;
         this.configFile = configFile;
         this.out = out;
     }
@@ -125,39 +141,54 @@ public final class TrainBenchmark {
 
     private void run(int seeds, int fdIterations, Path dir, double jitterPs, List<String> chosen) throws IOException {
         Files.createDirectories(dir);
-        Ngspice ngspice = Ngspice.locate();
         List<Run> runs = new ArrayList<>();
+        try (TwinRig twinRig = new TwinRig(twin.map(Rigs::open))) {
+            runAll(seeds, fdIterations, dir, jitterPs, chosen, runs, twinRig.rig());
+        }
+        double target = runs.stream().filter(r -> r.method().equals("fd-central")).mapToDouble(r -> last(r)[0]).average().orElse(0);
+        report(runs, target, runs.stream().filter(r -> r.method().equals("fd-central")).mapToLong(r -> r.measurements()
+                .get(r.measurements().size() - 1)[1]).max().orElse(0), seeds, dir, jitterPs);
+    }
+
+    /** The twin the twin methods share, closed after the last run. */
+    private record TwinRig(Optional<Rig> rig) implements AutoCloseable {
+        @Override
+        public void close() {
+            rig.ifPresent(Rig::close);
+        }
+    }
+
+    private void runAll(int seeds, int fdIterations, Path dir, double jitterPs, List<String> chosen, List<Run> runs, Optional<Rig> twinRig)
+            throws IOException {
         long budget = -1;
         for (Method m : methods()) {
-            if (!m.name().equals("fd-central") && !chosen.contains(m.name())) {
+            if (!m.name().equals("fd-central") && !chosen.contains(m.name()) || m.usesTwin() && twin.isEmpty()) {
                 continue;
             }
             for (long seed = 1; seed <= seeds; seed++) {
                 TrainingConfigBuilder draft = TrainingConfigBuilder.load(configFile);
                 draft.seed = seed;
                 m.setup().accept(draft);
+                draft.twin = m.usesTwin() ? twin.orElseThrow().path().toAbsolutePath().toString() : null;
                 int perIteration = perIteration(draft.build(configFile + " (" + m.name() + ")"));
                 draft.iterations = budget < 0 ? fdIterations : (int) Math.max(1, budget / perIteration);
                 TrainingConfig c = draft.build(configFile + " (" + m.name() + ")");
-                SpiceSettings s = file.simulator().orElseThrow();
-                long noiseSeed = seed;
-                int channels = file.description().channels().size();
-                TimingChain chain = s.timingChain().orElse(new TimingChain(java.util.Collections.nCopies(channels, 0.0),
-                        java.util.Collections.nCopies(channels, 0.0), 0, 1));
-                SpiceSettings seeded = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(),
-                        s.timeoutS(), s.workers(), java.util.Optional.of(new TimingChain(chain.offsetsNs(), chain.gainPpm(), jitterPs, noiseSeed)),
-                        s.mismatch());
                 List<long[]> meas = new ArrayList<>();
                 List<double[]> losses = new ArrayList<>();
                 long t0 = System.nanoTime();
-                try (SpiceRig rig = new SpiceRig(file.description(), seeded, IdentityCalibration.INSTANCE, ngspice)) {
-                    RunRecord.train(rig, c, dir.resolve("work").resolve(m.name() + "-" + seed), List.of(new RunListener() {
+                try (BenchmarkRig.Opened rig = source.open(seed, jitterPs)) {
+                    RunRecord.train(rig.rig(), c.twin().rigFile().isPresent() ? twinRig : Optional.empty(), c,
+                            dir.resolve("work").resolve(m.name() + "-" + seed), List.of(new RunListener() {
                         @Override
                         public void iteration(Iteration p) {
                             meas.add(new long[] {p.index(), p.measurements()});
                             losses.add(new double[] {p.train().total(), p.holdout().map(LossTerms::total).orElse(Double.NaN)});
                         }
                     }));
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e.getMessage(), e);
                 }
                 Run r = new Run(m.name(), seed, meas, losses, (System.nanoTime() - t0) / 1e9);
                 runs.add(r);
@@ -169,8 +200,6 @@ public final class TrainBenchmark {
                 budget = runs.stream().mapToLong(r -> r.measurements().get(r.measurements().size() - 1)[1]).max().orElse(0);
             }
         }
-        double target = runs.stream().filter(r -> r.method().equals("fd-central")).mapToDouble(r -> last(r)[0]).average().orElse(0);
-        report(runs, target, budget, seeds, dir, jitterPs);
     }
 
     private static int perIteration(TrainingConfig c) {
@@ -180,6 +209,9 @@ public final class TrainBenchmark {
         int holdout = t.patterns().isEmpty() ? t.holdoutDelaysNs().size() : t.patterns().size() - traces;
         if (c.optimization().optimizer().derivativeFree()) {
             return traces;
+        }
+        if (c.optimization().optimizer() == TrainingConfig.Optimizer.TWIN_GAUSS_NEWTON) {
+            return traces + holdout / Math.max(1, c.schedule().evalEvery());
         }
         int points = switch (c.estimation().estimator()) {
             case SPSA -> 1 + 2 * c.estimation().spsaResamplings();
@@ -217,8 +249,8 @@ public final class TrainBenchmark {
         md.append(String.format(Locale.ROOT, "# tileloop bench train%n%nRig %s, config %s, %d seeds, timing jitter %s ps rms, measurement budget %d "
                 + "(central FD's). Target: central FD's mean final train loss %.4g.%n%n", file.description().id(), org.tileloop.input.ShownPath.of(configFile), seeds,
                 org.tileloop.rig.Numbers.plain(jitterPs), budget, target));
-        md.append("| method | reached target | measurements to target (mean) | vs FD | final train (mean ± sd) | final holdout (mean ± sd) | wall s (mean) |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+        md.append("| method | reached target | measurements to target (mean) | vs FD | vs FD, worst seed | final train (mean ± sd) | final holdout (mean ± sd) | wall s (mean) |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
         Map<String, List<Run>> by = new LinkedHashMap<>();
         runs.forEach(r -> by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r));
         double fdMeas = by.get("fd-central").stream().mapToLong(r -> toTarget(r, target)).filter(x -> x >= 0).average().orElse(Double.NaN);
@@ -228,9 +260,11 @@ public final class TrainBenchmark {
             double meanTo = rs.stream().mapToLong(r -> toTarget(r, target)).filter(x -> x >= 0).average().orElse(Double.NaN);
             double[] tr = rs.stream().mapToDouble(r -> last(r)[0]).toArray();
             double[] ho = rs.stream().mapToDouble(r -> last(r)[1]).toArray();
-            md.append(String.format(Locale.ROOT, "| %s | %d/%d | %s | %s | %.4g ± %.2g | %.4g ± %.2g | %.1f |%n", e.getKey(), reached, rs.size(),
+            double worst = worstSeedRatio(rs, by.get("fd-central"), target);
+            md.append(String.format(Locale.ROOT, "| %s | %d/%d | %s | %s | %s | %.4g ± %.2g | %.4g ± %.2g | %.1f |%n", e.getKey(), reached, rs.size(),
                     Double.isNaN(meanTo) ? "never" : String.format(Locale.ROOT, "%.0f", meanTo),
-                    Double.isNaN(meanTo) ? "-" : String.format(Locale.ROOT, "%.2f", meanTo / fdMeas), mean(tr), sd(tr), mean(ho), sd(ho),
+                    Double.isNaN(meanTo) ? "-" : String.format(Locale.ROOT, "%.2f", meanTo / fdMeas),
+                    Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.2f", worst), mean(tr), sd(tr), mean(ho), sd(ho),
                     rs.stream().mapToDouble(Run::seconds).average().orElse(0)));
         }
         Files.writeString(dir.resolve("summary.md"), md.toString(), StandardCharsets.UTF_8);
@@ -272,6 +306,24 @@ public final class TrainBenchmark {
         String sub = String.format(Locale.ROOT, "%d seed%s, timing jitter %s ps rms; dashed: the target", seeds, seeds == 1 ? "" : "s",
                 org.tileloop.rig.Numbers.plain(jitterPs));
         return Charts.svg(Charts.chart("Loss against measurements", sub, plot, true), 820, 560, "bt");
+    }
+
+    /**
+     * The largest, over seeds, of (measurements to the target) / (central FD's measurements to it on
+     * the same seed, or its whole budget when that seed never got there); NaN when a seed never reached it.
+     */
+    private static double worstSeedRatio(List<Run> rs, List<Run> fd, double target) {
+        double worst = 0;
+        for (Run r : rs) {
+            long to = toTarget(r, target);
+            Run f = fd.stream().filter(x -> x.seed() == r.seed()).findFirst().orElseThrow();
+            long fdTo = toTarget(f, target) >= 0 ? toTarget(f, target) : f.measurements().get(f.measurements().size() - 1)[1];
+            if (to < 0) {
+                return Double.NaN;
+            }
+            worst = Math.max(worst, (double) to / fdTo);
+        }
+        return worst;
     }
 
     private static double mean(double[] v) {

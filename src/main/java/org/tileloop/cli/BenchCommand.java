@@ -75,6 +75,10 @@ final class BenchCommand {
         @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default runs/bench-train-<UTC>).")
         Path out;
 
+        @Option(names = "--twin", paramLabel = "RIG",
+                description = "Simulated twin of the rig, id or file: adds twin-gauss-newton (default: none).")
+        String twin;
+
         @Option(names = "--methods", split = ",", paramLabel = "NAME",
                 description = "Methods to run, comma-separated (default: all; fd-central always runs, it sets the budget and the target).")
         List<String> methods;
@@ -100,7 +104,13 @@ final class BenchCommand {
                             + String.join(", ", known));
                 }
             }
-            new org.tileloop.benchmark.TrainBenchmark(file, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs, chosen);
+            java.util.Optional<org.tileloop.rig.file.RigFile> twinFile = twin == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(RigArgument.load(twin));
+            if (twinFile.isEmpty() && methods != null && methods.contains("twin-gauss-newton")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--methods twin-gauss-newton needs --twin RIG (a simulated rig)");
+            }
+            new org.tileloop.benchmark.TrainBenchmark(org.tileloop.benchmark.BenchmarkRig.simulated(file), twinFile, cfg, spec.commandLine().getOut())
+                    .run(seeds, fdIterations, dir, noise, jitterPs, chosen);
             return 0;
         }
     }

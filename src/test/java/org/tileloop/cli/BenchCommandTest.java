@@ -43,4 +43,23 @@ class BenchCommandTest {
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("spsa-adam,1,")), csv.toString());
         assertTrue(Files.readString(dir.resolve("noise-on/loss.svg")).contains("<svg"));
     }
+
+    @Test
+    void benchTrainWithATwinAddsTwinGaussNewtonWhichNeedsFewerRigMeasurements() throws Exception {
+        CliTest.Run r = CliTest.run("bench", "train", "--rig", "sim-tile4-chip1", "--twin", "sim-tile4", "--methods", "twin-gauss-newton",
+                "--seeds", "1", "--fd-iterations", "3", "--noise", "on", "--out", dir.toString());
+        assertEquals(0, r.exit(), r.err());
+        String summary = Files.readString(dir.resolve("noise-on/summary.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\| twin-gauss-newton \\| 1/1 \\| (\\d+) \\| ([0-9.]+) \\| ([0-9.]+) \\|")
+                .matcher(summary);
+        assertTrue(m.find(), summary);
+        assertTrue(Double.parseDouble(m.group(3)) < 0.3, "the chip measures only the current point: " + summary);
+        assertTrue(!summary.contains("| bobyqa |"), "--methods chose the methods: " + summary);
+        CliTest.Run noTwin = CliTest.run("bench", "train", "--rig", "sim-tile4-chip1", "--methods", "twin-gauss-newton", "--out", dir.toString());
+        assertEquals(2, noTwin.exit());
+        assertTrue(noTwin.err().contains("--methods twin-gauss-newton needs --twin RIG"), noTwin.err());
+        CliTest.Run unknown = CliTest.run("bench", "train", "--methods", "gradient-magic", "--out", dir.toString());
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("--methods: unknown method 'gradient-magic'; methods: fd-central,"), unknown.err());
+    }
 }
