@@ -1,5 +1,6 @@
-/* Board layer of the bench emulator: an event-stepped model of a 4-neuron Axon-Hillock chain. */
+/* Board layer of the bench emulator: a tile (built-in model or the tile oracle) behind an emulated timing chain. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,17 +97,9 @@ static uint32_t stamp(int c, double t_ps, uint64_t *rng)
     return (uint32_t)llround(m / emu.lsb_ps);
 }
 
-int board_measure(const tl_stimulus_t *s, tl_result_t *r)
+/* The built-in tile: an event-stepped model of a 4-neuron Axon-Hillock chain, 1 ps steps. */
+static void model_respond(const tl_stimulus_t *s, tile_response_t *out)
 {
-    measurements++;
-    if (emu.interlock_after > 0 && measurements == emu.interlock_after) {
-        interlock = true;
-        drive = false;
-        return TL_E_INTERLOCK;
-    }
-    if (!drive) {
-        return TL_E_NOT_ARMED;
-    }
     const double c_f = 100e-15, vth = 0.9, vdd = 1.8, width_ps = 10000.0, pulse_ps = 400.0, refractory_ps = 800.0;
     double r_fb = value(0), rleak = value(1), a0 = value(2), a1 = value(3);
     double on[TL_MAX_INPUTS] = {-1, -1, -1, -1};
@@ -114,8 +107,7 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
         on[s->input[j]] = s->delay_ps[j];
     }
     double v[4] = {0}, spike_end[4] = {-1e9, -1e9, -1e9, -1e9}, energy_j = 0;
-    double t_spike[4][64];
-    int count[4] = {0};
+    memset(out, 0, sizeof *out);
     for (double t = 0; t < info.window_ps; t += 1.0) {
         for (int c = 0; c < 4; c++) {
             if (t < spike_end[c] + refractory_ps) {
@@ -135,15 +127,72 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
             energy_j += i_in * vdd * 1e-12;
             v[c] += (i_in - v[c] / rleak) * 1e-12 / c_f;
             if (v[c] >= vth) {
-                if (count[c] < 64) {
-                    t_spike[c][count[c]] = t;
+                if (out->stored[c] < TL_MAX_SPIKES) {
+                    out->t_ps[c][out->stored[c]++] = t;
                 }
-                count[c]++;
+                out->count[c]++;
                 v[c] = 0;
                 spike_end[c] = t + pulse_ps;
                 energy_j += c_f * vdd * vdd;
             }
         }
+    }
+    out->energy_valid = true;
+    out->energy_fj = energy_j * 1e15;
+}
+
+/* Appends to buf (size cap) at *n; false when it does not fit. */
+__attribute__((format(printf, 4, 5))) static bool append(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+{
+    va_list a;
+    va_start(a, fmt);
+    int w = vsnprintf(buf + *n, cap - *n, fmt, a);
+    va_end(a);
+    if (w < 0 || (size_t)w >= cap - *n) {
+        return false;
+    }
+    *n += (size_t)w;
+    return true;
+}
+
+/* The oracle's tile: "measure r_fb=V rleak=V iin_amp=V iin1_amp=V window_ps=W in0=D ...": values in the parameters' units, delays in ps. */
+static int oracle_respond(const tl_stimulus_t *s, tile_response_t *out)
+{
+    char req[512];
+    size_t n = 0;
+    bool ok = append(req, sizeof req, &n, "measure");
+    for (int i = 0; ok && i < info.n_params; i++) {
+        ok = append(req, sizeof req, &n, " %s=%.17g", params[i].name, value(i));
+    }
+    ok = ok && append(req, sizeof req, &n, " window_ps=%lu", (unsigned long)info.window_ps);
+    for (int j = 0; ok && j < s->n; j++) {
+        ok = append(req, sizeof req, &n, " %s=%lu", input_names[s->input[j]], (unsigned long)s->delay_ps[j]);
+    }
+    if (!ok || !append(req, sizeof req, &n, "\n")) {
+        return TL_E_HARDWARE;
+    }
+    return tile_oracle_ask(req, info.n_channels, info.window_ps, out);
+}
+
+int board_measure(const tl_stimulus_t *s, tl_result_t *r)
+{
+    measurements++;
+    if (emu.interlock_after > 0 && measurements == emu.interlock_after) {
+        interlock = true;
+        drive = false;
+        return TL_E_INTERLOCK;
+    }
+    if (!drive) {
+        return TL_E_NOT_ARMED;
+    }
+    static tile_response_t tile;
+    if (emu.tile_oracle) {
+        int e = oracle_respond(s, &tile);
+        if (e != 0) {
+            return e;
+        }
+    } else {
+        model_respond(s, &tile);
     }
     uint64_t h = fnv(0xCBF29CE484222325ULL, &emu.seed, sizeof emu.seed);
     h = fnv(h, codes, sizeof codes);
@@ -152,13 +201,13 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
         h = fnv(h, &s->delay_ps[j], 4);
     }
     uint64_t rng = h | 1;
-    r->flags = TL_RESULT_ENERGY_VALID;
-    r->energy_fj = (uint32_t)llround(energy_j * 1e15);
+    r->flags = tile.energy_valid ? TL_RESULT_ENERGY_VALID : 0;
+    r->energy_fj = tile.energy_valid ? (uint32_t)llround(tile.energy_fj) : 0;
     for (int c = 0; c < 4; c++) {
-        r->ch[c].spike_count = count[c] > 255 ? 255 : (uint8_t)count[c];
-        r->ch[c].stored = count[c] > TL_MAX_SPIKES ? TL_MAX_SPIKES : (uint8_t)count[c];
+        r->ch[c].spike_count = tile.count[c] > 255 ? 255 : (uint8_t)tile.count[c];
+        r->ch[c].stored = (uint8_t)tile.stored[c];
         for (int k = 0; k < r->ch[c].stored; k++) {
-            r->ch[c].ts[k] = stamp(c, t_spike[c][k], &rng);
+            r->ch[c].ts[k] = stamp(c, tile.t_ps[c][k], &rng);
         }
     }
     if (emu.truth) {
@@ -178,7 +227,7 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
         for (int c = 0; c < 4; c++) {
             fprintf(emu.truth, "%s[", c ? "," : "");
             for (int k = 0; k < r->ch[c].stored; k++) {
-                fprintf(emu.truth, "%s%.1f", k ? "," : "", t_spike[c][k]);
+                fprintf(emu.truth, "%s%.3f", k ? "," : "", tile.t_ps[c][k]);
             }
             fprintf(emu.truth, "]");
         }

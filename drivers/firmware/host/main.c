@@ -13,14 +13,16 @@
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: bench-emulator --port TTY [--seed N] [--jitter-ps PS] [--lsb-ps PS] [--truth FILE]\n"
+            "usage: bench-emulator --port TTY [--seed N] [--jitter-ps PS] [--lsb-ps PS] [--truth FILE] [--tile-oracle]\n"
             "                      [--corrupt-rate P] [--drop-rate P] [--disconnect-after N] [--interlock-after N]\n"
             "Speaks the tileloop bench protocol v1 on TTY (e.g. one end of a socat pty pair).\n"
             "Faults: --corrupt-rate flips a bit in each byte sent with probability P; --drop-rate drops a reply\n"
             "frame with probability P; --disconnect-after exits with status 3 after N replies (an unplug);\n"
             "--interlock-after trips the interlock at the N-th measurement.\n"
             "Timing chain: --offsets-ps A,B,C,D and --gain-ppm A,B,C,D per channel; --drift-after N --drift-ps X\n"
-            "moves every offset by X ps after the N-th measurement.\n");
+            "moves every offset by X ps after the N-th measurement.\n"
+            "--tile-oracle: instead of the built-in tile model, each measurement writes one request line to stdout\n"
+            "and reads the tile's response from one line on stdin (drivers/README.md); everything else goes to stderr.\n");
 }
 
 static double prob(const char *opt, const char *s)
@@ -68,6 +70,10 @@ int main(int argc, char **argv)
             usage();
             return 0;
         }
+        if (!strcmp(a, "--tile-oracle")) {
+            emu.tile_oracle = true;
+            continue;
+        }
         if (!v) {
             usage();
             return 2;
@@ -110,6 +116,10 @@ int main(int argc, char **argv)
     }
     if (!port || emu.lsb_ps == 0) {
         usage();
+        return 2;
+    }
+    if (emu.tile_oracle && tile_oracle_open() != 0) {
+        fprintf(stderr, "bench-emulator: --tile-oracle: %s\n", strerror(errno));
         return 2;
     }
     emu.fd = open(port, O_RDWR | O_NOCTTY);

@@ -2,7 +2,9 @@ package org.tileloop.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tileloop.input.ShownPath;
 import org.tileloop.rig.bench.emulator.BenchEmulator;
+import org.tileloop.rig.file.RigLocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -10,7 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench-emulator", mixinStandardHelpOptions = true,
         description = {"Build (if needed) and run the bench firmware's host emulator on a socat pty pair.",
-                "Put the printed device path in the rig file (rigs/bench-emulated.yaml uses the default). Ctrl-C stops it."})
+                "Put the printed device path in the rig file (rigs/bench-emulated.yaml uses the default). Ctrl-C stops it.",
+                "With --tile RIG the tile is that simulated rig's SPICE circuit (e.g. sim-tile4-chip1, a mismatched chip) behind",
+                "the emulator's timing chain, instead of its built-in model; use it with rigs/bench-emulated-chip1.yaml."})
 final class BenchEmulatorCommand implements Callable<Integer> {
 
     @Spec
@@ -52,6 +56,10 @@ final class BenchEmulatorCommand implements Callable<Integer> {
     @Option(names = "--truth", paramLabel = "FILE", description = "Append the ground truth of every measurement (JSON lines).")
     Path truth;
 
+    @Option(names = "--tile", paramLabel = "RIG", description = "Simulated rig whose SPICE tile answers every measurement: "
+            + "rig id (e.g. sim-tile4-chip1, looked up in rigs/) or rig file (default: the emulator's built-in model).")
+    String tile;
+
     @Override
     public Integer call() throws Exception {
         for (double p : new double[] {corruptRate, dropRate}) {
@@ -60,11 +68,14 @@ final class BenchEmulatorCommand implements Callable<Integer> {
             }
         }
         Path firmware = Path.of(System.getProperty("tileloop.home", ".")).resolve("drivers/firmware");
+        Path tileFile = tile == null ? null : RigLocator.standard().rigFile(tile, "--tile");
         BenchEmulator e = BenchEmulator.start(firmware, device, new BenchEmulator.Options(seed, corruptRate, dropRate,
-                disconnectAfter, interlockAfter, jitterPs, truth, offsetsPs, gainPpm, driftAfter, driftPs));
+                disconnectAfter, interlockAfter, jitterPs, truth, offsetsPs, gainPpm, driftAfter, driftPs, tileFile));
         Runtime.getRuntime().addShutdownHook(new Thread(e::close));
-        spec.commandLine().getOut().println("bench emulator running; device: " + device);
-        spec.commandLine().getOut().println("(rig file key bench.device; rigs/bench-emulated.yaml uses /tmp/tileloop-bench0). Ctrl-C stops it.");
+        spec.commandLine().getOut().println("bench emulator running; device: " + device
+                + (tileFile == null ? "" : "; tile: SPICE, " + ShownPath.of(tileFile)));
+        spec.commandLine().getOut().println("(rig file key bench.device; rigs/" + (tileFile == null ? "bench-emulated" : "bench-emulated-chip1")
+                + ".yaml uses /tmp/tileloop-bench0). Ctrl-C stops it.");
         spec.commandLine().getOut().flush();
         e.awaitClose();
         return 0;

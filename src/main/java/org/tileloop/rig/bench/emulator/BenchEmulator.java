@@ -8,37 +8,64 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import org.tileloop.rig.RigUnavailableException;
+import org.tileloop.rig.bench.BenchRig;
+import org.tileloop.rig.bench.BenchSettings;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.file.RigFileLoader;
+import org.tileloop.rig.file.Rigs;
 
 /**
  * Runs the reference firmware's host build ({@code drivers/firmware}, {@code make host}) as a bench
  * on a socat pseudo-terminal pair: the host side appears at {@code device}. When the emulator
  * exits for its disconnect fault (status 3), the pty pair is torn down (the device vanishes like
  * an unplugged USB adapter) and brought back after {@code replugDelayMs} without that fault.
+ * The tile is the emulator's built-in model or, with {@link Options#tile(Path)}, a SPICE simulation
+ * of a simulated rig (e.g. a mismatched chip) behind the same timing chain.
  */
 public final class BenchEmulator implements AutoCloseable {
 
-    /** Emulator flags (see {@code bench-emulator --help}); negative counts mean "never". */
+    /**
+     * Emulator flags (see {@code bench-emulator --help}); negative counts mean "never".
+     *
+     * @param tile when present, the simulated rig file whose SPICE tile answers every measurement
+     *             instead of the emulator's built-in model ({@code --tile-oracle}); the timing chain,
+     *             jitter, faults and truth log stay the emulator's
+     */
     public record Options(long seed, double corruptRate, double dropRate, long disconnectAfter, long interlockAfter,
                           double jitterPs, Path truth, List<Double> offsetsPs, List<Double> gainPpm, long driftAfter,
-                          double driftPs) {
+                          double driftPs, Path tile) {
         public static Options clean(long seed) {
-            return new Options(seed, 0, 0, -1, -1, 3.0, null, List.of(), List.of(), -1, 0);
+            return new Options(seed, 0, 0, -1, -1, 3.0, null, List.of(), List.of(), -1, 0, null);
         }
 
         /** The same emulator with these faults. */
         public Options faults(double corrupt, double drop, long disconnect, long interlock) {
-            return new Options(seed, corrupt, drop, disconnect, interlock, jitterPs, truth, offsetsPs, gainPpm, driftAfter, driftPs);
+            return new Options(seed, corrupt, drop, disconnect, interlock, jitterPs, truth, offsetsPs, gainPpm, driftAfter, driftPs, tile);
         }
 
         public Options truth(Path file) {
             return new Options(seed, corruptRate, dropRate, disconnectAfter, interlockAfter, jitterPs, file, offsetsPs, gainPpm,
-                    driftAfter, driftPs);
+                    driftAfter, driftPs, tile);
         }
 
         /** Timing-chain offsets (ps) and gain errors (ppm) per channel, and a drift of driftPs after driftAfter measurements. */
         public Options chain(List<Double> offsets, List<Double> gains, long after, double drift) {
-            return new Options(seed, corruptRate, dropRate, disconnectAfter, interlockAfter, jitterPs, truth, offsets, gains, after, drift);
+            return new Options(seed, corruptRate, dropRate, disconnectAfter, interlockAfter, jitterPs, truth, offsets, gains, after, drift,
+                    tile);
+        }
+
+        /** Timing jitter, standard deviation in ps (0: none; timestamps are then the chain's transform rounded to the LSB). */
+        public Options jitter(double ps) {
+            return new Options(seed, corruptRate, dropRate, disconnectAfter, interlockAfter, ps, truth, offsetsPs, gainPpm, driftAfter,
+                    driftPs, tile);
+        }
+
+        /** The SPICE tile of this simulated rig file (e.g. rigs/sim-tile4-chip1.yaml) instead of the built-in model. */
+        public Options tile(Path simulatedRigFile) {
+            return new Options(seed, corruptRate, dropRate, disconnectAfter, interlockAfter, jitterPs, truth, offsetsPs, gainPpm,
+                    driftAfter, driftPs, simulatedRigFile);
         }
 
         List<String> args() {
@@ -84,8 +111,10 @@ public final class BenchEmulator implements AutoCloseable {
     private final Thread supervisor;
     private volatile boolean closing;
     private volatile int replugs;
+    private final TileOracle oracle;
 
-    private BenchEmulator(Path executable, Path device, Options options, long replugDelayMs) {
+    private BenchEmulator(Path executable, Path device, Options options, long replugDelayMs, TileOracle oracle) {
+        this.oracle = oracle;
         this.executable = executable;
         this.device = device;
         this.emulatorSide = device.resolveSibling(device.getFileName() + ".emulator");
@@ -95,12 +124,44 @@ public final class BenchEmulator implements AutoCloseable {
         this.supervisor.setDaemon(true);
     }
 
-    /** Builds the emulator if needed and starts it with the host side of the pty at {@code device}. */
+    /**
+     * Builds the emulator if needed and starts it with the host side of the pty at {@code device}.
+     * With {@link Options#tile()}, one SPICE rig of that file answers every measurement (also
+     * across unplug faults) until {@link #close()}.
+     *
+     * @throws org.tileloop.rig.RigConfigurationException the tile rig file is not a usable simulated rig
+     */
     public static BenchEmulator start(Path firmwareDir, Path device, Options options) throws IOException {
-        BenchEmulator e = new BenchEmulator(build(firmwareDir), device, options, 300);
-        e.plug();
+        Path executable = build(firmwareDir);
+        return start(executable, device, options, options.tile() == null ? null : SpiceTile.open(options.tile()));
+    }
+
+    /** Starts {@code executable}; with an oracle, {@code --tile-oracle} and the oracle answers (closed with the emulator). */
+    static BenchEmulator start(Path executable, Path device, Options options, TileOracle oracle) throws IOException {
+        BenchEmulator e = new BenchEmulator(executable, device, options, 300, oracle);
+        try {
+            e.plug();
+        } catch (IOException | RuntimeException ex) {
+            e.close();
+            throw ex;
+        }
         e.supervisor.start();
         return e;
+    }
+
+    /** {@code benchRigFile} (e.g. rigs/bench-emulated-chip1.yaml) with its {@code bench.device} set to this emulator's device. */
+    public RigFile rigFile(Path benchRigFile) {
+        RigFile f = RigFileLoader.load(benchRigFile);
+        BenchSettings b = f.bench().orElseThrow(() -> new org.tileloop.rig.RigConfigurationException(
+                org.tileloop.input.ShownPath.of(benchRigFile) + ": not a bench rig (kind: bench)"));
+        BenchSettings here = new BenchSettings(device.toString(), b.baud(), b.timeoutMs(), b.retries(), b.reconnectTimeoutS(),
+                b.boardId(), b.gpio());
+        return new RigFile(f.path(), f.sha256(), f.description(), f.simulator(), Optional.of(here), f.calibration(), f.digital());
+    }
+
+    /** Opens the bench rig of {@code benchRigFile} on this emulator's device, uncalibrated; the caller closes it. */
+    public BenchRig openRig(Path benchRigFile) {
+        return (BenchRig) Rigs.open(rigFile(benchRigFile));
     }
 
     /** {@code make -C firmwareDir host}; returns the emulator binary. */
@@ -163,8 +224,14 @@ public final class BenchEmulator implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of(executable.toString(), "--port", emulatorSide.toString()));
         cmd.addAll(options.args());
-        emulator = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(device.resolveSibling(device.getFileName() + ".log").toFile())).start();
+        var log = ProcessBuilder.Redirect.appendTo(device.resolveSibling(device.getFileName() + ".log").toFile());
+        if (oracle == null) {
+            emulator = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        } else {
+            cmd.add("--tile-oracle");
+            emulator = new ProcessBuilder(cmd).redirectError(log).start();
+            TileOracle.serve(oracle, emulator);
+        }
     }
 
     private synchronized void unplug() {
@@ -225,6 +292,9 @@ public final class BenchEmulator implements AutoCloseable {
         }
         supervisor.interrupt();
         unplug();
+        if (oracle != null) {
+            oracle.close();
+        }
         try {
             Files.deleteIfExists(device);
             Files.deleteIfExists(emulatorSide);
