@@ -1,10 +1,12 @@
 package org.tileloop.benchmark;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Optional;
 import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.Rig;
+import org.tileloop.rig.bench.emulator.BenchEmulator;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.spice.Ngspice;
 import org.tileloop.rig.spice.SpiceRig;
@@ -13,7 +15,8 @@ import org.tileloop.rig.spice.TimingChain;
 
 /**
  * Where {@code bench train} measures, opened afresh for each run with that run's seed and timing
- * jitter: uncalibrated (identity), so every method sees the same raw times.
+ * jitter: uncalibrated (identity), so every method sees the same raw times. Either a simulated rig
+ * or a bench rig on its own bench emulator.
  */
 public interface BenchmarkRig {
 
@@ -52,6 +55,36 @@ public interface BenchmarkRig {
                 SpiceSettings seeded = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(),
                         s.timeoutS(), s.workers(), Optional.of(new TimingChain(chain.offsetsNs(), chain.gainPpm(), jitterPs, seed)), s.mismatch());
                 return new Opened(new SpiceRig(file.description(), seeded, IdentityCalibration.INSTANCE, ngspice), () -> { });
+            }
+        };
+    }
+
+    /**
+     * A bench rig on a bench emulator started for each run with the run's seed and jitter, its tile
+     * the SPICE circuit of {@code tile} (a simulated rig file) when given, else the built-in model.
+     */
+    static BenchmarkRig emulated(RigFile benchFile, Optional<Path> tile, Path firmwareDir, Path workDir) {
+        return new BenchmarkRig() {
+            private int started;
+
+            @Override
+            public RigFile file() {
+                return benchFile;
+            }
+
+            @Override
+            public Opened open(long seed, double jitterPs) throws IOException {
+                BenchEmulator.Options options = BenchEmulator.Options.clean(seed).jitter(jitterPs);
+                if (tile.isPresent()) {
+                    options = options.tile(tile.get());
+                }
+                BenchEmulator emulator = BenchEmulator.start(firmwareDir, workDir.resolve("bench" + (started++)), options);
+                try {
+                    return new Opened(emulator.openRig(benchFile.path()), emulator);
+                } catch (RuntimeException e) {
+                    emulator.close();
+                    throw e;
+                }
             }
         };
     }

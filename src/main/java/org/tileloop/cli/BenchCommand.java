@@ -44,7 +44,7 @@ final class BenchCommand {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Benchmark every training method on the same rig, task and seeds.",
+            description = {"Benchmark every training method on the same rig, task and seeds (a bench rig runs on its own bench emulator per run).",
                     "Prints measurements to reach central FD's final loss, final losses and wall time;",
                     "writes runs.csv, summary.md and loss.svg."})
     static final class Train implements Callable<Integer> {
@@ -74,6 +74,10 @@ final class BenchCommand {
 
         @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default runs/bench-train-<UTC>).")
         Path out;
+
+        @Option(names = "--tile", paramLabel = "RIG",
+                description = "With a bench rig: the simulated rig whose SPICE tile the bench emulator uses (default: its built-in model).")
+        String tile;
 
         @Option(names = "--twin", paramLabel = "RIG",
                 description = "Simulated twin of the rig, id or file: adds twin-gauss-newton (default: none).")
@@ -109,8 +113,18 @@ final class BenchCommand {
             if (twinFile.isEmpty() && methods != null && methods.contains("twin-gauss-newton")) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--methods twin-gauss-newton needs --twin RIG (a simulated rig)");
             }
-            new org.tileloop.benchmark.TrainBenchmark(org.tileloop.benchmark.BenchmarkRig.simulated(file), twinFile, cfg, spec.commandLine().getOut())
-                    .run(seeds, fdIterations, dir, noise, jitterPs, chosen);
+            org.tileloop.benchmark.BenchmarkRig source;
+            if (file.description().kind() == org.tileloop.rig.RigKind.BENCH) {
+                java.util.Optional<Path> tileFile = tile == null ? java.util.Optional.empty() : java.util.Optional.of(RigArgument.file(tile));
+                source = org.tileloop.benchmark.BenchmarkRig.emulated(file, tileFile, Path.of(System.getProperty("tileloop.home", ".")).resolve("drivers/firmware"),
+                        Files.createTempDirectory("tileloop-bench-train-"));
+            } else if (tile != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile: only a bench rig runs on the emulator; "
+                        + file.description().id() + " is a " + file.description().kind().toString().toLowerCase(java.util.Locale.ROOT) + " rig");
+            } else {
+                source = org.tileloop.benchmark.BenchmarkRig.simulated(file);
+            }
+            new org.tileloop.benchmark.TrainBenchmark(source, twinFile, cfg, spec.commandLine().getOut()).run(seeds, fdIterations, dir, noise, jitterPs, chosen);
             return 0;
         }
     }
