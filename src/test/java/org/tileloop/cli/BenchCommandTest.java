@@ -62,4 +62,19 @@ class BenchCommandTest {
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("--methods: unknown method 'gradient-magic'; methods: fd-central,"), unknown.err());
     }
+
+    @Test
+    void benchTrainOnABenchRigRunsEachRunOnItsOwnEmulatorWithTheSpiceTile() throws Exception {
+        CliTest.Run r = CliTest.run("bench", "train", "--rig", "bench-emulated-chip1", "--tile", "sim-tile4-chip1", "--twin", "sim-tile4",
+                "--methods", "twin-gauss-newton", "--seeds", "1", "--fd-iterations", "1", "--noise", "on", "--out", dir.toString());
+        assertEquals(0, r.exit(), r.err());
+        String summary = Files.readString(dir.resolve("noise-on/summary.md"));
+        assertTrue(summary.contains("Rig bench-emulated-chip1,") && summary.contains("| twin-gauss-newton | 1/1 |"), summary);
+        List<String> csv = Files.readAllLines(dir.resolve("noise-on/runs.csv"));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("fd-central,1,1,30,")),
+                "central FD: 7 points x 3 train traces + 3 holdout, then the final row's 3 + 3: " + csv);
+        CliTest.Run simTile = CliTest.run("bench", "train", "--rig", "sim-tile4", "--tile", "sim-tile4-chip1", "--out", dir.toString());
+        assertEquals(2, simTile.exit());
+        assertTrue(simTile.err().contains("--tile: only a bench rig runs on the emulator; sim-tile4 is a simulated rig"), simTile.err());
+    }
 }
