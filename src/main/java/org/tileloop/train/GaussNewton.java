@@ -16,15 +16,33 @@ import org.tileloop.rig.StimulusResult;
  * points that give the gradient also give the residuals' Jacobian J (unit coordinates), and the
  * step solves (JᵀJ + λ·diag(JᵀJ)) δ = −Jᵀr. The timing loss is a sum of squares of nearly linear
  * residuals, so this lands close to the optimum in one or two iterations where gradient steps
- * need many. Residuals missing at any point (a channel that did not fire) are left out; the step
- * is capped per component by the update rule's {@code max_step} (a trust region).
+ * need many. The step is capped per component by the update rule's {@code max_step} (a trust region).
+ *
+ * <p>A targeted channel that did not fire at some point: with {@code missing: penalty} its
+ * residual is left out. With {@code missing: censored} it stays in: where it was silent its time
+ * is the window end (the earliest time the silence allows), its residual at the reported point is
+ * the square root of its {@link Tobit} term (≈ window end − target), and its row is the difference
+ * quotient of those times when it fired at some point; silent at every point, it borrows the row
+ * of the latest channel of the same trace that fired at every point (in a feed-forward tile the
+ * nearest upstream evidence of how the silent channel's drive moves), so the step pulls it
+ * towards firing (README "Censored missing spikes").
  */
 public final class GaussNewton {
 
     private final double lambda;
+    private final TrainingConfig.Missing missing;
+    private final double sigmaNs;
 
+    /** Gauss–Newton that leaves out channels without a spike. */
     public GaussNewton(double lambda) {
+        this(lambda, TrainingConfig.Missing.PENALTY, 0.01);
+    }
+
+    /** @param sigmaNs timing noise σ of the censored residual, ns */
+    public GaussNewton(double lambda, TrainingConfig.Missing missing, double sigmaNs) {
         this.lambda = lambda;
+        this.missing = missing;
+        this.sigmaNs = sigmaNs;
     }
 
     /**
@@ -36,32 +54,28 @@ public final class GaussNewton {
         List<double[]> rows = new ArrayList<>();
         List<Double> r0 = new ArrayList<>();
         for (int t = 0; t < traces.size(); t++) {
+            int channels = perPoint.get(0).get(t).channels().size();
             for (int c = 0; c < traces.get(t).targetsNs().size(); c++) {
                 OptionalDouble target = traces.get(t).targetsNs().get(c);
                 if (target.isEmpty()) {
                     continue;
                 }
-                double[] at = new double[points.size()];
-                boolean all = true;
-                for (int p = 0; p < points.size(); p++) {
-                    var first = perPoint.get(p).get(t).channels().get(c).firstSpike();
-                    if (first.isEmpty()) {
-                        all = false;
-                        break;
-                    }
-                    at[p] = first.get().calibratedNs() - target.getAsDouble();
+                double[] at = times(perPoint, t, c);
+                boolean fired = at != null;
+                if (!fired && missing == TrainingConfig.Missing.CENSORED) {
+                    at = censoredTimes(perPoint, t, c);
                 }
-                if (!all) {
+                double[] row = at == null ? null : slopes(fd, points, at);
+                if (!fired && at != null && firedNowhere(perPoint, t, c)) {
+                    row = borrowedRow(fd, points, perPoint, t, channels);
+                }
+                if (row == null) {
                     continue;
                 }
-                double[] row = new double[n];
-                for (int i = 0; i < n; i++) {
-                    int[] ab = fd.pair(i);
-                    double span = points.get(ab[0])[i] - points.get(ab[1])[i];
-                    row[i] = span == 0 ? 0 : (at[ab[0]] - at[ab[1]]) / span;
-                }
                 rows.add(row);
-                r0.add(at[0]);
+                var first = perPoint.get(0).get(t).channels().get(c).firstSpike();
+                r0.add(first.isPresent() ? at[0] - target.getAsDouble()
+                        : Tobit.residualNs(at[0], target.getAsDouble(), sigmaNs));
             }
         }
         if (rows.size() < n) {
@@ -78,5 +92,58 @@ public final class GaussNewton {
         } catch (SingularMatrixException e) {
             return new double[n];
         }
+    }
+
+    /** Channel {@code c}'s first spike (ns) at every point, or null when it is missing at one. */
+    private static double[] times(List<List<StimulusResult>> perPoint, int t, int c) {
+        double[] at = new double[perPoint.size()];
+        for (int p = 0; p < at.length; p++) {
+            var first = perPoint.get(p).get(t).channels().get(c).firstSpike();
+            if (first.isEmpty()) {
+                return null;
+            }
+            at[p] = first.get().calibratedNs();
+        }
+        return at;
+    }
+
+    /** The first spike where it fired, the window end where it did not. */
+    private static double[] censoredTimes(List<List<StimulusResult>> perPoint, int t, int c) {
+        double[] at = new double[perPoint.size()];
+        for (int p = 0; p < at.length; p++) {
+            StimulusResult r = perPoint.get(p).get(t);
+            var first = r.channels().get(c).firstSpike();
+            at[p] = first.isPresent() ? first.get().calibratedNs() : Loss.windowEndNs(r);
+        }
+        return at;
+    }
+
+    private static boolean firedNowhere(List<List<StimulusResult>> perPoint, int t, int c) {
+        return perPoint.stream().noneMatch(results -> results.get(t).channels().get(c).firstSpike().isPresent());
+    }
+
+    /** The row of the channel of trace {@code t} that fired at every point and latest at the reported one; null when none did. */
+    private static double[] borrowedRow(FiniteDifference fd, List<double[]> points, List<List<StimulusResult>> perPoint, int t, int channels) {
+        double[] best = null;
+        double latest = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < channels; c++) {
+            double[] at = times(perPoint, t, c);
+            if (at != null && at[0] > latest) {
+                latest = at[0];
+                best = at;
+            }
+        }
+        return best == null ? null : slopes(fd, points, best);
+    }
+
+    private static double[] slopes(FiniteDifference fd, List<double[]> points, double[] at) {
+        int n = points.get(0).length;
+        double[] row = new double[n];
+        for (int i = 0; i < n; i++) {
+            int[] ab = fd.pair(i);
+            double span = points.get(ab[0])[i] - points.get(ab[1])[i];
+            row[i] = span == 0 ? 0 : (at[ab[0]] - at[ab[1]]) / span;
+        }
+        return row;
     }
 }

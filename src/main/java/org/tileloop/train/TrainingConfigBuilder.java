@@ -75,6 +75,10 @@ public final class TrainingConfigBuilder {
     public double missingWeight = 1;
     @JsonProperty("missing_penalty_ns2")
     public double missingPenaltyNs2 = 25;
+    /** penalty ({@code missing_penalty_ns2} per missing spike) or censored (Tobit: "not before the window end"). */
+    public String missing = "penalty";
+    /** Timing noise σ of the censored likelihood, ps. */
+    public double timingSigmaPs = 10;
     public double countWeight = 1;
     public double orderWeight = 1;
     public double energyWeightStart = 0;
@@ -118,6 +122,8 @@ public final class TrainingConfigBuilder {
     /** {@code pause} stops the run (resumable); {@code recalibrate} runs the rig's calibration and goes on. */
     public String driftAction = "pause";
     public int iterations = 6;
+    /** Measure the final point this many more times at the end of the run (0: off). */
+    public int finalRepeats = 0;
     public long seed = 1;
     public int evalEvery = 1;
 
@@ -250,6 +256,9 @@ public final class TrainingConfigBuilder {
         }
         if (optimizer.equals("gauss_newton") && estimator.equals("spsa")) {
             throw new RigConfigurationException(file + ": optimizer: gauss_newton needs estimator central or forward (a Jacobian), not spsa");
+        }
+        if (finalRepeats == 1) {
+            throw new RigConfigurationException(file + ": final_repeats: 1 measures no spread; use 0 (off) or 2 to 1000");
         }
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < patterns.size(); i++) {
