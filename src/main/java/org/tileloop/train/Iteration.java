@@ -23,15 +23,26 @@ import org.tileloop.rig.StimulusResult;
  * @param calibrationId the calibration the rig applied to this iteration's times
  * @param traces the reported point's measured traces, train then holdout
  * @param next where the run continues
+ * @param finalRepeats on the run's last row with {@code final_repeats} set: the final point measured
+ *                     again (its measurements are in {@code measurements})
  */
 public record Iteration(int index, int iterations, Instant time, long measurements, LossTerms train,
                         Optional<LossTerms> holdout, OptionalDouble accuracyTrain, OptionalDouble accuracyHoldout,
                         List<ParameterUpdate> parameters, OptionalDouble driftPs, String calibrationId,
-                        List<Measured> traces, Checkpoint next) {
+                        List<Measured> traces, Checkpoint next, Optional<FinalRepeats> finalRepeats) {
 
     public Iteration {
         parameters = List.copyOf(parameters);
         traces = List.copyOf(traces);
+    }
+
+    /** An iteration without final repeats. */
+    public Iteration(int index, int iterations, Instant time, long measurements, LossTerms train,
+                     Optional<LossTerms> holdout, OptionalDouble accuracyTrain, OptionalDouble accuracyHoldout,
+                     List<ParameterUpdate> parameters, OptionalDouble driftPs, String calibrationId,
+                     List<Measured> traces, Checkpoint next) {
+        this(index, iterations, time, measurements, train, holdout, accuracyTrain, accuracyHoldout, parameters, driftPs, calibrationId,
+                traces, next, Optional.empty());
     }
 
     /**
