@@ -19,7 +19,9 @@ import java.util.Map;
  * a measurement was attempted and produced no trustworthy result (e.g. simulator
  * non-convergence, a corrupt frame), {@link RigUnavailableException} when the rig cannot be
  * reached at all (simulator binary missing, serial port gone). A channel that does not spike
- * is not a failure: its first spike is absent.
+ * is not a failure: its first spike is absent, and a rig that knows where its measurement window
+ * ended says so ({@link StimulusResult#windowNs()}), so a trainer can treat the silence as "not
+ * before the window end" (censored) rather than as nothing.
  */
 public interface Rig extends AutoCloseable {
 

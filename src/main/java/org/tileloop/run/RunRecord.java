@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.train.Checkpoint;
+import org.tileloop.train.FinalRepeats;
 import org.tileloop.train.Iteration;
 import org.tileloop.train.IterationSink;
 import org.tileloop.train.LossTerms;
@@ -27,9 +28,10 @@ public final class RunRecord implements IterationSink, AutoCloseable {
      * @param train per completed iteration, the train loss terms
      * @param holdout per completed iteration, the holdout loss terms (null where not evaluated)
      * @param last the parameters at the checkpoint
+     * @param finalRepeats the final point measured again ({@code final_repeats}), once the last row made it
      */
     public record Outcome(List<LossTerms> train, List<LossTerms> holdout, ParameterVector initial, ParameterVector last,
-                          long measurements, boolean completed, Optional<String> stopReason) {
+                          long measurements, boolean completed, Optional<String> stopReason, Optional<FinalRepeats> finalRepeats) {
 
         public int lastIteration() {
             return train.size() - 1;
@@ -89,7 +91,7 @@ public final class RunRecord implements IterationSink, AutoCloseable {
             r.iterations.append(r.layout.iterationsHeader());
             r.traces.append(CsvLayout.TRACES_HEADER);
             Checkpoint start = Checkpoint.start(t.space().toUnit(t.initial()), a.measurements(), t.config().loss().energyReferencePj());
-            r.state = r.next(start, List.of(), List.of());
+            r.state = r.next(start, List.of(), List.of(), null);
             r.state.save(dir);
         } catch (IOException | RuntimeException e) {
             r.close();
@@ -146,7 +148,7 @@ public final class RunRecord implements IterationSink, AutoCloseable {
         train.add(it.train());
         List<LossTerms> holdout = new ArrayList<>(state.holdout());
         holdout.add(it.holdout().orElse(null));
-        state = next(it.next(), train, holdout);
+        state = next(it.next(), train, holdout, it.finalRepeats().orElse(state.finalRepeats()));
         state.save(dir);
         for (RunListener l : listeners) {
             l.iteration(it);
@@ -157,13 +159,14 @@ public final class RunRecord implements IterationSink, AutoCloseable {
     public Outcome outcome() {
         Checkpoint c = state.checkpoint();
         return new Outcome(state.train(), state.holdout(), task.initial(), task.space().fromUnit(c.unit()), c.measurements(),
-                c.nextIteration() > task.config().iterations(), c.stopReason());
+                c.nextIteration() > task.config().iterations(), c.stopReason(), Optional.ofNullable(state.finalRepeats()));
     }
 
-    private RunState next(Checkpoint c, List<LossTerms> train, List<LossTerms> holdout) throws IOException {
+    private RunState next(Checkpoint c, List<LossTerms> train, List<LossTerms> holdout, FinalRepeats finalRepeats) throws IOException {
         return new RunState(c.nextIteration(), c.unit(), c.measurements(), c.energyReferencePj(), TrainingTask.targets(task.train()),
                 TrainingTask.targets(task.holdout()), train, holdout, iterations.size(), traces.size(), iterations.rows(), traces.rows(),
-                iterations.sha256Hex(), traces.sha256Hex(), c.optimizerState(), c.bestLoss(), c.sinceBest(), c.stopReason().orElse(null));
+                iterations.sha256Hex(), traces.sha256Hex(), c.optimizerState(), c.bestLoss(), c.sinceBest(), c.stopReason().orElse(null),
+                finalRepeats);
     }
 
     /** Refuses a CSV whose header is not this tileloop's (a run started by another version). */

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.tileloop.rig.Numbers;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigDescription;
+import org.tileloop.train.FinalRepeats;
 import org.tileloop.train.LossTerms;
 import org.tileloop.train.TrainingConfig;
 
@@ -54,6 +56,7 @@ public final class RunReport {
         if (lastHold == last) {
             terms(s, "holdout", o.holdout().get(last));
         }
+        o.finalRepeats().ifPresent(f -> finalRepeats(s, f));
         s.append("\n| parameter | unit | initial | final | min | max |\n|---|---|---|---|---|---|\n");
         for (ParameterSpec p : rig.parameters()) {
             double a = o.initial().get(p.name());
@@ -64,6 +67,24 @@ public final class RunReport {
             }
         }
         return s.toString();
+    }
+
+    private static void finalRepeats(StringBuilder s, FinalRepeats f) {
+        s.append(String.format(Locale.ROOT, "%nFinal point measured %d more times (%d measurements):%n%n", f.repeats(), f.measurements()));
+        s.append("| split | loss mean (ns²) | loss sd (ns²) |\n|---|---|---|\n");
+        s.append(String.format(Locale.ROOT, "| train | %.6g | %.6g |%n", f.trainLossNs2().mean(), f.trainLossNs2().sd()));
+        if (f.holdoutLossNs2().count() > 0) {
+            s.append(String.format(Locale.ROOT, "| holdout | %.6g | %.6g |%n", f.holdoutLossNs2().mean(), f.holdoutLossNs2().sd()));
+        }
+        s.append("\n| split | trace | channel | target (ns) | fired | first spike mean (ns) | sd (ns) |\n|---|---|---|---|---|---|---|\n");
+        for (FinalRepeats.ChannelSpread c : f.firstSpikes()) {
+            FinalRepeats.Spread t = c.firstSpikeNs();
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d/%d | %s | %s |%n", c.split(),
+                    c.pattern().isEmpty() ? Numbers.plain(c.delayNs()) + " ns" : c.pattern(), c.channel(),
+                    c.targetNs() == null ? "" : String.format(Locale.ROOT, "%.6g", c.targetNs()), t.count(), f.repeats(),
+                    t.count() == 0 ? "" : String.format(Locale.ROOT, "%.6g", t.mean()),
+                    t.count() == 0 ? "" : String.format(Locale.ROOT, "%.3g", t.sd())));
+        }
     }
 
     private static void terms(StringBuilder s, String split, LossTerms t) {

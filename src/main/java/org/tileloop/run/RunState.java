@@ -40,12 +40,14 @@ import org.tileloop.train.LossTerms;
  * @param optimizerState momentum / Adam moments after the last update (null: none)
  * @param bestLoss, sinceBest early-stopping bookkeeping
  * @param stopReason why the run ended before its last iteration (null: it did not)
+ * @param finalRepeats the final point's repeated measurement, once the last row has made it (null: none)
  */
 public record RunState(int nextIteration, double[] unit, long measurements, double energyReferencePj,
                        List<List<Double>> trainTargetsNs, List<List<Double>> holdoutTargetsNs,
                        List<LossTerms> train, List<LossTerms> holdout, long iterationsBytes, long tracesBytes,
                        long iterationsRows, long tracesRows, String iterationsSha256, String tracesSha256,
-                       double[][] optimizerState, double bestLoss, int sinceBest, String stopReason) {
+                       double[][] optimizerState, double bestLoss, int sinceBest, String stopReason,
+                       org.tileloop.train.FinalRepeats finalRepeats) {
 
     public static final String FILE = "state.json";
     public static final String ITERATIONS = "iterations.csv";
@@ -158,6 +160,10 @@ public record RunState(int nextIteration, double[] unit, long measurements, doub
                     throw corrupt(f, "targets are not finite numbers");
                 }
             }
+        }
+        if (finalRepeats != null && (finalRepeats.repeats() < 2 || finalRepeats.trainLossNs2() == null || finalRepeats.holdoutLossNs2() == null
+                || finalRepeats.firstSpikes() == null || !Double.isFinite(finalRepeats.trainLossNs2().mean()))) {
+            throw corrupt(f, "final_repeats is incomplete");
         }
         if (iterationsSha256 == null || tracesSha256 == null) {
             throw corrupt(f, "CSV checksums are missing");

@@ -54,6 +54,8 @@ public final class TrainingRun {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper SNAKE = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     private final RunDirectory dir;
     private final Path runDir;
@@ -238,6 +240,7 @@ public final class TrainingRun {
             manifest.put("calibration_id_end", r.calibration().id());
             manifest.put("measurements", o.measurements());
             manifest.put("iterations_completed", o.lastIteration());
+            o.finalRepeats().ifPresent(f -> manifest.set("final_repeats", SNAKE.valueToTree(f)));
             if (o.completed()) {
                 end = new RunStop(RunStatus.COMPLETED, o.stopReason().orElse("reached " + config.iterations() + " iterations"));
             } else {

@@ -48,7 +48,7 @@ final class GradientStepper implements Stepper {
         if (config.optimization().optimizer() != TrainingConfig.Optimizer.GAUSS_NEWTON) {
             return new Move(rule.apply(u, grad, k, step), grad, step);
         }
-        double[] delta = new GaussNewton(config.optimization().gnLambda()).step((FiniteDifference) estimator, plan.points(), perPoint, train);
+        double[] delta = GaussNewton.of(config).step((FiniteDifference) estimator, plan.points(), perPoint, train);
         double[] next = u.clone();
         for (int i = 0; i < u.length; i++) {
             double si = Math.max(-config.optimization().maxStep(), Math.min(config.optimization().maxStep(), delta[i]));

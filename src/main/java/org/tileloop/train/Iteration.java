@@ -24,15 +24,26 @@ import org.tileloop.rig.StimulusResult;
  * @param traces the reported point's measured traces, train then holdout
  * @param next where the run continues
  * @param twin what the simulated twin said, in runs with a twin
+ * @param finalRepeats on the run's last row with {@code final_repeats} set: the final point measured
+ *                     again (its measurements are in {@code measurements})
  */
 public record Iteration(int index, int iterations, Instant time, long measurements, LossTerms train,
                         Optional<LossTerms> holdout, OptionalDouble accuracyTrain, OptionalDouble accuracyHoldout,
                         List<ParameterUpdate> parameters, OptionalDouble driftPs, String calibrationId,
-                        List<Measured> traces, Checkpoint next, Optional<TwinComparison> twin) {
+                        List<Measured> traces, Checkpoint next, Optional<TwinComparison> twin, Optional<FinalRepeats> finalRepeats) {
 
     public Iteration {
         parameters = List.copyOf(parameters);
         traces = List.copyOf(traces);
+    }
+
+    /** An iteration without a twin and without final repeats. */
+    public Iteration(int index, int iterations, Instant time, long measurements, LossTerms train,
+                     Optional<LossTerms> holdout, OptionalDouble accuracyTrain, OptionalDouble accuracyHoldout,
+                     List<ParameterUpdate> parameters, OptionalDouble driftPs, String calibrationId,
+                     List<Measured> traces, Checkpoint next) {
+        this(index, iterations, time, measurements, train, holdout, accuracyTrain, accuracyHoldout, parameters, driftPs, calibrationId,
+                traces, next, Optional.empty(), Optional.empty());
     }
 
     /**

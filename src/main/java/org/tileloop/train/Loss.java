@@ -18,6 +18,9 @@ import org.tileloop.rig.Timing;
  * <li>timing: mean over (trace, channel) pairs that have a target and a spike of
  *     (calibrated first spike − target)², ns²;</li>
  * <li>missing: {@code missingPenalty} × missing spikes (target present, no spike) per trace;</li>
+ * <li>with {@code missing: censored} instead, timing and missing are the two parts of one mean over
+ *     every targeted pair: the squared errors of the pairs that fired, and the {@link Tobit} term of
+ *     those that stayed silent to their window's end, both divided by the number of targeted pairs;</li>
  * <li>count: mean over traces of Σ |spike count − expected count| over channels with an expected count,
  *     using each channel's true count (which may exceed its timed spikes);</li>
  * <li>order: mean over traces of Σ over required pairs (a before b) of
@@ -35,7 +38,8 @@ public final class Loss {
 
     /**
      * @throws MeasurementException the count term is on (count weight ≠ 0, a trace expects counts)
-     *                              but a result's spike counts are {@link SpikeCounts#TRUNCATED}
+     *                              but a result's spike counts are {@link SpikeCounts#TRUNCATED}, or a
+     *                              censored channel's result does not say where its window ended
      */
     public LossTerms evaluate(List<Trace> traces, List<StimulusResult> results, double energyWeight) {
         if (traces.size() != results.size()) {
@@ -47,6 +51,8 @@ public final class Loss {
         double sq = 0;
         int present = 0;
         int missing = 0;
+        double censored = 0;
+        boolean censoring = settings.missing() == TrainingConfig.Missing.CENSORED;
         double count = 0;
         double order = 0;
         double energy = 0;
@@ -65,6 +71,9 @@ public final class Loss {
                         present++;
                     } else {
                         missing++;
+                        if (censoring) {
+                            censored += Tobit.termNs2(windowEndNs(results.get(t)), target.getAsDouble(), settings.timingSigmaNs());
+                        }
                     }
                 }
                 OptionalInt expected = trace.expectedCounts().get(c);
@@ -92,15 +101,26 @@ public final class Loss {
             }
         }
         int n = traces.size();
-        double timing = present == 0 ? 0 : sq / present;
+        int targeted = censoring ? present + missing : present;
+        double timing = targeted == 0 ? 0 : sq / targeted;
+        double missed = censoring ? (targeted == 0 ? 0 : censored / targeted) : settings.missingPenalty() * missing / n;
         double energyNorm = settings.energyReferencePj() > 0 ? energy / n / settings.energyReferencePj() : 0;
         return new LossTerms(
                 settings.timingWeight() * timing,
-                settings.missingWeight() * settings.missingPenalty() * missing / n,
+                settings.missingWeight() * missed,
                 settings.countWeight() * count / n,
                 settings.orderWeight() * order / n,
                 energyWeight * energyNorm,
                 settings.classWeight() * classification / n);
+    }
+
+    /** Where {@code r}'s window ended (ns), which a censored silent channel needs. */
+    static double windowEndNs(StimulusResult r) {
+        if (r.windowNs().isEmpty()) {
+            throw new MeasurementException("missing: censored needs the end of the measurement window, but the rig did not report it"
+                    + " for the stimulus at " + Numbers.plain(r.stimulus().delayNs()) + " ns; use missing: penalty with this rig");
+        }
+        return r.windowNs().getAsDouble();
     }
 
     /**

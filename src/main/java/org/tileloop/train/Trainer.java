@@ -20,7 +20,9 @@ import org.tileloop.rig.StimulusResult;
  * The perturb-measure-update loop. Talks to the rig only through {@link Rig}; each iteration's
  * points, train traces and (every {@code eval_every}) holdout traces go to the rig as one batch.
  * Its only output is one {@link Iteration} per iteration, handed to an {@link IterationSink};
- * it writes no files. Holdout losses are reported, never used for updates.
+ * it writes no files. Holdout losses are reported, never used for updates. With
+ * {@code final_repeats}, the run's last row also measures its final point that many more times
+ * ({@link Iteration#finalRepeats()}).
  */
 public final class Trainer {
 
@@ -170,8 +172,11 @@ public final class Trainer {
             Arrays.fill(step, 0);
         }
         int nextIteration = plan.finalRow() || stopReason.isPresent() ? n + 1 : k + 1;
-        Checkpoint after = new Checkpoint(nextIteration, next, c.measurements() + results.size(), energyRef, stepper.state(), best,
-                sinceBest, stopReason);
+        Optional<FinalRepeats> repeated = nextIteration > n && config.schedule().finalRepeats() > 0
+                ? Optional.of(FinalRepeats.measure(rig, task, space.fromUnit(next), loss, we, config.schedule().finalRepeats()))
+                : Optional.empty();
+        Checkpoint after = new Checkpoint(nextIteration, next, c.measurements() + results.size()
+                + repeated.map(FinalRepeats::measurements).orElse(0L), energyRef, stepper.state(), best, sinceBest, stopReason);
         List<Iteration.Measured> measured = new ArrayList<>();
         for (int t = 0; t < tsize; t++) {
             measured.add(new Iteration.Measured(train.get(t), results.get(t)));
@@ -181,7 +186,7 @@ public final class Trainer {
         }
         return new Iteration(k, n, clock.instant(), after.measurements(), base, hold, accuracy(train, results.subList(0, tsize)),
                 hold.isPresent() ? accuracy(holdout, holdResults) : OptionalDouble.empty(), updates(space.fromUnit(at), move.gradient(), step),
-                driftPs, rig.calibration().id(), measured, after, twin.map(t -> compare(t, at, move, results.subList(0, tsize), loss, we)));
+                driftPs, rig.calibration().id(), measured, after, twin.map(t -> compare(t, at, move, results.subList(0, tsize), loss, we)), repeated);
     }
 
     /** The twin beside the rig at the reported point; the gradients are compared when the rig's was measured. */

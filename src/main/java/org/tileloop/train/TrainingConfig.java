@@ -30,6 +30,9 @@ public final class TrainingConfig {
 
     public enum ClassLoss { SOFTMAX, HINGE }
 
+    /** How a targeted channel that did not fire is scored (README "Censored missing spikes"). */
+    public enum Missing { PENALTY, CENSORED }
+
     public enum Estimator { CENTRAL, FORWARD, SPSA }
 
     public enum LrSchedule { INVERSE, EXPONENTIAL, STEP, SPALL }
@@ -75,9 +78,14 @@ public final class TrainingConfig {
                        List<Integer> expectedCounts) {
     }
 
-    /** The weights and options of the decomposed loss (README "Loss"). */
-    public record LossWeights(double timingWeight, double missingWeight, double missingPenaltyNs2, double countWeight,
-                              double orderWeight, List<List<String>> orderPairs, double orderMarginNs,
+    /**
+     * The weights and options of the decomposed loss (README "Loss").
+     *
+     * @param missing how a silent targeted channel counts: a flat {@code missingPenaltyNs2}, or censored at
+     *                the window end under Gaussian timing noise of σ = {@code timingSigmaPs}
+     */
+    public record LossWeights(double timingWeight, double missingWeight, double missingPenaltyNs2, Missing missing, double timingSigmaPs,
+                              double countWeight, double orderWeight, List<List<String>> orderPairs, double orderMarginNs,
                               double energyWeightStart, double energyWeightEnd, double energyReferencePj, ClassLoss classLoss,
                               double classWeight, double temperatureNs, double classMarginNs) {
     }
@@ -102,8 +110,14 @@ public final class TrainingConfig {
     public record Twin(Optional<String> rigFile, int refresh, double disagreement) {
     }
 
-    /** How long the run goes and how it is watched. */
-    public record Schedule(int iterations, long seed, int evalEvery, int patience, double minImprovement, Split earlyStopSplit) {
+    /**
+     * How long the run goes and how it is watched.
+     *
+     * @param finalRepeats measurements of the final point, train and holdout traces, after the last
+     *                     iteration (0: none), reported as mean and spread
+     */
+    public record Schedule(int iterations, long seed, int evalEvery, int patience, double minImprovement, Split earlyStopSplit,
+                           int finalRepeats) {
     }
 
     /** Drift checks (0 {@code checkEvery}: none). */
@@ -126,13 +140,15 @@ public final class TrainingConfig {
                 ordered(b.fixedInputsNs), value(TargetMode.class, b.targetMode),
                 targets(b.targetsNs), List.copyOf(b.targetChannels),
                 ordered(b.anchor), List.copyOf(b.anchorShiftNs), value(ProbeSplit.class, b.anchorProbeSplit), List.copyOf(b.expectedCounts));
-        this.loss = new LossWeights(b.timingWeight, b.missingWeight, b.missingPenaltyNs2, b.countWeight, b.orderWeight,
+        this.loss = new LossWeights(b.timingWeight, b.missingWeight, b.missingPenaltyNs2, value(Missing.class, b.missing), b.timingSigmaPs,
+                b.countWeight, b.orderWeight,
                 b.orderPairs.stream().map(List::copyOf).toList(), b.orderMarginNs, b.energyWeightStart, b.energyWeightEnd,
                 b.energyReferencePj, value(ClassLoss.class, b.classLoss), b.classWeight, b.temperatureNs, b.classMarginNs);
         this.estimation = new Estimation(value(Estimator.class, b.estimator), b.fdStep, b.spsaC, b.spsaGamma, b.spsaResamplings, b.repeats);
         this.optimization = new Optimization(value(Optimizer.class, b.optimizer), b.dfoStep, b.gnLambda, value(LrSchedule.class, b.lrSchedule),
                 b.stepSize, b.stepDecay, b.stepEvery, b.maxStep, b.spallA, b.spallAlpha, b.clipValue, b.clipNorm, b.beta1, b.beta2, b.epsilon);
-        this.schedule = new Schedule(b.iterations, b.seed, b.evalEvery, b.patience, b.minImprovement, value(Split.class, b.earlyStopSplit));
+        this.schedule = new Schedule(b.iterations, b.seed, b.evalEvery, b.patience, b.minImprovement, value(Split.class, b.earlyStopSplit),
+                b.finalRepeats);
         this.twin = new Twin(Optional.ofNullable(b.twin), b.twinRefresh, b.twinDisagreement);
         this.drift = new Drift(b.driftCheckEvery, b.driftReferenceDelayNs, b.driftThresholdPs, value(DriftAction.class, b.driftAction));
         this.written = java.util.Collections.unmodifiableMap(b.asMap());

@@ -75,6 +75,10 @@ public final class TrainingConfigBuilder {
     public double missingWeight = 1;
     @JsonProperty("missing_penalty_ns2")
     public double missingPenaltyNs2 = 25;
+    /** penalty ({@code missing_penalty_ns2} per missing spike) or censored (Tobit: "not before the window end"). */
+    public String missing = "penalty";
+    /** Timing noise σ of the censored likelihood, ps. */
+    public double timingSigmaPs = 10;
     public double countWeight = 1;
     public double orderWeight = 1;
     public double energyWeightStart = 0;
@@ -131,6 +135,8 @@ public final class TrainingConfigBuilder {
     /** {@code pause} stops the run (resumable); {@code recalibrate} runs the rig's calibration and goes on. */
     public String driftAction = "pause";
     public int iterations = 6;
+    /** Measure the final point this many more times at the end of the run (0: off). */
+    public int finalRepeats = 0;
     public long seed = 1;
     public int evalEvery = 1;
 
@@ -267,6 +273,9 @@ public final class TrainingConfigBuilder {
         if (optimizer.equals("twin_gauss_newton") && twin == null) {
             throw new RigConfigurationException(file + ": twin: optimizer twin_gauss_newton needs a twin, a simulated rig file"
                     + " (relative to the training config), e.g. twin: ../sim-tile4.yaml");
+        }
+        if (finalRepeats == 1) {
+            throw new RigConfigurationException(file + ": final_repeats: 1 measures no spread; use 0 (off) or 2 to 1000");
         }
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < patterns.size(); i++) {

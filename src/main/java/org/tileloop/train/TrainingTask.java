@@ -113,7 +113,8 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
             }
             pairs.add(new int[] {channelIndex(rig, pair.get(0)), channelIndex(rig, pair.get(1))});
         }
-        return new LossSettings(config.loss().timingWeight(), config.loss().missingWeight(), config.loss().missingPenaltyNs2(), config.loss().countWeight(),
+        return new LossSettings(config.loss().timingWeight(), config.loss().missingWeight(), config.loss().missingPenaltyNs2(),
+                config.loss().missing(), config.loss().timingSigmaPs() / 1000, config.loss().countWeight(),
                 config.loss().orderWeight(), pairs, config.loss().orderMarginNs(), energyReferencePj, config.loss().classLoss(), config.loss().classWeight(),
                 config.loss().temperatureNs(), config.loss().classMarginNs());
     }

@@ -36,7 +36,7 @@ final class TwinGaussNewton implements Stepper {
         this.train = train;
         this.twin = twin;
         this.fd = new FiniteDifference(FiniteDifference.Scheme.FORWARD, config.estimation().fdStep());
-        this.gn = new GaussNewton(config.optimization().gnLambda());
+        this.gn = GaussNewton.of(config);
         this.dimension = dimension;
         if (savedState != null && savedState.length == 3 && savedState[0].length > 0) {
             lastMeasuredNs2 = savedState[0][0] < 0 ? Double.NaN : savedState[0][0];
@@ -66,7 +66,7 @@ final class TwinGaussNewton implements Stepper {
         if (plan.finalRow()) {
             return new Move(u.clone(), new double[n], new double[n]);
         }
-        Map<GaussNewton.Key, Double> r = GaussNewton.residuals(train, perPoint.get(0));
+        Map<GaussNewton.Key, Double> r = gn.residuals(train, perPoint.get(0));
         double measured = meanSquare(r.values().stream().mapToDouble(Double::doubleValue).toArray());
         if (!Double.isNaN(predictedNs2)) {
             double predictedChange = predictedNs2 - lastMeasuredNs2;
@@ -81,12 +81,12 @@ final class TwinGaussNewton implements Stepper {
                     Optional.of(new Move.JacobianNote(TwinComparison.JacobianSource.TWIN, OptionalDouble.empty())));
         }
         TwinModel.Sample sample = twin.at(u, true);
-        Map<GaussNewton.Key, double[]> twinRows = GaussNewton.jacobian(sample.fd(), sample.points(), sample.perPoint(), train);
+        Map<GaussNewton.Key, double[]> twinRows = gn.jacobian(sample.fd(), sample.points(), sample.perPoint(), train);
         Map<GaussNewton.Key, double[]> rows = twinRows;
         OptionalDouble agreement = OptionalDouble.empty();
         double[] grad;
         if (rigMeasured) {
-            rows = GaussNewton.jacobian(fd, plan.points(), perPoint, train);
+            rows = gn.jacobian(fd, plan.points(), perPoint, train);
             agreement = agreement(twinRows, rows);
             grad = fd.gradient(plan.points(), losses);
             refreshDue = false;

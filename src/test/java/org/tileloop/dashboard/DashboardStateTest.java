@@ -64,7 +64,7 @@ class DashboardStateTest {
         Trace t = new Trace(Trace.TRAIN, s, List.of(OptionalDouble.of(6.2), OptionalDouble.empty()), List.of(OptionalInt.empty(), OptionalInt.empty()));
         return new Iteration(index, 3, Instant.ofEpochSecond(100 + index), 48, new LossTerms(timingNs2, 0.1, 0, 0, 0), holdout,
                 OptionalDouble.empty(), OptionalDouble.empty(), List.of(new Iteration.ParameterUpdate("r_fb", 3000 - index, 0.3, -1)),
-                OptionalDouble.empty(), "cal-1", List.of(new Iteration.Measured(t, r)), Checkpoint.start(new double[] {0.5}, 48, 0), java.util.Optional.empty());
+                OptionalDouble.empty(), "cal-1", List.of(new Iteration.Measured(t, r)), Checkpoint.start(new double[] {0.5}, 48, 0), java.util.Optional.empty(), java.util.Optional.empty());
     }
 
     @Test

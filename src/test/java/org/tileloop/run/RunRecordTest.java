@@ -43,7 +43,7 @@ class RunRecordTest {
         new RunState(was.nextIteration(), was.unit(), was.measurements(), was.energyReferencePj(), was.trainTargetsNs(),
                 was.holdoutTargetsNs(), was.train(), was.holdout(), bytes.length, was.tracesBytes(), was.iterationsRows(), was.tracesRows(),
                 HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)), was.tracesSha256(),
-                was.optimizerState(), was.bestLoss(), was.sinceBest(), was.stopReason()).save(dir);
+                was.optimizerState(), was.bestLoss(), was.sinceBest(), was.stopReason(), was.finalRepeats()).save(dir);
         RigConfigurationException e = assertThrows(RigConfigurationException.class,
                 () -> RunRecord.train(new RecordingRig(), config(2), dir, List.of()));
         assertEquals(csv + ": its columns are not the ones this tileloop writes (the run was started by another version);"

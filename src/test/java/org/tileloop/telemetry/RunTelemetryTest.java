@@ -68,7 +68,7 @@ class RunTelemetryTest {
                 List.of(OptionalInt.empty(), OptionalInt.empty()));
         return new Iteration(2, 6, Instant.EPOCH, 48, TRAIN, holdout, OptionalDouble.empty(), OptionalDouble.empty(),
                 List.of(new Iteration.ParameterUpdate("r_fb", 2500, 0.31, -105.2), new Iteration.ParameterUpdate("iin_amp", 1.52, -0.45, 0.017)),
-                drift, "cal-1", List.of(new Iteration.Measured(t, r)), Checkpoint.start(new double[] {0.5, 0.5}, 48, 0), java.util.Optional.empty());
+                drift, "cal-1", List.of(new Iteration.Measured(t, r)), Checkpoint.start(new double[] {0.5, 0.5}, 48, 0), java.util.Optional.empty(), java.util.Optional.empty());
     }
 
     @Test

@@ -169,4 +169,41 @@ class LossTest {
         assertEquals(25, t.missing(), 1e-12);
         assertEquals(0, t.count());
     }
+
+    static LossSettings censored(double sigmaNs) {
+        return new LossSettings(1, 1, 25, TrainingConfig.Missing.CENSORED, sigmaNs, 0, 1, List.of(), 0, 10,
+                TrainingConfig.ClassLoss.SOFTMAX, 0, 0.5, 0.2);
+    }
+
+    static StimulusResult windowed(StimulusResult r, double windowNs) {
+        return new StimulusResult(r.stimulus(), r.channels(), r.energyPj(), r.spikeCounts(), OptionalDouble.of(windowNs));
+    }
+
+    @Test
+    void censoredTimingAndMissingShareOneMeanOverEveryTargetedPair() {
+        // trace 1: errors +0.3 and a silent channel (window 30 ns, target 7, σ 10 ps: 529.0015933 ns²);
+        // trace 2: errors +0.1, +0.2. Four targeted pairs.
+        List<Trace> traces = List.of(trace(5, 7), trace(5, 6));
+        List<StimulusResult> results = List.of(windowed(result(10, 1, 5.3, Double.NaN), 30), windowed(result(10, 1, 5.1, 6.2), 30));
+        LossTerms c = new Loss(censored(0.01)).evaluate(traces, results, 0);
+        assertEquals((0.09 + 0.01 + 0.04) / 4, c.timing(), 1e-12);
+        assertEquals(529.0015932911509 / 4, c.missing(), 1e-7);
+        // the flat penalty on the same measurements: timing over the 3 spikes present, 25 per missing spike per trace
+        LossTerms p = new Loss(settings(List.of(), 0)).evaluate(traces, results, 0);
+        assertEquals((0.09 + 0.01 + 0.04) / 3, p.timing(), 1e-12);
+        assertEquals(12.5, p.missing(), 1e-12);
+        // firing just before the window end costs a little less than staying silent: the loss is continuous there
+        LossTerms late = new Loss(censored(0.01)).evaluate(traces,
+                List.of(windowed(result(10, 1, 5.3, 29.999), 30), windowed(result(10, 1, 5.1, 6.2), 30)), 0);
+        assertEquals(0, late.missing());
+        assertEquals((529.0015932911509 - 22.999 * 22.999) / 4, c.total() - late.total(), 1e-7);
+    }
+
+    @Test
+    void censoringNeedsTheWindowEnd() {
+        MeasurementException e = assertThrows(MeasurementException.class, () -> new Loss(censored(0.01)).evaluate(
+                List.of(trace(5, 7)), List.of(result(10, 1, 5.3, Double.NaN)), 0));
+        assertEquals("missing: censored needs the end of the measurement window, but the rig did not report it for the stimulus"
+                + " at 4.5 ns; use missing: penalty with this rig", e.getMessage());
+    }
 }

@@ -93,7 +93,8 @@ final class BenchPayloads {
     /**
      * A READ_RESULT reply for stimulus {@code index} of batch {@code id}: calibrated timestamps and
      * the controller's spike count per rig channel (the count may exceed the timestamps it kept).
-     * The controller measures the whole window, so the counts are {@link SpikeCounts#COMPLETE}.
+     * The controller measures the whole window, so the counts are {@link SpikeCounts#COMPLETE} and the
+     * window end is the one it announced in HELLO.
      */
     StimulusResult result(Stimulus stimulus, int id, int index, ByteBuffer r, Calibration calibration) {
         try {
@@ -130,7 +131,8 @@ final class BenchPayloads {
                 channels.add(perChannel.get(c));
             }
             OptionalDouble energyPj = (flags & 1) != 0 ? OptionalDouble.of(energyFj / 1000.0) : OptionalDouble.empty();
-            return new StimulusResult(stimulus, channels, energyPj, SpikeCounts.COMPLETE);
+            return new StimulusResult(stimulus, channels, energyPj, SpikeCounts.COMPLETE, 
+                    handshake.windowPs() > 0 ? OptionalDouble.of(handshake.windowPs() / 1000.0) : OptionalDouble.empty());
         } catch (BufferUnderflowException e) {
             throw new MeasurementException("bench READ_RESULT reply is truncated", e);
         }

@@ -33,7 +33,8 @@ import org.tileloop.rig.StimulusResult;
  * off and throws {@link InterlockException}. Calls are serialised.
  *
  * <p>The controller measures the whole window: every result has complete spike counts, each the
- * controller's own count, which may exceed the {@code max_spikes} timestamps it keeps.
+ * controller's own count, which may exceed the {@code max_spikes} timestamps it keeps, and the
+ * window end the controller announced in its handshake.
  */
 public final class BenchRig extends org.tileloop.rig.AbstractRig {
 

@@ -10,6 +10,7 @@ import org.tileloop.rig.InputSpec;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Probe;
 import org.tileloop.rig.RigDescription;
+import org.tileloop.rig.SpikeCounts;
 import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.Timing;
 
@@ -131,7 +132,8 @@ public final class DigitalDetectorRig extends org.tileloop.rig.AbstractRig {
             ChannelSpec spec = description.channels().get(c);
             channels.add(ChannelResult.counted(spec.name(), spikes.get(c)));
         }
-        return new StimulusResult(p.stimulus(), channels, OptionalDouble.of(ticks * n * settings.energyPerNeuronTickPj()));
+        return new StimulusResult(p.stimulus(), channels, OptionalDouble.of(ticks * n * settings.energyPerNeuronTickPj()), SpikeCounts.COMPLETE,
+                OptionalDouble.of(ticks * dtNs));
     }
 
     @Override

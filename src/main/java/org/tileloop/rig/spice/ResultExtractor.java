@@ -66,7 +66,7 @@ final class ResultExtractor {
             channels.add(fullWindow ? ChannelResult.counted(c.name(), spikes) : ChannelResult.uncounted(c.name(), spikes));
         }
         if (!fullWindow) {
-            return new StimulusResult(stimulus, channels, OptionalDouble.empty(), SpikeCounts.TRUNCATED);
+            return new StimulusResult(stimulus, channels, OptionalDouble.empty(), SpikeCounts.TRUNCATED, OptionalDouble.of(settings.tstopNs()));
         }
         double[] vdd = data.vector("v(" + settings.supplyNode() + ")");
         double[] idd = data.vector("i(" + settings.supplySource() + ")");
@@ -78,7 +78,7 @@ final class ResultExtractor {
         if (!Double.isFinite(energyPj)) {
             throw new MeasurementException("supply energy is not finite");
         }
-        return new StimulusResult(stimulus, channels, OptionalDouble.of(energyPj), SpikeCounts.COMPLETE);
+        return new StimulusResult(stimulus, channels, OptionalDouble.of(energyPj), SpikeCounts.COMPLETE, OptionalDouble.of(settings.tstopNs()));
     }
 
     private static void requireFinite(double[] v, String node) {

@@ -27,7 +27,9 @@ import org.tileloop.rig.file.RigFileLoader;
 
 /**
  * The simulated tile: each stimulus is one ngspice batch run of the rendered netlist; a batch
- * is spread over {@link SpiceSettings#effectiveWorkers()} processes and returned in order.
+ * is spread over {@link SpiceSettings#effectiveWorkers()} processes and returned in order. Every
+ * result's window ends at {@code tstop_ns}: a first-spikes transient stops early only once every
+ * channel has fired, so a silent channel was watched to the end.
  */
 public final class SpiceRig extends org.tileloop.rig.AbstractRig {
 
