@@ -15,7 +15,8 @@ import org.tileloop.rig.StimulusResult;
  * fell short of the predicted change by more than {@code twin_disagreement} of the prediction, the rig
  * measures its own forward-difference Jacobian instead and the step uses it; the cosine between
  * the two Jacobians is reported. The iteration that finds such a shortfall does not step: the
- * twin's slopes are not trusted there. Forward on hardware, slopes from a model: the physics-aware
+ * twin's slopes are not trusted there. A shortfall under 2σ² ({@code timing_sigma_ps}) is timing
+ * noise, not disagreement (the loss change of m residuals at the noise floor varies by about 2σ²/√m). Forward on hardware, slopes from a model: the physics-aware
  * training scheme (Wright et al., Nature 601, 549–555, 2022).
  */
 final class TwinGaussNewton implements Stepper {
@@ -71,7 +72,8 @@ final class TwinGaussNewton implements Stepper {
         if (!Double.isNaN(predictedNs2)) {
             double predictedChange = predictedNs2 - lastMeasuredNs2;
             double measuredChange = measured - lastMeasuredNs2;
-            refreshDue = measuredChange - predictedChange > config.twin().disagreement() * Math.abs(predictedChange);
+            double sigmaNs = config.loss().timingSigmaPs() / 1000;
+            refreshDue = measuredChange - predictedChange > Math.max(config.twin().disagreement() * Math.abs(predictedChange), 2 * sigmaNs * sigmaNs);
         }
         boolean rigMeasured = plan.points().size() > 1;
         if (refreshDue && !rigMeasured) {
