@@ -89,6 +89,8 @@ class SpiceTileEndToEndTest {
              BenchRig bench = emu.openRig(BENCH);
              Rig chip1 = Rigs.open(RigFileLoader.load(CHIP1));
              Rig nominal = Rigs.open(RigFileLoader.load(NOMINAL))) {
+            assertEquals("tileloop-bench 1.0.0 (host emulator, tile oracle)", bench.provenance().get("bench_firmware"),
+                    "run records tell a SPICE-tile emulator from the built-in model");
             List<Probe> batch = sixtyProbes(bench.description().defaults()).subList(0, 24);
             List<StimulusResult> measured = bench.measure(batch);
             assertEquals(1, emu.replugs(), "the device was unplugged once (after 20 replies, mid-batch) and came back with the same SPICE tile");
