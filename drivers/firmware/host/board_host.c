@@ -46,6 +46,9 @@ static uint64_t fault_state;
 const tl_board_info_t *board_info(void)
 {
     info.timing_lsb_ps = emu.lsb_ps;
+    if (emu.tile_oracle) {
+        info.firmware_version = "tileloop-bench 1.0.0 (host emulator, tile oracle)";
+    }
     return &info;
 }
 

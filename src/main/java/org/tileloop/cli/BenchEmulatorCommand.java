@@ -13,8 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench-emulator", mixinStandardHelpOptions = true,
         description = {"Build (if needed) and run the bench firmware's host emulator on a socat pty pair.",
                 "Put the printed device path in the rig file (rigs/bench-emulated.yaml uses the default). Ctrl-C stops it.",
-                "With --tile RIG the tile is that simulated rig's SPICE circuit (e.g. sim-tile4-chip1, a mismatched chip) behind",
-                "the emulator's timing chain, instead of its built-in model; use it with rigs/bench-emulated-chip1.yaml."})
+                "With --tile RIG the tile is that simulated rig's SPICE circuit (e.g. sim-tile4-chip1, a mismatched chip) behind "
+                        + "the emulator's timing chain, instead of its built-in model; use it with rigs/bench-emulated-chip1.yaml."})
 final class BenchEmulatorCommand implements Callable<Integer> {
 
     @Spec

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,14 +58,20 @@ class SpiceTileEndToEndTest {
         return s;
     }
 
-    /** The training task's stimuli (in0 at the delay, in1 at 7 ns) under 10 vectors: 60 probes, 6 per parameter set. */
+    /**
+     * The training task's stimuli (in0 at the delay, in1 at 7 ns) under 10 vectors: 60 probes, 6 per parameter set.
+     * Inputs in a fixed order: the emulator's jitter is a function of the stimulus as sent, input order included.
+     */
     static List<Probe> sixtyProbes(ParameterVector defaults) {
         List<Probe> batch = new ArrayList<>();
         for (double iin : List.of(1.45, 1.6)) {
             for (double rfb : List.of(2400.0, 3000.0, 3600.0, 4200.0, 4800.0)) {
                 ParameterVector v = defaults.with("r_fb", rfb).with("rleak", 52000).with("iin_amp", iin);
                 for (double d : List.of(4.5, 5.5, 7.5, 6.5, 9.0, 10.5)) {
-                    batch.add(new Probe(v, new Stimulus(Map.of("in0", d, "in1", 7.0))));
+                    Map<String, Double> inputs = new LinkedHashMap<>();
+                    inputs.put("in0", d);
+                    inputs.put("in1", 7.0);
+                    batch.add(new Probe(v, new Stimulus(inputs)));
                 }
             }
         }
@@ -82,6 +89,8 @@ class SpiceTileEndToEndTest {
              BenchRig bench = emu.openRig(BENCH);
              Rig chip1 = Rigs.open(RigFileLoader.load(CHIP1));
              Rig nominal = Rigs.open(RigFileLoader.load(NOMINAL))) {
+            assertEquals("tileloop-bench 1.0.0 (host emulator, tile oracle)", bench.provenance().get("bench_firmware"),
+                    "run records tell a SPICE-tile emulator from the built-in model");
             List<Probe> batch = sixtyProbes(bench.description().defaults()).subList(0, 24);
             List<StimulusResult> measured = bench.measure(batch);
             assertEquals(1, emu.replugs(), "the device was unplugged once (after 20 replies, mid-batch) and came back with the same SPICE tile");
