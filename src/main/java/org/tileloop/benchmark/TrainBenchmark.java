@@ -211,7 +211,8 @@ public final class TrainBenchmark {
             return traces;
         }
         if (c.optimization().optimizer() == TrainingConfig.Optimizer.TWIN_GAUSS_NEWTON) {
-            return traces + holdout / Math.max(1, c.schedule().evalEvery());
+            int refreshes = c.twin().refresh() > 0 ? c.task().trainable().size() * traces / c.twin().refresh() : 0;
+            return (int) Math.ceil(traces + refreshes + (double) holdout / Math.max(1, c.schedule().evalEvery()));
         }
         int points = switch (c.estimation().estimator()) {
             case SPSA -> 1 + 2 * c.estimation().spsaResamplings();
