@@ -72,6 +72,13 @@ public final class TrainBenchmark {
                 new Method("bobyqa", c -> dfo(c, "bobyqa")),
                 new Method("cmaes", c -> dfo(c, "cmaes")),
                 new Method("nelder-mead", c -> dfo(c, "nelder_mead")),
+                new Method("bayes", c -> {
+                    c.optimizer = "bayes";
+                    c.bayesBatch = 3;
+                    c.bayesInitial = null;
+                    c.warmStart = null;
+                    c.evalEvery = 10;
+                }),
                 new Method("spsa-normalized", c -> {
                     c.estimator = "spsa";
                     c.spsaC = 0.05;
@@ -170,8 +177,7 @@ public final class TrainBenchmark {
                 draft.seed = seed;
                 m.setup().accept(draft);
                 draft.twin = m.usesTwin() ? twin.orElseThrow().path().toAbsolutePath().toString() : null;
-                int perIteration = perIteration(draft.build(configFile + " (" + m.name() + ")"));
-                draft.iterations = budget < 0 ? fdIterations : (int) Math.max(1, budget / perIteration);
+                draft.iterations = budget < 0 ? fdIterations : iterations(draft.build(configFile + " (" + m.name() + ")"), budget);
                 TrainingConfig c = draft.build(configFile + " (" + m.name() + ")");
                 List<long[]> meas = new ArrayList<>();
                 List<double[]> losses = new ArrayList<>();
@@ -202,10 +208,24 @@ public final class TrainBenchmark {
         }
     }
 
-    private static int perIteration(TrainingConfig c) {
+    /**
+     * The iterations that spend about {@code budget} measurements: a derivative-free evaluation
+     * measures the train traces once; a bayes round measures bayes_batch points, its round 0 the
+     * initial design (2d + 1 points unless set).
+     */
+    private static int iterations(TrainingConfig c, long budget) {
         TrainingConfig.Task t = c.task();
         int traces = t.patterns().isEmpty() ? t.trainDelaysNs().size()
                 : (int) t.patterns().stream().filter(p -> p.split() == TrainingConfig.Split.TRAIN).count();
+        if (c.optimization().optimizer() == TrainingConfig.Optimizer.BAYES) {
+            int initial = c.bayes().initial().orElse(2 * t.trainable().size() + 1);
+            return (int) Math.max(1, 1 + (budget - (long) initial * traces) / ((long) c.bayes().batch() * traces));
+        }
+        return (int) Math.max(1, budget / perIteration(c, traces));
+    }
+
+    private static int perIteration(TrainingConfig c, int traces) {
+        TrainingConfig.Task t = c.task();
         int holdout = t.patterns().isEmpty() ? t.holdoutDelaysNs().size() : t.patterns().size() - traces;
         if (c.optimization().optimizer().derivativeFree()) {
             return traces;

@@ -198,7 +198,7 @@ final class DerivativeFree implements Stepper {
             case BOBYQA -> new BOBYQAOptimizer(2 * dim + 1, config.optimization().dfoStep(), 1e-4);
             case CMAES -> new CMAESOptimizer(config.iterations(), 0, true, 0, 0, new MersenneTwister(config.schedule().seed()), false, null);
             case NELDER_MEAD -> new SimplexOptimizer(1e-6, 1e-9);
-            case NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, TWIN_GAUSS_NEWTON -> throw new IllegalArgumentException("not a derivative-free optimizer: "
+            case NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, TWIN_GAUSS_NEWTON, BAYES -> throw new IllegalArgumentException("not a Commons Math optimizer: "
                     + config.optimization().optimizer().wire());
         };
     }
@@ -217,7 +217,7 @@ final class DerivativeFree implements Stepper {
             case BOBYQA -> new OptimizationData[] {budget, objective, GoalType.MINIMIZE, guess, new SimpleBounds(lower, upper)};
             case NELDER_MEAD -> new OptimizationData[] {budget, objective, GoalType.MINIMIZE, guess,
                 new NelderMeadSimplex(dim, config.optimization().dfoStep())};
-            case NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, TWIN_GAUSS_NEWTON -> throw new IllegalArgumentException("not a derivative-free optimizer: "
+            case NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, TWIN_GAUSS_NEWTON, BAYES -> throw new IllegalArgumentException("not a Commons Math optimizer: "
                     + config.optimization().optimizer().wire());
         };
     }

@@ -26,6 +26,9 @@ record RigCheck(TrainingConfig config, RigDescription rig, String file) {
                 fail("trainable[" + i + "]", "'" + t.trainable().get(i) + "' is not a parameter of rig " + rig.id());
             }
         }
+        if (config.optimization().optimizer() == TrainingConfig.Optimizer.BAYES) {
+            bayes(trained);
+        }
         for (Map.Entry<String, Map<String, Double>> values : Map.of("initial", t.initial(), "anchor", t.anchor()).entrySet()) {
             try {
                 rig.withOverrides(values.getValue());
@@ -62,6 +65,42 @@ record RigCheck(TrainingConfig config, RigDescription rig, String file) {
         });
         for (int i = 0; i < t.patterns().size(); i++) {
             pattern("patterns[" + i + "]", t.patterns().get(i), channels, inputs, trained);
+        }
+    }
+
+    /**
+     * The surrogate's points fit in {@link BayesStepper#MAX_POINTS}; a warm start trained the same
+     * parameters and stays inside their bounds (points outside are refused, not dropped: a
+     * narrowed range is a new problem, and a silently shrunk warm start would hide it).
+     */
+    private void bayes(List<String> trained) {
+        TrainingConfig.Bayes b = config.bayes();
+        int warm = b.warmStart().map(w -> w.points().size()).orElse(0);
+        int initial = b.initial().orElse(warm > 0 ? 1 : 2 * trained.size() + 1);
+        long total = warm + initial + (long) b.batch() * (config.iterations() - 1);
+        if (total > BayesStepper.MAX_POINTS) {
+            fail("iterations", "bayes would fit its surrogate to " + total + " points (" + (warm > 0 ? warm + " from warm_start + " : "")
+                    + initial + " in round 0 + bayes_batch " + b.batch() + " × " + (config.iterations() - 1) + " rounds); at most "
+                    + BayesStepper.MAX_POINTS + ": lower iterations or bayes_batch");
+        }
+        if (b.warmStart().isEmpty()) {
+            return;
+        }
+        WarmStart w = b.warmStart().get();
+        if (!new java.util.HashSet<>(w.parameters()).equals(new java.util.HashSet<>(trained))) {
+            fail("warm_start", w.written() + " trained " + w.parameters() + ", this config trains " + trained
+                    + "; a warm start needs the same trainable parameters");
+        }
+        for (int r = 0; r < w.points().size(); r++) {
+            for (String name : trained) {
+                ParameterSpec p = rig.parameter(name).orElseThrow();
+                double v = w.points().get(r).get(name);
+                if (v < p.min() - 1e-9 * p.range() || v > p.max() + 1e-9 * p.range()) {
+                    fail("warm_start", w.written() + " iteration row " + (r + 1) + ": " + name + " " + org.tileloop.rig.Numbers.plain(v)
+                            + " is outside its training bounds [" + org.tileloop.rig.Numbers.plain(p.min()) + ", "
+                            + org.tileloop.rig.Numbers.plain(p.max()) + "] of rig " + rig.id() + "; a warm start takes points inside the bounds only");
+                }
+            }
         }
     }
 

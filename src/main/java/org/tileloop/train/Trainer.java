@@ -90,6 +90,9 @@ public final class Trainer {
         if (!config.optimization().optimizer().derivativeFree()) {
             return new GradientStepper(config, task.train(), from.optimizerState());
         }
+        if (config.optimization().optimizer() == TrainingConfig.Optimizer.BAYES) {
+            return BayesStepper.open(config, task.space(), from);
+        }
         DerivativeFree dfo = new DerivativeFree(config, task.space().toUnit(task.initial()));
         if (from.nextIteration() > 0 && from.nextIteration() <= config.iterations()) {
             double[] best = dfo.replay(history.stream().limit(from.nextIteration()).map(LossTerms::total).toList());

@@ -40,11 +40,14 @@ public final class TrainingConfig {
     public enum DriftAction { PAUSE, RECALIBRATE }
 
     public enum Optimizer {
-        NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, TWIN_GAUSS_NEWTON, CMAES, BOBYQA, NELDER_MEAD;
+        NORMALIZED, SGD, MOMENTUM, ADAM, GAUSS_NEWTON, TWIN_GAUSS_NEWTON, CMAES, BOBYQA, NELDER_MEAD, BAYES;
 
-        /** Commons Math optimizers that need no gradient; with these, iterations is the evaluation budget. */
+        /**
+         * Optimizers that need no gradient and keep the energy weight fixed: the Commons Math ones
+         * (iterations is the evaluation budget) and bayes (iterations is the number of rounds).
+         */
         public boolean derivativeFree() {
-            return this == CMAES || this == BOBYQA || this == NELDER_MEAD;
+            return this == CMAES || this == BOBYQA || this == NELDER_MEAD || this == BAYES;
         }
 
         /** The name as written in configs. */
@@ -120,6 +123,18 @@ public final class TrainingConfig {
                            int finalRepeats) {
     }
 
+    /**
+     * Bayesian optimisation ({@code optimizer: bayes}).
+     *
+     * @param batch points per round after round 0
+     * @param initial points of round 0 (the start point included); empty: 2d + 1, or 1 with a warm start
+     * @param warmStart the earlier run's evaluations, when {@code warm_start} is set and the config
+     *                  was read from its file (a config recorded in a manifest does not carry them:
+     *                  a resumed run has them in its saved state)
+     */
+    public record Bayes(int batch, java.util.OptionalInt initial, Optional<WarmStart> warmStart) {
+    }
+
     /** Drift checks (0 {@code checkEvery}: none). */
     public record Drift(int checkEvery, double referenceDelayNs, double thresholdPs, DriftAction action) {
     }
@@ -128,6 +143,7 @@ public final class TrainingConfig {
     private final LossWeights loss;
     private final Estimation estimation;
     private final Optimization optimization;
+    private final Bayes bayes;
     private final Schedule schedule;
     private final Drift drift;
     private final Twin twin;
@@ -147,6 +163,8 @@ public final class TrainingConfig {
         this.estimation = new Estimation(value(Estimator.class, b.estimator), b.fdStep, b.spsaC, b.spsaGamma, b.spsaResamplings, b.repeats);
         this.optimization = new Optimization(value(Optimizer.class, b.optimizer), b.dfoStep, b.gnLambda, value(LrSchedule.class, b.lrSchedule),
                 b.stepSize, b.stepDecay, b.stepEvery, b.maxStep, b.spallA, b.spallAlpha, b.clipValue, b.clipNorm, b.beta1, b.beta2, b.epsilon);
+        this.bayes = new Bayes(b.bayesBatch, b.bayesInitial == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(b.bayesInitial),
+                Optional.ofNullable(b.warmStartData));
         this.schedule = new Schedule(b.iterations, b.seed, b.evalEvery, b.patience, b.minImprovement, value(Split.class, b.earlyStopSplit),
                 b.finalRepeats);
         this.twin = new Twin(Optional.ofNullable(b.twin), b.twinRefresh, b.twinDisagreement);
@@ -170,7 +188,9 @@ public final class TrainingConfig {
 
     /** An editable copy, e.g. for a command-line override. */
     public TrainingConfigBuilder toBuilder() {
-        return TrainingConfigBuilder.fromMap(written, "training config");
+        TrainingConfigBuilder b = TrainingConfigBuilder.fromMap(written, "training config");
+        b.warmStartData = bayes.warmStart().orElse(null);
+        return b;
     }
 
     /** The keys and values as written in YAML (snake_case), for run manifests. */
@@ -192,6 +212,10 @@ public final class TrainingConfig {
 
     public Optimization optimization() {
         return optimization;
+    }
+
+    public Bayes bayes() {
+        return bayes;
     }
 
     public Schedule schedule() {

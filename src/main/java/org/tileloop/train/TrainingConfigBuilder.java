@@ -108,6 +108,14 @@ public final class TrainingConfigBuilder {
      * loss differs from the predicted change by more than this fraction of the prediction.
      */
     public double twinDisagreement = 0.5;
+    /** bayes: points measured per round after round 0 (1 to 20). */
+    public int bayesBatch = 3;
+    /** bayes: points of round 0, the start point included (1 to 100); unset: 2d + 1, or 1 with a warm start. */
+    public Integer bayesInitial;
+    /** bayes: a run directory (relative to the config file) whose evaluations the surrogate starts with. */
+    public String warmStart;
+    /** The evaluations of {@link #warmStart}, read by {@link #load} (not a key). */
+    WarmStart warmStartData;
     /** Levenberg–Marquardt damping for gauss_newton. */
     public double gnLambda = 0.01;
     /** inverse, exponential, step or spall (step_size / (k + 1 + spall_a)^spall_alpha). */
@@ -169,6 +177,10 @@ public final class TrainingConfigBuilder {
             }
         }
         c.check(file.toString());
+        if (c.warmStart != null) {
+            Path base = file.getParent() != null ? file.getParent() : Path.of("");
+            c.warmStartData = WarmStart.read(c.warmStart, base.resolve(c.warmStart), file.toString());
+        }
         return c;
     }
 
@@ -266,6 +278,12 @@ public final class TrainingConfigBuilder {
             SCHEMA.validate(tree, file, "training config");
         } catch (BadInputException e) {
             throw new RigConfigurationException(e.getMessage(), e);
+        }
+        if (warmStart != null) {
+            if (!optimizer.equals("bayes")) {
+                throw new RigConfigurationException(file + ": warm_start: only optimizer bayes starts from an earlier run's evaluations"
+                        + " (this config uses " + optimizer + ")");
+            }
         }
         if (optimizer.equals("gauss_newton") && estimator.equals("spsa")) {
             throw new RigConfigurationException(file + ": optimizer: gauss_newton needs estimator central or forward (a Jacobian), not spsa");

@@ -118,7 +118,7 @@ public final class UpdateRule {
                     s[i] = norm > 0 ? -lr * g[i] / norm : 0;
                 }
             }
-            case GAUSS_NEWTON, TWIN_GAUSS_NEWTON, CMAES, BOBYQA, NELDER_MEAD -> throw new IllegalStateException(kind.wire() + " does not step by a gradient rule");
+            case GAUSS_NEWTON, TWIN_GAUSS_NEWTON, CMAES, BOBYQA, NELDER_MEAD, BAYES -> throw new IllegalStateException(kind.wire() + " does not step by a gradient rule");
         }
         double[] next = u.clone();
         for (int i = 0; i < n; i++) {

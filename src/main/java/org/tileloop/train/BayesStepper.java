@@ -1,0 +1,236 @@
+package org.tileloop.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.math3.random.MersenneTwister;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.SobolSequenceGenerator;
+import org.tileloop.rig.ParameterSpec;
+import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.rig.StimulusResult;
+
+/**
+ * Bayesian optimisation ({@code optimizer: bayes}): a {@link GaussianProcess} of the train loss
+ * over the unit box, and rounds of points chosen by noisy expected improvement
+ * ({@link Acquisition}). One iteration is one round, measured as one batch: round 0 is the
+ * start point plus a scrambled Sobol design ({@code bayes_initial} points in all), every later
+ * round {@code bayes_batch} points. The reported point of a round (its iteration row) is its
+ * first point: the start point in round 0, then the point of highest expected improvement. After
+ * each round the checkpoint's point is the recommendation: the evaluated point of lowest
+ * posterior mean (a noisy loss that was lucky once does not win); the final row measures it with
+ * the holdout.
+ *
+ * <p>The model is of log(loss + 1e-9 ns²), not of the loss: losses span decades (a missing
+ * spike costs 25 ns², the noise floor is ~1e-4 ns²), a stationary kernel fitted to raw losses
+ * spends its variance on the far, bad points and sees the whole basin as flat, and timing
+ * noise on a loss near its floor is roughly multiplicative, so log-space noise is closer to one
+ * variance everywhere.
+ *
+ * <p>The surrogate's data (warm-start evaluations, then every evaluated point and its train loss)
+ * are the optimizer state saved in the checkpoint; everything else (hyperparameters, the
+ * candidate points, seeded by seed and round) is recomputed from them, so a resumed run
+ * continues exactly. Used on the training thread only.
+ */
+final class BayesStepper implements Stepper {
+
+    /** Added to every loss before the logarithm, ns² (a loss of exactly 0 stays finite). */
+    static final double LOSS_FLOOR_NS2 = 1e-9;
+    /** Most points (warm start included) the surrogate is fitted to: the fit is cubic in them. */
+    static final int MAX_POINTS = 400;
+
+    private final TrainingConfig config;
+    private final int dim;
+    private final int warm;
+    private final List<double[]> points = new ArrayList<>();
+    private final List<Double> losses = new ArrayList<>();
+    private GaussianProcess model;
+
+    private BayesStepper(TrainingConfig config, int dim, int warm) {
+        this.config = config;
+        this.dim = dim;
+        this.warm = warm;
+    }
+
+    /**
+     * The stepper a run continues with from {@code from}: a new run starts with the config's
+     * warm-start evaluations; a resumed one with the saved state, whose recommendation must be the
+     * checkpoint's point.
+     */
+    static BayesStepper open(TrainingConfig config, ParameterSpace space, Checkpoint from) {
+        int dim = space.dimension();
+        if (from.nextIteration() == 0) {
+            if (config.asMap().get("warm_start") != null && config.bayes().warmStart().isEmpty()) {
+                throw new RigConfigurationException("warm_start: " + config.asMap().get("warm_start") + ": the earlier run's evaluations"
+                        + " are read when the config is loaded from its file; start this run again from its config file");
+            }
+            List<double[]> wp = new ArrayList<>();
+            List<Double> wl = new ArrayList<>();
+            config.bayes().warmStart().ifPresent(w -> {
+                for (int r = 0; r < w.points().size(); r++) {
+                    double[] u = new double[dim];
+                    for (int i = 0; i < dim; i++) {
+                        ParameterSpec p = space.trainable().get(i);
+                        u[i] = Math.max(0, Math.min(1, (w.points().get(r).get(p.name()) - p.min()) / p.range()));
+                    }
+                    wp.add(u);
+                    wl.add(w.lossesNs2().get(r));
+                }
+            });
+            BayesStepper s = new BayesStepper(config, dim, wp.size());
+            s.points.addAll(wp);
+            s.losses.addAll(wl);
+            return s;
+        }
+        BayesStepper s = restore(config, dim, from.optimizerState());
+        if (from.nextIteration() <= config.iterations() && !Arrays.equals(s.recommendation(), from.unit())) {
+            throw new RigConfigurationException("saved state: bayes does not recommend the saved point from its saved evaluations"
+                    + " (a different tileloop version?); this run cannot be resumed: start a new run");
+        }
+        return s;
+    }
+
+    @Override
+    public Plan plan(int k, double[] u, boolean last) {
+        if (last) {
+            return new Plan(List.of(recommendation()), true, Optional.of("bayes finished: " + (points.size() - warm) + " evaluations in "
+                    + config.iterations() + " rounds" + (warm > 0 ? " (and " + warm + " from warm_start)" : "")
+                    + "; the final row measures the recommendation, the evaluated point of lowest posterior mean"));
+        }
+        RandomGenerator rng = new MersenneTwister(new int[] {(int) config.schedule().seed(), (int) (config.schedule().seed() >>> 32), k});
+        if (k == 0) {
+            List<double[]> round = new ArrayList<>(List.of(u.clone()));
+            round.addAll(design(initialPoints() - 1, rng));
+            return new Plan(round, false, Optional.empty());
+        }
+        return new Plan(Acquisition.batch(model(), points, config.bayes().batch(), rng), false, Optional.empty());
+    }
+
+    @Override
+    public int repeats(Plan plan) {
+        return plan.finalRow() ? 1 : config.estimation().repeats();
+    }
+
+    @Override
+    public Move move(int k, double[] u, Plan plan, double[] roundLosses, List<List<StimulusResult>> perPoint) {
+        if (!plan.finalRow()) {
+            for (int i = 0; i < roundLosses.length; i++) {
+                points.add(plan.points().get(i).clone());
+                losses.add(roundLosses[i]);
+            }
+            model = null;
+        }
+        double[] rec = recommendation();
+        if (System.getenv("BAYES_DEBUG") != null) {
+            GaussianProcess g = model();
+            System.err.printf("round %d n=%d l=%s sf=%.3g sn=%.3g rec=%s mu=%.3g sd=%.3g losses=%s%n", k, points.size(),
+                Arrays.toString(Arrays.stream(g.hyperparameters().lengthScales()).map(v -> Math.round(v * 1000) / 1000.0).toArray()),
+                g.hyperparameters().signalVariance(), g.hyperparameters().noiseVariance(),
+                Arrays.toString(Arrays.stream(rec).map(v -> Math.round(v * 1000) / 1000.0).toArray()), Math.exp(g.mean(rec)), g.sd(rec),
+                Arrays.toString(Arrays.stream(roundLosses).map(v -> Double.parseDouble(String.format("%.2g", v))).toArray()));
+            for (double[] p : plan.points()) System.err.print(Arrays.toString(Arrays.stream(p).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
+            System.err.println();
+        }
+        return new Move(rec, new double[dim], new double[dim]);
+    }
+
+    /** [warm, n, n losses, n points], {@code dim} numbers per row, the last row padded with 0. */
+    @Override
+    public double[][] state() {
+        int n = points.size();
+        double[] flat = new double[2 + n + n * dim];
+        flat[0] = warm;
+        flat[1] = n;
+        for (int i = 0; i < n; i++) {
+            flat[2 + i] = losses.get(i);
+            System.arraycopy(points.get(i), 0, flat, 2 + n + i * dim, dim);
+        }
+        double[][] rows = new double[(flat.length + dim - 1) / dim][];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = Arrays.copyOfRange(flat, r * dim, r * dim + dim);
+        }
+        return rows;
+    }
+
+    @Override
+    public boolean earlyStops() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Points of round 0, the start point included. */
+    int initialPoints() {
+        return config.bayes().initial().orElse(warm > 0 ? 1 : 2 * dim + 1);
+    }
+
+    /** Every point the surrogate knows (warm start first), unit coordinates. */
+    List<double[]> points() {
+        return points.stream().map(double[]::clone).toList();
+    }
+
+    /** The evaluated point of lowest posterior mean; the start of round 0 before any evaluation. */
+    double[] recommendation() {
+        GaussianProcess gp = model();
+        double[] best = points.get(0);
+        double bestMean = Double.POSITIVE_INFINITY;
+        for (double[] p : points) {
+            double m = gp.mean(p);
+            if (m < bestMean) {
+                bestMean = m;
+                best = p;
+            }
+        }
+        return best.clone();
+    }
+
+    private GaussianProcess model() {
+        if (model == null) {
+            double[] y = losses.stream().mapToDouble(l -> Math.log(l + LOSS_FLOOR_NS2)).toArray();
+            model = GaussianProcess.fit(points.toArray(double[][]::new), y);
+        }
+        return model;
+    }
+
+    /** {@code m} points of the Sobol sequence shifted by a seeded random offset (mod 1). */
+    private List<double[]> design(int m, RandomGenerator rng) {
+        SobolSequenceGenerator sobol = new SobolSequenceGenerator(dim);
+        double[] shift = new double[dim];
+        for (int i = 0; i < dim; i++) {
+            shift[i] = rng.nextDouble();
+        }
+        List<double[]> out = new ArrayList<>();
+        for (int j = 0; j < m; j++) {
+            double[] s = sobol.nextVector();
+            for (int i = 0; i < dim; i++) {
+                s[i] = (s[i] + shift[i]) % 1.0;
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static BayesStepper restore(TrainingConfig config, int dim, double[][] state) {
+        double[] flat = state == null ? new double[0] : Arrays.stream(state).flatMapToDouble(Arrays::stream).toArray();
+        int warm = flat.length >= 2 ? (int) flat[0] : -1;
+        int n = flat.length >= 2 ? (int) flat[1] : -1;
+        if (warm < 0 || n < Math.max(1, warm) || flat.length < 2 + n + (long) n * dim || flat[0] != warm || flat[1] != n) {
+            throw new RigConfigurationException("saved state: the bayes optimizer state (its evaluations) is missing or damaged;"
+                    + " this run cannot be resumed: start a new run");
+        }
+        BayesStepper s = new BayesStepper(config, dim, warm);
+        for (int i = 0; i < n; i++) {
+            double[] p = Arrays.copyOfRange(flat, 2 + n + i * dim, 2 + n + i * dim + dim);
+            if (flat[2 + i] < 0 || Arrays.stream(p).anyMatch(v -> !(v >= 0 && v <= 1))) {
+                throw new RigConfigurationException("saved state: bayes evaluation " + i + " is out of range; this run cannot be resumed:"
+                        + " start a new run");
+            }
+            s.points.add(p);
+            s.losses.add(flat[2 + i]);
+        }
+        return s;
+    }
+}
