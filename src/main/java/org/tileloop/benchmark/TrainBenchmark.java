@@ -27,6 +27,7 @@ import org.tileloop.train.Iteration;
 import org.tileloop.train.LossTerms;
 import org.tileloop.train.TrainingConfig;
 import org.tileloop.train.TrainingConfigBuilder;
+import org.tileloop.train.TrainingTask;
 
 /**
  * {@code tileloop bench train}: every method on the same task, rig and seeds; per method the
@@ -148,6 +149,10 @@ public final class TrainBenchmark {
 
     private void run(int seeds, int fdIterations, Path dir, double jitterPs, List<String> chosen) throws IOException {
         Files.createDirectories(dir);
+        if (twin.isPresent()) {
+            TrainingTask.of(TrainingConfigBuilder.load(configFile).build(configFile.toString()), file.description())
+                    .checkTwin(twin.get().description(), "--twin");
+        }
         List<Run> runs = new ArrayList<>();
         try (TwinRig twinRig = new TwinRig(twin.map(Rigs::open))) {
             runAll(seeds, fdIterations, dir, jitterPs, chosen, runs, twinRig.rig());
@@ -211,7 +216,8 @@ public final class TrainBenchmark {
     /**
      * The iterations that spend about {@code budget} measurements: a derivative-free evaluation
      * measures the train traces once; a bayes round measures bayes_batch points, its round 0 the
-     * initial design (2d + 1 points unless set).
+     * initial design (2d + 1 points unless set); twin_gauss_newton measures the train traces, plus its
+     * scheduled rig Jacobians (disagreement refreshes can add more).
      */
     private static int iterations(TrainingConfig c, long budget) {
         TrainingConfig.Task t = c.task();
@@ -221,6 +227,12 @@ public final class TrainBenchmark {
             int initial = c.bayes().initial().orElse(2 * t.trainable().size() + 1);
             return (int) Math.max(1, 1 + (budget - (long) initial * traces) / ((long) c.bayes().batch() * traces));
         }
+        if (c.optimization().optimizer() == TrainingConfig.Optimizer.TWIN_GAUSS_NEWTON) {
+            int holdout = t.patterns().isEmpty() ? t.holdoutDelaysNs().size() : t.patterns().size() - traces;
+            double refreshes = c.twin().refresh() > 0 ? (double) t.trainable().size() * traces / c.twin().refresh() : 0;
+            double each = (traces + refreshes) * c.estimation().repeats() + (double) holdout / Math.max(1, c.schedule().evalEvery());
+            return (int) Math.max(1, Math.floor(budget / each));
+        }
         return (int) Math.max(1, budget / perIteration(c, traces));
     }
 
@@ -229,10 +241,6 @@ public final class TrainBenchmark {
         int holdout = t.patterns().isEmpty() ? t.holdoutDelaysNs().size() : t.patterns().size() - traces;
         if (c.optimization().optimizer().derivativeFree()) {
             return traces;
-        }
-        if (c.optimization().optimizer() == TrainingConfig.Optimizer.TWIN_GAUSS_NEWTON) {
-            int refreshes = c.twin().refresh() > 0 ? c.task().trainable().size() * traces / c.twin().refresh() : 0;
-            return (int) Math.ceil(traces + refreshes + (double) holdout / Math.max(1, c.schedule().evalEvery()));
         }
         int points = switch (c.estimation().estimator()) {
             case SPSA -> 1 + 2 * c.estimation().spsaResamplings();

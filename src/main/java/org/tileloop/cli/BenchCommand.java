@@ -52,7 +52,7 @@ final class BenchCommand {
         CommandSpec spec;
 
         @Option(names = "--rig", defaultValue = "sim-tile4", paramLabel = "RIG",
-                description = "Simulated rig: id or file (default ${DEFAULT-VALUE}).")
+                description = "Simulated rig, or bench rig run on the bench emulator: id or file (default ${DEFAULT-VALUE}).")
         String rig;
 
         @Option(names = "--noise", defaultValue = "both", paramLabel = "off|on|both",
@@ -109,13 +109,17 @@ final class BenchCommand {
                 }
             }
             java.util.Optional<org.tileloop.rig.file.RigFile> twinFile = twin == null ? java.util.Optional.empty()
-                    : java.util.Optional.of(RigArgument.load(twin));
+                    : java.util.Optional.of(RigArgument.load(twin, "--twin"));
+            if (twinFile.isPresent() && twinFile.get().description().kind() != org.tileloop.rig.RigKind.SIMULATED) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--twin: " + twinFile.get().description().id() + " is a "
+                        + twinFile.get().description().kind().toString().toLowerCase(java.util.Locale.ROOT) + " rig; a twin is a simulated rig");
+            }
             if (twinFile.isEmpty() && methods != null && methods.contains("twin-gauss-newton")) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--methods twin-gauss-newton needs --twin RIG (a simulated rig)");
             }
             org.tileloop.benchmark.BenchmarkRig source;
             if (file.description().kind() == org.tileloop.rig.RigKind.BENCH) {
-                java.util.Optional<Path> tileFile = tile == null ? java.util.Optional.empty() : java.util.Optional.of(RigArgument.file(tile));
+                java.util.Optional<Path> tileFile = tile == null ? java.util.Optional.empty() : java.util.Optional.of(RigArgument.file(tile, "--tile"));
                 source = org.tileloop.benchmark.BenchmarkRig.emulated(file, tileFile, Path.of(System.getProperty("tileloop.home", ".")).resolve("drivers/firmware"),
                         Files.createTempDirectory("tileloop-bench-train-"));
             } else if (tile != null) {

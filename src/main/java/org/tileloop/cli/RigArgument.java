@@ -22,7 +22,12 @@ final class RigArgument {
     }
 
     static RigFile load(String ref) {
-        return RigLocator.standard().rig(ref, "--rig");
+        return load(ref, "--rig");
+    }
+
+    /** The rig {@code ref} names, errors naming the option {@code option}. */
+    static RigFile load(String ref, String option) {
+        return RigLocator.standard().rig(ref, option);
     }
 
     /** The rig id {@code ref} names: a rig file stands for its id; an id is taken as it is (a daemon or a run record knows its rigs). */
@@ -34,6 +39,11 @@ final class RigArgument {
     }
 
     static Path file(String ref) {
-        return RigLocator.standard().rigFile(ref, "--rig");
+        return file(ref, "--rig");
+    }
+
+    /** The rig file {@code ref} names, errors naming the option {@code option}. */
+    static Path file(String ref, String option) {
+        return RigLocator.standard().rigFile(ref, option);
     }
 }

@@ -109,6 +109,7 @@ public final class TrainingRun {
         }
         TrainingConfig config = draft.build(cfgPath.toString());
         config.checkAgainst(rigf.description(), cfgPath.toString());
+        Optional<RigFile> twin = TwinRigFile.find(config, cfgPath, rigf.description());
         byte[] cfgBytes = JSON.writeValueAsBytes(config.asMap());
         String configSha = RigFileLoader.sha256(cfgBytes);
         RunDirectory dir = RunDirectory.create(runsDir, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
@@ -130,7 +131,7 @@ public final class TrainingRun {
         m.put("calibration_dir_from_run", ManifestPaths.fromRun(dir.path(), store.root()));
         m.put("allow_uncalibrated", allowUncalibrated);
         m.put("start_time", Instant.now().toString());
-        Optional<RigFile> twin = TwinRigFile.forNewRun(config, cfgPath, m, dir.path());
+        TwinRigFile.record(twin, m, dir.path());
         return new TrainingRun(dir, rigf, twin, config, m, store, allowUncalibrated, build, RunIndex.Event.START);
     }
 

@@ -10,7 +10,9 @@ import org.tileloop.rig.RigKind;
 import org.tileloop.rig.file.RigFile;
 import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.rig.file.Rigs;
+import org.tileloop.rig.RigDescription;
 import org.tileloop.train.TrainingConfig;
+import org.tileloop.train.TrainingTask;
 
 /**
  * The simulated twin a training config names ({@code twin}, relative to the config file): found
@@ -23,18 +25,28 @@ final class TwinRigFile {
     private TwinRigFile() {
     }
 
-    /** The twin of a new run, recorded in {@code manifest}; empty when the config names none. */
-    static Optional<RigFile> forNewRun(TrainingConfig config, Path configFile, ObjectNode manifest, Path runDir) {
+    /**
+     * The twin a new run's config names, checked against the task on {@code rig}; empty when the
+     * config names none. Called before the run directory exists, so a bad twin leaves nothing behind.
+     */
+    static Optional<RigFile> find(TrainingConfig config, Path configFile, RigDescription rig) {
         if (config.twin().rigFile().isEmpty()) {
             return Optional.empty();
         }
-        String written = config.twin().rigFile().get();
-        Path file = configFile.toAbsolutePath().getParent().resolve(written).normalize();
-        RigFile twin = load(file, ShownPath.of(configFile) + ": twin");
-        manifest.put("twin_rig_file", ShownPath.of(file).toString());
-        manifest.put("twin_rig_file_from_run", ManifestPaths.fromRun(runDir, file));
-        manifest.put("twin_rig_file_sha256", twin.sha256());
+        Path file = configFile.toAbsolutePath().getParent().resolve(config.twin().rigFile().get()).normalize();
+        String key = ShownPath.of(configFile) + ": twin";
+        RigFile twin = load(file, key);
+        TrainingTask.of(config, rig).checkTwin(twin.description(), ShownPath.of(configFile).toString());
         return Optional.of(twin);
+    }
+
+    /** Records {@code twin} in a new run's manifest. */
+    static void record(Optional<RigFile> twin, ObjectNode manifest, Path runDir) {
+        twin.ifPresent(t -> {
+            manifest.put("twin_rig_file", ShownPath.of(t.path()).toString());
+            manifest.put("twin_rig_file_from_run", ManifestPaths.fromRun(runDir, t.path()));
+            manifest.put("twin_rig_file_sha256", t.sha256());
+        });
     }
 
     /** The twin a resumed run recorded, checked unchanged since the run started. */

@@ -108,6 +108,7 @@ public final class Trainer {
     private Iteration iterate(Checkpoint c, Stepper stepper) {
         int k = c.nextIteration();
         int n = config.iterations();
+        twin.ifPresent(TwinModel::newIteration);
         OptionalDouble driftPs = drift.check(k);
         double[] u = c.unit();
         Stepper.Plan plan = stepper.plan(k, u, k == n);

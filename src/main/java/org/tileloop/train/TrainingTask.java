@@ -52,6 +52,16 @@ public record TrainingTask(TrainingConfig config, RigDescription rig, List<Param
         return new TrainingTask(config, rig, trainable, rig.withOverrides(config.task().initial()), train, holdout);
     }
 
+    /**
+     * Checks that the rig {@code twin} can be this task's simulated twin (README "Twin-assisted training").
+     *
+     * @param source names the config file and key in errors
+     * @throws RigConfigurationException it cannot
+     */
+    public void checkTwin(RigDescription twin, String source) {
+        TwinModel.check(twin, this, source);
+    }
+
     public ParameterSpace space() {
         return new ParameterSpace(trainable, initial);
     }

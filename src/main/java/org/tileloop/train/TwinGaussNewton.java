@@ -69,7 +69,9 @@ final class TwinGaussNewton implements Stepper {
         }
         Map<GaussNewton.Key, Double> r = gn.residuals(train, perPoint.get(0));
         double measured = meanSquare(r.values().stream().mapToDouble(Double::doubleValue).toArray());
-        if (!Double.isNaN(predictedNs2)) {
+        if (r.isEmpty()) {
+            refreshDue = true;
+        } else if (!Double.isNaN(predictedNs2)) {
             double predictedChange = predictedNs2 - lastMeasuredNs2;
             double measuredChange = measured - lastMeasuredNs2;
             double sigmaNs = config.loss().timingSigmaPs() / 1000;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.tileloop.rig.ChannelSpec;
+import org.tileloop.rig.Numbers;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Probe;
@@ -47,6 +48,24 @@ final class TwinModel {
         this.task = task;
         this.fd = new FiniteDifference(FiniteDifference.Scheme.FORWARD, task.config().estimation().fdStep());
         RigDescription t = twin.description();
+        check(t, task, source);
+        Map<String, Double> shared = new LinkedHashMap<>();
+        task.initial().values().forEach((name, value) -> {
+            if (t.parameter(name).isPresent()) {
+                shared.put(name, value);
+            }
+        });
+        this.twinBase = t.withOverrides(shared);
+    }
+
+    /**
+     * Checks that {@code t} can twin {@code task}'s rig: simulated, with every trained parameter in
+     * the same unit over at least the trained range, the same channels in the same order and every
+     * input the task fires.
+     *
+     * @param source names the key in errors (e.g. the config file and {@code twin})
+     */
+    static void check(RigDescription t, TrainingTask task, String source) {
         RigDescription r = task.rig();
         String what = source + ": twin: rig " + t.id();
         if (t.kind() != RigKind.SIMULATED) {
@@ -56,6 +75,12 @@ final class TwinModel {
         for (ParameterSpec p : task.trainable()) {
             if (t.parameter(p.name()).isEmpty()) {
                 throw new RigConfigurationException(what + " has no parameter '" + p.name() + "', which is trained on rig " + r.id());
+            }
+            ParameterSpec q = t.parameter(p.name()).orElseThrow();
+            if (!q.unit().equals(p.unit()) || q.min() > p.min() || q.max() < p.max()) {
+                throw new RigConfigurationException(what + ": parameter " + p.name() + " spans [" + Numbers.plain(q.min()) + ", "
+                        + Numbers.plain(q.max()) + "] " + q.unit() + "; the twin must cover the trained range [" + Numbers.plain(p.min()) + ", "
+                        + Numbers.plain(p.max()) + "] " + p.unit() + " in the same unit");
             }
         }
         List<String> channels = r.channels().stream().map(ChannelSpec::name).toList();
@@ -70,13 +95,11 @@ final class TwinModel {
                 }
             }
         }
-        Map<String, Double> shared = new LinkedHashMap<>();
-        task.initial().values().forEach((name, value) -> {
-            if (t.parameter(name).isPresent()) {
-                shared.put(name, value);
-            }
-        });
-        this.twinBase = t.withOverrides(shared);
+    }
+
+    /** Forgets the last sample: a new iteration measures the twin afresh (what it measures does not depend on a restart). */
+    void newIteration() {
+        last = null;
     }
 
     /** The twin at {@code u} (unit coordinates of the trained parameters), with the forward-difference points when {@code slopes}. */

@@ -73,6 +73,12 @@ class BenchCommandTest {
         List<String> csv = Files.readAllLines(dir.resolve("noise-on/runs.csv"));
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("fd-central,1,1,30,")),
                 "central FD: 7 points x 3 train traces + 3 holdout, then the final row's 3 + 3: " + csv);
+        CliTest.Run benchTwin = CliTest.run("bench", "train", "--rig", "sim-tile4-chip1", "--twin", "bench-emulated", "--out", dir.toString());
+        assertEquals(2, benchTwin.exit());
+        assertTrue(benchTwin.err().contains("--twin: bench-emulated is a bench rig; a twin is a simulated rig"), benchTwin.err());
+        CliTest.Run noTwin = CliTest.run("bench", "train", "--rig", "sim-tile4-chip1", "--twin", "nope", "--out", dir.toString());
+        assertEquals(2, noTwin.exit());
+        assertTrue(noTwin.err().contains("--twin"), noTwin.err());
         CliTest.Run simTile = CliTest.run("bench", "train", "--rig", "sim-tile4", "--tile", "sim-tile4-chip1", "--out", dir.toString());
         assertEquals(2, simTile.exit());
         assertTrue(simTile.err().contains("--tile: only a bench rig runs on the emulator; sim-tile4 is a simulated rig"), simTile.err());

@@ -85,6 +85,20 @@ class TwinRunTest {
         assertTrue(missing.getMessage().contains("twin: ") && missing.getMessage().contains("nowhere.yaml"), missing.getMessage());
     }
 
+    @Test
+    void aTwinThatDoesNotCoverTheTrainedRangeIsRefusedBeforeTheRunDirectoryExists() throws Exception {
+        Path twin = dir.resolve("narrow.yaml");
+        Files.writeString(twin, Files.readString(Path.of("rigs/sim-tile4.yaml"))
+                .replace("../simulated-rig/", Path.of("simulated-rig").toAbsolutePath() + "/")
+                .replace("{name: r_fb,         unit: ohm, min: 2000,", "{name: r_fb,         unit: ohm, min: 2650,"));
+        Path config = dir.resolve("twin-narrow.yaml");
+        Files.writeString(config, Files.readString(Path.of("rigs/training/sim-tile4-chip1-twin.yaml")).replace("twin: ../sim-tile4.yaml", "twin: narrow.yaml"));
+        RigConfigurationException e = assertThrows(RigConfigurationException.class, () -> create(config));
+        assertTrue(e.getMessage().contains("twin: rig sim-tile4: parameter r_fb spans [2650, 6000] ohm; the twin must cover the trained range"
+                + " [2000, 6000] ohm in the same unit"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("runs")) || Files.list(dir.resolve("runs")).findAny().isEmpty(), "no run directory is left behind");
+    }
+
     private static List<Map<String, String>> rows(Path runDir) throws Exception {
         try (MappingIterator<Map<String, String>> it = new CsvMapper().readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
                 .readValues(runDir.resolve("iterations.csv").toFile())) {
