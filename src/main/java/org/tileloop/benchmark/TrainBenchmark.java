@@ -77,6 +77,7 @@ public final class TrainBenchmark {
                     c.optimizer = "bayes";
                     c.bayesBatch = 3;
                     c.bayesInitial = null;
+                    c.dfoStep = 0.15;
                     c.warmStart = null;
                     c.evalEvery = 10;
                 }),

@@ -21,7 +21,8 @@ import org.apache.commons.math3.special.Erf;
  * box, and batches of it by the kriging believer. Improvement is measured against the lowest
  * posterior mean at the evaluated points (not the lowest noisy observation, which a lucky draw
  * would set too low); EI uses the latent sd, so a point already measured often is worth little.
- * The search scores scrambled Sobol points over the box and Gaussian points around the best
+ * The search scores scrambled Sobol points in a box of half-width {@code radius} around the
+ * incumbent (a trust region) and Gaussian points around the best
  * evaluated points, then refines the best few with BOBYQA on log EI (two or more dimensions; one
  * is covered densely enough by the candidates). Deterministic for a given random generator.
  */
@@ -42,15 +43,15 @@ final class Acquisition {
      *
      * @param evaluated the points the model was fitted to
      */
-    static List<double[]> batch(GaussianProcess gp, List<double[]> evaluated, int q, RandomGenerator rng) {
+    static List<double[]> batch(GaussianProcess gp, List<double[]> evaluated, int q, RandomGenerator rng, double radius) {
         List<double[]> out = new ArrayList<>();
         GaussianProcess model = gp;
         List<double[]> known = new ArrayList<>(evaluated);
         for (int j = 0; j < q; j++) {
             GaussianProcess m = model;
             double best = incumbent(m, known);
-            double[] x = q > 1 && j == 0 ? maximise(m, known, p -> -m.mean(p), rng)
-                    : maximise(m, known, p -> logExpectedImprovement(m, p, best), rng);
+            double[] x = q > 1 && j == 0 ? maximise(m, known, p -> -m.mean(p), rng, radius)
+                    : maximise(m, known, p -> logExpectedImprovement(m, p, best), rng, radius);
             out.add(x);
             if (j + 1 < q) {
                 model = model.with(x, model.mean(x));
@@ -77,8 +78,10 @@ final class Acquisition {
         return Math.log(s) - 0.5 * z * z - 0.5 * Math.log(2 * Math.PI) - 2 * Math.log(-z);
     }
 
-    private static double[] maximise(GaussianProcess gp, List<double[]> known, ToDoubleFunction<double[]> score, RandomGenerator rng) {
+    private static double[] maximise(GaussianProcess gp, List<double[]> known, ToDoubleFunction<double[]> score, RandomGenerator rng,
+                                     double radius) {
         int d = known.get(0).length;
+        double[] incumbent = known.stream().min(Comparator.comparingDouble(gp::mean)).orElseThrow();
         List<double[]> candidates = new ArrayList<>();
         SobolSequenceGenerator sobol = new SobolSequenceGenerator(d);
         double[] shift = new double[d];
@@ -88,7 +91,7 @@ final class Acquisition {
         for (int c = 0; c < GLOBAL_CANDIDATES; c++) {
             double[] s = sobol.nextVector();
             for (int i = 0; i < d; i++) {
-                s[i] = (s[i] + shift[i]) % 1.0;
+                s[i] = clamp(incumbent[i] + (2 * ((s[i] + shift[i]) % 1.0) - 1) * radius);
             }
             candidates.add(s);
         }

@@ -101,10 +101,10 @@ final class BayesStepper implements Stepper {
         RandomGenerator rng = new MersenneTwister(new int[] {(int) config.schedule().seed(), (int) (config.schedule().seed() >>> 32), k});
         if (k == 0) {
             List<double[]> round = new ArrayList<>(List.of(u.clone()));
-            round.addAll(design(initialPoints() - 1, rng));
+            round.addAll(design(initialPoints() - 1, rng, u, radius()));
             return new Plan(round, false, Optional.empty());
         }
-        return new Plan(Acquisition.batch(model(), points, config.bayes().batch(), rng), false, Optional.empty());
+        return new Plan(Acquisition.batch(model(), points, config.bayes().batch(), rng, radius()), false, Optional.empty());
     }
 
     @Override
@@ -122,16 +122,6 @@ final class BayesStepper implements Stepper {
             model = null;
         }
         double[] rec = recommendation();
-        if (System.getenv("BAYES_DEBUG") != null) {
-            GaussianProcess g = model();
-            System.err.printf("round %d n=%d l=%s sf=%.3g sn=%.3g rec=%s mu=%.3g sd=%.3g losses=%s%n", k, points.size(),
-                Arrays.toString(Arrays.stream(g.hyperparameters().lengthScales()).map(v -> Math.round(v * 1000) / 1000.0).toArray()),
-                g.hyperparameters().signalVariance(), g.hyperparameters().noiseVariance(),
-                Arrays.toString(Arrays.stream(rec).map(v -> Math.round(v * 1000) / 1000.0).toArray()), Math.exp(g.mean(rec)), g.sd(rec),
-                Arrays.toString(Arrays.stream(roundLosses).map(v -> Double.parseDouble(String.format("%.2g", v))).toArray()));
-            for (double[] p : plan.points()) System.err.print(Arrays.toString(Arrays.stream(p).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
-            System.err.println();
-        }
         return new Move(rec, new double[dim], new double[dim]);
     }
 
@@ -195,8 +185,16 @@ final class BayesStepper implements Stepper {
         return model;
     }
 
-    /** {@code m} points of the Sobol sequence shifted by a seeded random offset (mod 1). */
-    private List<double[]> design(int m, RandomGenerator rng) {
+    /**
+     * The trust radius ({@code dfo_step}, unit coordinates): round 0's design stays within it of the
+     * start, every later search within it of the incumbent (lowest posterior mean), per coordinate.
+     */
+    private double radius() {
+        return config.optimization().dfoStep();
+    }
+
+    /** {@code m} points of the Sobol sequence shifted by a seeded random offset (mod 1), mapped into the box of half-width {@code r} around {@code centre}. */
+    private List<double[]> design(int m, RandomGenerator rng, double[] centre, double r) {
         SobolSequenceGenerator sobol = new SobolSequenceGenerator(dim);
         double[] shift = new double[dim];
         for (int i = 0; i < dim; i++) {
@@ -206,7 +204,7 @@ final class BayesStepper implements Stepper {
         for (int j = 0; j < m; j++) {
             double[] s = sobol.nextVector();
             for (int i = 0; i < dim; i++) {
-                s[i] = (s[i] + shift[i]) % 1.0;
+                s[i] = Math.max(0, Math.min(1, centre[i] + (2 * ((s[i] + shift[i]) % 1.0) - 1) * r));
             }
             out.add(s);
         }
