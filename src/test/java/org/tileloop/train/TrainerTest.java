@@ -27,12 +27,17 @@ class TrainerTest {
 
     /** The sim-tile4-like task on the fake rig: targets are the rig's response at r_fb 4000, iin_amp 1.5. */
     static TrainingConfig config(Consumer<TrainingConfigBuilder> change) {
+        return config(1, 0, change);
+    }
+
+    /** The same task with the targets of a mismatched fake ({@link RecordingRig#RecordingRig(double, double)}). */
+    static TrainingConfig config(double sensitivity, double offsetNs, Consumer<TrainingConfigBuilder> change) {
         TrainingConfigBuilder c = new TrainingConfigBuilder();
         c.trainDelaysNs = List.of(4.0, 6.0);
         c.holdoutDelaysNs = List.of(5.0);
         Map<String, List<Double>> targets = new LinkedHashMap<>();
         for (double d : List.of(4.0, 5.0, 6.0)) {
-            double[] t = RecordingRig.firstSpikesNs(d, 4000, 1.5);
+            double[] t = RecordingRig.firstSpikesNs(d, 4000, 1.5, sensitivity, offsetNs);
             targets.put(TrainingConfig.key(d), List.of(t[0], t[1]));
         }
         c.targetsNs = targets;

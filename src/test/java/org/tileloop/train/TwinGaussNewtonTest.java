@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -26,25 +24,15 @@ class TwinGaussNewtonTest {
     private static final double OFFSET_NS = 0.03;
 
     static TrainingConfig config(Consumer<TrainingConfigBuilder> change) {
-        TrainingConfigBuilder c = new TrainingConfigBuilder();
-        c.trainDelaysNs = List.of(4.0, 6.0);
-        c.holdoutDelaysNs = List.of(5.0);
-        Map<String, List<Double>> targets = new LinkedHashMap<>();
-        for (double d : List.of(4.0, 5.0, 6.0)) {
-            double[] t = RecordingRig.firstSpikesNs(d, 4000, 1.5, SENSITIVITY, OFFSET_NS);
-            targets.put(TrainingConfig.key(d), List.of(t[0], t[1]));
-        }
-        c.targetsNs = targets;
-        c.iterations = 6;
-        c.optimizer = "twin_gauss_newton";
-        c.estimator = "forward";
-        c.twin = "twin.yaml";
-        c.twinRefresh = 0;
-        c.maxStep = 0.5;
-        change.accept(c);
-        TrainingConfig built = c.build("test config");
-        built.checkAgainst(RecordingRig.DESCRIPTION, "test config");
-        return built;
+        return TrainerTest.config(SENSITIVITY, OFFSET_NS, c -> {
+            c.iterations = 6;
+            c.optimizer = "twin_gauss_newton";
+            c.estimator = "forward";
+            c.twin = "twin.yaml";
+            c.twinRefresh = 0;
+            c.maxStep = 0.5;
+            change.accept(c);
+        });
     }
 
     record Run(List<Iteration> iterations, Checkpoint end) {
