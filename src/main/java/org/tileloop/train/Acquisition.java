@@ -14,13 +14,11 @@ import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.SobolSequenceGenerator;
-import org.apache.commons.math3.special.Erf;
 
 /**
- * Noisy expected improvement on a {@link GaussianProcess} of the loss, maximised over the unit
- * box, and batches of it by the kriging believer. Improvement is measured against the lowest
- * posterior mean at the evaluated points (not the lowest noisy observation, which a lucky draw
- * would set too low); EI uses the latent sd, so a point already measured often is worth little.
+ * Noisy expected improvement on a {@link Surrogate}, maximised over the unit box, and batches of
+ * it by the kriging believer. Improvement is measured against the lowest predicted objective at
+ * the evaluated points (not the lowest noisy observation, which a lucky draw would set too low).
  * The search scores scrambled Sobol points in a box of half-width {@code radius} around the
  * incumbent (a trust region) and Gaussian points around the best
  * evaluated points, then refines the best few with BOBYQA on log EI (two or more dimensions; one
@@ -38,47 +36,36 @@ final class Acquisition {
     }
 
     /**
-     * {@code q} points to measure next: each maximises EI under the model with the previous
-     * points of the batch added at their posterior mean (kriging believer).
+     * {@code q} points to measure next: the first (when {@code q} > 1) minimises the predicted
+     * objective, each other one maximises EI under the model with the previous points of the batch
+     * added at their prediction (kriging believer).
      *
      * @param evaluated the points the model was fitted to
      */
-    static List<double[]> batch(GaussianProcess gp, List<double[]> evaluated, int q, RandomGenerator rng, double radius) {
+    static List<double[]> batch(Surrogate surrogate, List<double[]> evaluated, int q, RandomGenerator rng, double radius) {
         List<double[]> out = new ArrayList<>();
-        GaussianProcess model = gp;
+        Surrogate model = surrogate;
         List<double[]> known = new ArrayList<>(evaluated);
         for (int j = 0; j < q; j++) {
-            GaussianProcess m = model;
+            Surrogate m = model;
             double best = incumbent(m, known);
             double[] x = q > 1 && j == 0 ? maximise(m, known, p -> -m.mean(p), rng, radius)
-                    : maximise(m, known, p -> logExpectedImprovement(m, p, best), rng, radius);
+                    : maximise(m, known, p -> m.logExpectedImprovement(p, best), rng, radius);
             out.add(x);
             if (j + 1 < q) {
-                model = model.with(x, model.mean(x));
+                model = model.believe(x);
                 known.add(x);
             }
         }
         return out;
     }
 
-    /** The lowest posterior mean over {@code points} (the incumbent of noisy EI). */
-    static double incumbent(GaussianProcess gp, List<double[]> points) {
-        return points.stream().mapToDouble(gp::mean).min().orElseThrow();
+    /** The lowest prediction over {@code points} (the incumbent of noisy EI). */
+    static double incumbent(Surrogate surrogate, List<double[]> points) {
+        return points.stream().mapToDouble(surrogate::mean).min().orElseThrow();
     }
 
-    /** log EI at {@code x} for a minimisation against {@code best}; finite far into the tail. */
-    static double logExpectedImprovement(GaussianProcess gp, double[] x, double best) {
-        double s = gp.sd(x);
-        double z = (best - gp.mean(x)) / s;
-        if (z > -6) {
-            double cdf = 0.5 * Erf.erfc(-z / Math.sqrt(2));
-            double pdf = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-            return Math.log(s) + Math.log(Math.max(z * cdf + pdf, 1e-300));
-        }
-        return Math.log(s) - 0.5 * z * z - 0.5 * Math.log(2 * Math.PI) - 2 * Math.log(-z);
-    }
-
-    private static double[] maximise(GaussianProcess gp, List<double[]> known, ToDoubleFunction<double[]> score, RandomGenerator rng,
+    private static double[] maximise(Surrogate gp, List<double[]> known, ToDoubleFunction<double[]> score, RandomGenerator rng,
                                      double radius) {
         int d = known.get(0).length;
         double[] incumbent = known.stream().min(Comparator.comparingDouble(gp::mean)).orElseThrow();
@@ -95,7 +82,7 @@ final class Acquisition {
             }
             candidates.add(s);
         }
-        double[] lengths = gp.hyperparameters().lengthScales();
+        double[] lengths = gp.lengthScales();
         List<double[]> centres = known.stream().sorted(Comparator.comparingDouble(gp::mean)).limit(LOCAL_CENTRES).toList();
         for (int c = 0; c < LOCAL_CANDIDATES; c++) {
             double[] centre = centres.get(c % centres.size());

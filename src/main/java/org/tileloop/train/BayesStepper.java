@@ -4,53 +4,111 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.apache.commons.math3.random.MersenneTwister;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.SobolSequenceGenerator;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.StimulusResult;
+import org.tileloop.rig.Timing;
 
 /**
- * Bayesian optimisation ({@code optimizer: bayes}): a {@link GaussianProcess} of the train loss
- * over the unit box, and rounds of points chosen by noisy expected improvement
- * ({@link Acquisition}). One iteration is one round, measured as one batch: round 0 is the
- * start point plus a scrambled Sobol design ({@code bayes_initial} points in all), every later
- * round {@code bayes_batch} points. The reported point of a round (its iteration row) is its
- * first point: the start point in round 0, then the point of highest expected improvement. After
- * each round the checkpoint's point is the recommendation: the evaluated point of lowest
- * posterior mean (a noisy loss that was lucky once does not win); the final row measures it with
- * the holdout.
+ * Bayesian optimisation ({@code optimizer: bayes}): a {@link Surrogate} over the unit box, and
+ * rounds of points chosen by noisy expected improvement ({@link Acquisition}). One iteration is
+ * one round, measured as one batch: round 0 is the start point plus a scrambled Sobol design
+ * ({@code bayes_initial} points in all), every later round {@code bayes_batch} points. The
+ * reported point of a round (its iteration row) is its first point: the start point in round 0,
+ * then the point of lowest predicted loss. After each round the checkpoint's point is the
+ * recommendation: the evaluated point of lowest predicted loss (a noisy loss that was lucky once
+ * does not win); the final row measures it with the holdout.
  *
- * <p>The model is of log(loss + 1e-9 ns²), not of the loss: losses span decades (a missing
- * spike costs 25 ns², the noise floor is ~1e-4 ns²), a stationary kernel fitted to raw losses
- * spends its variance on the far, bad points and sees the whole basin as flat, and timing
- * noise on a loss near its floor is roughly multiplicative, so log-space noise is closer to one
- * variance everywhere.
+ * <p>What is modelled ({@link Model}): where the loss is made of timing residuals (timing and
+ * order terms on targeted channels, besides the missing term) and there is no warm start, the
+ * timing residuals of each train trace's targeted channels ({@link ResidualSurrogate});
+ * otherwise log(loss) ({@link LossSurrogate}).
  *
- * <p>The surrogate's data (warm-start evaluations, then every evaluated point and its train loss)
- * are the optimizer state saved in the checkpoint; everything else (hyperparameters, the
- * candidate points, seeded by seed and round) is recomputed from them, so a resumed run
- * continues exactly. Used on the training thread only.
+ * <p>The surrogate's data (warm-start evaluations, then every evaluated point, its train loss
+ * and, for the residual model, its residuals from the first repeat) are the optimizer state
+ * saved in the checkpoint; everything else (hyperparameters, the candidate points, seeded by
+ * seed and round) is recomputed from them, so a resumed run continues exactly. Used on the
+ * training thread only.
  */
 final class BayesStepper implements Stepper {
 
-    /** Added to every loss before the logarithm, ns² (a loss of exactly 0 stays finite). */
-    static final double LOSS_FLOOR_NS2 = 1e-9;
+    /** What the surrogate models. */
+    enum Model {
+        /** the timing residuals of every targeted train channel, and the loss from them */
+        RESIDUALS,
+        /** log(train loss) */
+        LOSS
+    }
+
     /** Most points (warm start included) the surrogate is fitted to: the fit is cubic in them. */
     static final int MAX_POINTS = 400;
 
     private final TrainingConfig config;
+    private final List<Trace> train;
+    private final LossSettings lossSettings;
     private final int dim;
     private final int warm;
+    private final List<GaussNewton.Key> keys;
     private final List<double[]> points = new ArrayList<>();
     private final List<Double> losses = new ArrayList<>();
-    private GaussianProcess model;
+    private final List<double[]> residuals = new ArrayList<>();
+    private Surrogate model;
 
-    private BayesStepper(TrainingConfig config, int dim, int warm) {
+    private BayesStepper(TrainingConfig config, TrainingTask task, int warm) {
         this.config = config;
-        this.dim = dim;
+        this.train = task.train();
+        this.lossSettings = task.lossSettings(0);
+        this.dim = task.space().dimension();
         this.warm = warm;
+        this.keys = model(config, task) == Model.RESIDUALS ? targeted(train) : List.of();
+    }
+
+    /** The model {@code config} trains with on {@code task}. */
+    static Model model(TrainingConfig config, TrainingTask task) {
+        TrainingConfig.LossWeights w = config.loss();
+        List<Trace> train = task.train();
+        List<GaussNewton.Key> keys = targeted(train);
+        boolean ordersTargeted = task.lossSettings(0).orderPairs().stream().allMatch(p -> IntStream.range(0, train.size())
+                .allMatch(t -> keys.contains(new GaussNewton.Key(t, p[0])) && keys.contains(new GaussNewton.Key(t, p[1]))));
+        boolean residualsOnly = w.timingWeight() > 0 && !keys.isEmpty()
+                && (w.countWeight() == 0 || train.stream().allMatch(t -> t.expectedCounts().stream().allMatch(c -> c.isEmpty())))
+                && (w.orderWeight() == 0 || ordersTargeted)
+                && (w.classWeight() == 0 || train.stream().allMatch(t -> t.label() < 0))
+                && w.energyWeightStart() == 0 && w.energyWeightEnd() == 0;
+        return residualsOnly && config.bayes().warmStart().isEmpty() && config.asMap().get("warm_start") == null ? Model.RESIDUALS : Model.LOSS;
+    }
+
+    /** The loss from the residuals of {@link #keys}. */
+    private ResidualSurrogate.Composite composite() {
+        List<int[]> pairs = new ArrayList<>();
+        List<Double> offsets = new ArrayList<>();
+        if (lossSettings.orderWeight() != 0) {
+            for (int t = 0; t < train.size(); t++) {
+                for (int[] p : lossSettings.orderPairs()) {
+                    pairs.add(new int[] {keys.indexOf(new GaussNewton.Key(t, p[0])), keys.indexOf(new GaussNewton.Key(t, p[1]))});
+                    offsets.add(train.get(t).targetsNs().get(p[0]).getAsDouble() - train.get(t).targetsNs().get(p[1]).getAsDouble()
+                            + lossSettings.orderMarginNs());
+                }
+            }
+        }
+        return new ResidualSurrogate.Composite(lossSettings.timingWeight(), pairs.toArray(int[][]::new),
+                offsets.stream().mapToDouble(Double::doubleValue).toArray(), lossSettings.orderWeight() / train.size());
+    }
+
+    private static List<GaussNewton.Key> targeted(List<Trace> train) {
+        List<GaussNewton.Key> out = new ArrayList<>();
+        for (int t = 0; t < train.size(); t++) {
+            for (int c = 0; c < train.get(t).targetsNs().size(); c++) {
+                if (train.get(t).targetsNs().get(c).isPresent()) {
+                    out.add(new GaussNewton.Key(t, c));
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -58,7 +116,8 @@ final class BayesStepper implements Stepper {
      * warm-start evaluations; a resumed one with the saved state, whose recommendation must be the
      * checkpoint's point.
      */
-    static BayesStepper open(TrainingConfig config, ParameterSpace space, Checkpoint from) {
+    static BayesStepper open(TrainingConfig config, TrainingTask task, Checkpoint from) {
+        ParameterSpace space = task.space();
         int dim = space.dimension();
         if (from.nextIteration() == 0) {
             if (config.asMap().get("warm_start") != null && config.bayes().warmStart().isEmpty()) {
@@ -78,12 +137,12 @@ final class BayesStepper implements Stepper {
                     wl.add(w.lossesNs2().get(r));
                 }
             });
-            BayesStepper s = new BayesStepper(config, dim, wp.size());
+            BayesStepper s = new BayesStepper(config, task, wp.size());
             s.points.addAll(wp);
             s.losses.addAll(wl);
             return s;
         }
-        BayesStepper s = restore(config, dim, from.optimizerState());
+        BayesStepper s = restore(config, task, from.optimizerState());
         if (from.nextIteration() <= config.iterations() && !Arrays.equals(s.recommendation(), from.unit())) {
             throw new RigConfigurationException("saved state: bayes does not recommend the saved point from its saved evaluations"
                     + " (a different tileloop version?); this run cannot be resumed: start a new run");
@@ -96,7 +155,8 @@ final class BayesStepper implements Stepper {
         if (last) {
             return new Plan(List.of(recommendation()), true, Optional.of("bayes finished: " + (points.size() - warm) + " evaluations in "
                     + config.iterations() + " rounds" + (warm > 0 ? " (and " + warm + " from warm_start)" : "")
-                    + "; the final row measures the recommendation, the evaluated point of lowest posterior mean"));
+                    + (keys.isEmpty() ? ", log(loss) modelled" : ", " + keys.size() + " timing residuals modelled")
+                    + "; the final row measures the recommendation, the evaluated point of lowest predicted loss"));
         }
         RandomGenerator rng = new MersenneTwister(new int[] {(int) config.schedule().seed(), (int) (config.schedule().seed() >>> 32), k});
         if (k == 0) {
@@ -118,6 +178,9 @@ final class BayesStepper implements Stepper {
             for (int i = 0; i < roundLosses.length; i++) {
                 points.add(plan.points().get(i).clone());
                 losses.add(roundLosses[i]);
+                if (!keys.isEmpty()) {
+                    residuals.add(residuals(perPoint.get(i)));
+                }
             }
             model = null;
         }
@@ -125,16 +188,23 @@ final class BayesStepper implements Stepper {
         return new Move(rec, new double[dim], new double[dim]);
     }
 
-    /** [warm, n, n losses, n points], {@code dim} numbers per row, the last row padded with 0. */
+    /**
+     * [warm, n, n losses, n points, n residual vectors (residual model)], {@code dim} numbers per
+     * row, the last row padded with 0.
+     */
     @Override
     public double[][] state() {
         int n = points.size();
-        double[] flat = new double[2 + n + n * dim];
+        int m = keys.size();
+        double[] flat = new double[2 + n + n * dim + n * m];
         flat[0] = warm;
         flat[1] = n;
         for (int i = 0; i < n; i++) {
             flat[2 + i] = losses.get(i);
             System.arraycopy(points.get(i), 0, flat, 2 + n + i * dim, dim);
+            if (m > 0) {
+                System.arraycopy(residuals.get(i), 0, flat, 2 + n + n * dim + i * m, m);
+            }
         }
         double[][] rows = new double[(flat.length + dim - 1) / dim][];
         for (int r = 0; r < rows.length; r++) {
@@ -162,9 +232,9 @@ final class BayesStepper implements Stepper {
         return points.stream().map(double[]::clone).toList();
     }
 
-    /** The evaluated point of lowest posterior mean; the start of round 0 before any evaluation. */
+    /** The evaluated point of lowest predicted loss; the start of round 0 before any evaluation. */
     double[] recommendation() {
-        GaussianProcess gp = model();
+        Surrogate gp = model();
         double[] best = points.get(0);
         double bestMean = Double.POSITIVE_INFINITY;
         for (double[] p : points) {
@@ -177,12 +247,47 @@ final class BayesStepper implements Stepper {
         return best.clone();
     }
 
-    private GaussianProcess model() {
+    private Surrogate model() {
         if (model == null) {
-            double[] y = losses.stream().mapToDouble(l -> Math.log(l + LOSS_FLOOR_NS2)).toArray();
-            model = GaussianProcess.fit(points.toArray(double[][]::new), y);
+            double[][] x = points.toArray(double[][]::new);
+            if (keys.isEmpty()) {
+                model = LossSurrogate.fit(x, losses.stream().mapToDouble(Double::doubleValue).toArray());
+            } else {
+                double[][] y = new double[keys.size()][points.size()];
+                for (int i = 0; i < points.size(); i++) {
+                    for (int j = 0; j < keys.size(); j++) {
+                        y[j][i] = residuals.get(i)[j];
+                    }
+                }
+                model = ResidualSurrogate.fit(x, y, composite());
+            }
         }
         return model;
+    }
+
+    /**
+     * Each targeted channel's residual at one point, ns: first spike − target where it fired;
+     * where it stayed silent, the censored residual ({@code missing: censored}), else window end −
+     * target (the earliest time the silence allows), or √(missing penalty) if the rig did not say
+     * where its window ended.
+     */
+    private double[] residuals(List<StimulusResult> results) {
+        double[] r = new double[keys.size()];
+        double sigmaNs = config.loss().timingSigmaPs() / 1000;
+        for (int j = 0; j < r.length; j++) {
+            GaussNewton.Key key = keys.get(j);
+            StimulusResult result = results.get(key.trace());
+            double target = train.get(key.trace()).targetsNs().get(key.channel()).getAsDouble();
+            Optional<Timing> first = result.channels().get(key.channel()).firstSpike();
+            if (first.isPresent()) {
+                r[j] = first.get().calibratedNs() - target;
+            } else if (config.loss().missing() == TrainingConfig.Missing.CENSORED) {
+                r[j] = Tobit.residualNs(Loss.windowEndNs(result), target, sigmaNs);
+            } else {
+                r[j] = result.windowNs().isPresent() ? result.windowNs().getAsDouble() - target : Math.sqrt(config.loss().missingPenaltyNs2());
+            }
+        }
+        return r;
     }
 
     /**
@@ -211,17 +316,27 @@ final class BayesStepper implements Stepper {
         return out;
     }
 
-    private static BayesStepper restore(TrainingConfig config, int dim, double[][] state) {
+    private static BayesStepper restore(TrainingConfig config, TrainingTask task, double[][] state) {
+        int dim = task.space().dimension();
         double[] flat = state == null ? new double[0] : Arrays.stream(state).flatMapToDouble(Arrays::stream).toArray();
         int warm = flat.length >= 2 ? (int) flat[0] : -1;
         int n = flat.length >= 2 ? (int) flat[1] : -1;
-        if (warm < 0 || n < Math.max(1, warm) || flat.length < 2 + n + (long) n * dim || flat[0] != warm || flat[1] != n) {
+        int m = model(config, task) == Model.RESIDUALS ? targeted(task.train()).size() : 0;
+        if (warm < 0 || n < Math.max(1, warm) || flat.length < 2 + n + (long) n * dim + (long) n * m || flat[0] != warm || flat[1] != n) {
             throw new RigConfigurationException("saved state: the bayes optimizer state (its evaluations) is missing or damaged;"
                     + " this run cannot be resumed: start a new run");
         }
-        BayesStepper s = new BayesStepper(config, dim, warm);
+        BayesStepper s = new BayesStepper(config, task, warm);
         for (int i = 0; i < n; i++) {
             double[] p = Arrays.copyOfRange(flat, 2 + n + i * dim, 2 + n + i * dim + dim);
+            double[] r = Arrays.copyOfRange(flat, 2 + n + n * dim + i * m, 2 + n + n * dim + i * m + m);
+            if (Arrays.stream(r).anyMatch(v -> !Double.isFinite(v))) {
+                throw new RigConfigurationException("saved state: bayes evaluation " + i + " has a residual that is not a number;"
+                        + " this run cannot be resumed: start a new run");
+            }
+            if (m > 0) {
+                s.residuals.add(r);
+            }
             if (flat[2 + i] < 0 || Arrays.stream(p).anyMatch(v -> !(v >= 0 && v <= 1))) {
                 throw new RigConfigurationException("saved state: bayes evaluation " + i + " is out of range; this run cannot be resumed:"
                         + " start a new run");

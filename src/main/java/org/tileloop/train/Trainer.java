@@ -91,7 +91,7 @@ public final class Trainer {
             return new GradientStepper(config, task.train(), from.optimizerState());
         }
         if (config.optimization().optimizer() == TrainingConfig.Optimizer.BAYES) {
-            return BayesStepper.open(config, task.space(), from);
+            return BayesStepper.open(config, task, from);
         }
         DerivativeFree dfo = new DerivativeFree(config, task.space().toUnit(task.initial()));
         if (from.nextIteration() > 0 && from.nextIteration() <= config.iterations()) {

@@ -41,6 +41,38 @@ class BayesTest {
     }
 
     @Test
+    void modellingTheResidualsPinsALinearTaskDownWhereTheLossModelIsStillSearching() throws IOException {
+        TrainingConfig residual = TrainerTest.config(x -> {
+            x.optimizer = "bayes";
+            x.iterations = 3;
+            x.evalEvery = 100;
+        });
+        TrainingConfig loss = TrainerTest.config(x -> {
+            x.optimizer = "bayes";
+            x.iterations = 3;
+            x.evalEvery = 100;
+            x.expectedCounts = List.of(1, 1);
+            x.countWeight = 1;
+        });
+        TrainingConfig ordered = TrainerTest.config(x -> {
+            x.optimizer = "bayes";
+            x.orderPairs = List.of(List.of("n0", "n1"));
+        });
+        assertEquals(BayesStepper.Model.RESIDUALS, BayesStepper.model(residual, TrainingTask.of(residual, RecordingRig.DESCRIPTION)));
+        assertEquals(BayesStepper.Model.LOSS, BayesStepper.model(loss, TrainingTask.of(loss, RecordingRig.DESCRIPTION)),
+                "a count term the residuals do not carry");
+        assertEquals(BayesStepper.Model.RESIDUALS, BayesStepper.model(ordered, TrainingTask.of(ordered, RecordingRig.DESCRIPTION)),
+                "an order term on targeted channels they do");
+        TrainerTest.Run r = TrainerTest.train(residual);
+        TrainerTest.Run l = TrainerTest.train(loss);
+        assertEquals(0, l.last().train().count(), 0, "one spike per channel everywhere: the same loss for both models");
+        double first = r.iterations().get(0).train().total();
+        assertTrue(r.last().train().total() < first * 1e-4, "the residual model: " + first + " -> " + r.last().train().total());
+        assertTrue(l.last().train().total() > 10 * r.last().train().total(),
+                "the loss model after the same 2 rounds: " + l.last().train().total() + " against " + r.last().train().total());
+    }
+
+    @Test
     void aResumedRunContinuesExactlyAsAnUninterruptedOne() throws IOException {
         TrainingConfig c = TrainerTest.config(x -> {
             x.optimizer = "bayes";
