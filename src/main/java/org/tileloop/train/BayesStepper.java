@@ -4,14 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.apache.commons.math3.random.MersenneTwister;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.SobolSequenceGenerator;
 import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.StimulusResult;
-import org.tileloop.rig.Timing;
 
 /**
  * Bayesian optimisation ({@code optimizer: bayes}): a {@link Surrogate} over the unit box, and
@@ -48,11 +46,9 @@ final class BayesStepper implements Stepper {
     static final int MAX_POINTS = 400;
 
     private final TrainingConfig config;
-    private final List<Trace> train;
-    private final LossSettings lossSettings;
     private final int dim;
     private final int warm;
-    private final List<GaussNewton.Key> keys;
+    private final Optional<BayesResiduals> residualModel;
     private final List<double[]> points = new ArrayList<>();
     private final List<Double> losses = new ArrayList<>();
     private final List<double[]> residuals = new ArrayList<>();
@@ -60,55 +56,14 @@ final class BayesStepper implements Stepper {
 
     private BayesStepper(TrainingConfig config, TrainingTask task, int warm) {
         this.config = config;
-        this.train = task.train();
-        this.lossSettings = task.lossSettings(0);
         this.dim = task.space().dimension();
         this.warm = warm;
-        this.keys = model(config, task) == Model.RESIDUALS ? targeted(train) : List.of();
+        this.residualModel = BayesResiduals.of(config, task);
     }
 
     /** The model {@code config} trains with on {@code task}. */
     static Model model(TrainingConfig config, TrainingTask task) {
-        TrainingConfig.LossWeights w = config.loss();
-        List<Trace> train = task.train();
-        List<GaussNewton.Key> keys = targeted(train);
-        boolean ordersTargeted = task.lossSettings(0).orderPairs().stream().allMatch(p -> IntStream.range(0, train.size())
-                .allMatch(t -> keys.contains(new GaussNewton.Key(t, p[0])) && keys.contains(new GaussNewton.Key(t, p[1]))));
-        boolean residualsOnly = w.timingWeight() > 0 && !keys.isEmpty()
-                && (w.countWeight() == 0 || train.stream().allMatch(t -> t.expectedCounts().stream().allMatch(c -> c.isEmpty())))
-                && (w.orderWeight() == 0 || ordersTargeted)
-                && (w.classWeight() == 0 || train.stream().allMatch(t -> t.label() < 0))
-                && w.energyWeightStart() == 0 && w.energyWeightEnd() == 0;
-        return residualsOnly && config.bayes().warmStart().isEmpty() && config.asMap().get("warm_start") == null ? Model.RESIDUALS : Model.LOSS;
-    }
-
-    /** The loss from the residuals of {@link #keys}. */
-    private ResidualSurrogate.Composite composite() {
-        List<int[]> pairs = new ArrayList<>();
-        List<Double> offsets = new ArrayList<>();
-        if (lossSettings.orderWeight() != 0) {
-            for (int t = 0; t < train.size(); t++) {
-                for (int[] p : lossSettings.orderPairs()) {
-                    pairs.add(new int[] {keys.indexOf(new GaussNewton.Key(t, p[0])), keys.indexOf(new GaussNewton.Key(t, p[1]))});
-                    offsets.add(train.get(t).targetsNs().get(p[0]).getAsDouble() - train.get(t).targetsNs().get(p[1]).getAsDouble()
-                            + lossSettings.orderMarginNs());
-                }
-            }
-        }
-        return new ResidualSurrogate.Composite(lossSettings.timingWeight(), pairs.toArray(int[][]::new),
-                offsets.stream().mapToDouble(Double::doubleValue).toArray(), lossSettings.orderWeight() / train.size());
-    }
-
-    private static List<GaussNewton.Key> targeted(List<Trace> train) {
-        List<GaussNewton.Key> out = new ArrayList<>();
-        for (int t = 0; t < train.size(); t++) {
-            for (int c = 0; c < train.get(t).targetsNs().size(); c++) {
-                if (train.get(t).targetsNs().get(c).isPresent()) {
-                    out.add(new GaussNewton.Key(t, c));
-                }
-            }
-        }
-        return out;
+        return BayesResiduals.of(config, task).isPresent() ? Model.RESIDUALS : Model.LOSS;
     }
 
     /**
@@ -155,7 +110,7 @@ final class BayesStepper implements Stepper {
         if (last) {
             return new Plan(List.of(recommendation()), true, Optional.of("bayes finished: " + (points.size() - warm) + " evaluations in "
                     + config.iterations() + " rounds" + (warm > 0 ? " (and " + warm + " from warm_start)" : "")
-                    + (keys.isEmpty() ? ", log(loss) modelled" : ", " + keys.size() + " timing residuals modelled")
+                    + residualModel.map(r -> ", " + r.size() + " timing residuals modelled").orElse(", log(loss) modelled")
                     + "; the final row measures the recommendation, the evaluated point of lowest predicted loss"));
         }
         RandomGenerator rng = new MersenneTwister(new int[] {(int) config.schedule().seed(), (int) (config.schedule().seed() >>> 32), k});
@@ -178,9 +133,8 @@ final class BayesStepper implements Stepper {
             for (int i = 0; i < roundLosses.length; i++) {
                 points.add(plan.points().get(i).clone());
                 losses.add(roundLosses[i]);
-                if (!keys.isEmpty()) {
-                    residuals.add(residuals(perPoint.get(i)));
-                }
+                List<StimulusResult> results = perPoint.get(i);
+                residualModel.ifPresent(r -> residuals.add(r.of(results)));
             }
             model = null;
         }
@@ -195,7 +149,7 @@ final class BayesStepper implements Stepper {
     @Override
     public double[][] state() {
         int n = points.size();
-        int m = keys.size();
+        int m = residualModel.map(BayesResiduals::size).orElse(0);
         double[] flat = new double[2 + n + n * dim + n * m];
         flat[0] = warm;
         flat[1] = n;
@@ -250,44 +204,20 @@ final class BayesStepper implements Stepper {
     private Surrogate model() {
         if (model == null) {
             double[][] x = points.toArray(double[][]::new);
-            if (keys.isEmpty()) {
+            if (residualModel.isEmpty()) {
                 model = LossSurrogate.fit(x, losses.stream().mapToDouble(Double::doubleValue).toArray());
             } else {
-                double[][] y = new double[keys.size()][points.size()];
+                int m = residualModel.get().size();
+                double[][] y = new double[m][points.size()];
                 for (int i = 0; i < points.size(); i++) {
-                    for (int j = 0; j < keys.size(); j++) {
+                    for (int j = 0; j < m; j++) {
                         y[j][i] = residuals.get(i)[j];
                     }
                 }
-                model = ResidualSurrogate.fit(x, y, composite());
+                model = ResidualSurrogate.fit(x, y, residualModel.get().composite());
             }
         }
         return model;
-    }
-
-    /**
-     * Each targeted channel's residual at one point, ns: first spike − target where it fired;
-     * where it stayed silent, the censored residual ({@code missing: censored}), else window end −
-     * target (the earliest time the silence allows), or √(missing penalty) if the rig did not say
-     * where its window ended.
-     */
-    private double[] residuals(List<StimulusResult> results) {
-        double[] r = new double[keys.size()];
-        double sigmaNs = config.loss().timingSigmaPs() / 1000;
-        for (int j = 0; j < r.length; j++) {
-            GaussNewton.Key key = keys.get(j);
-            StimulusResult result = results.get(key.trace());
-            double target = train.get(key.trace()).targetsNs().get(key.channel()).getAsDouble();
-            Optional<Timing> first = result.channels().get(key.channel()).firstSpike();
-            if (first.isPresent()) {
-                r[j] = first.get().calibratedNs() - target;
-            } else if (config.loss().missing() == TrainingConfig.Missing.CENSORED) {
-                r[j] = Tobit.residualNs(Loss.windowEndNs(result), target, sigmaNs);
-            } else {
-                r[j] = result.windowNs().isPresent() ? result.windowNs().getAsDouble() - target : Math.sqrt(config.loss().missingPenaltyNs2());
-            }
-        }
-        return r;
     }
 
     /**
@@ -321,7 +251,7 @@ final class BayesStepper implements Stepper {
         double[] flat = state == null ? new double[0] : Arrays.stream(state).flatMapToDouble(Arrays::stream).toArray();
         int warm = flat.length >= 2 ? (int) flat[0] : -1;
         int n = flat.length >= 2 ? (int) flat[1] : -1;
-        int m = model(config, task) == Model.RESIDUALS ? targeted(task.train()).size() : 0;
+        int m = BayesResiduals.of(config, task).map(BayesResiduals::size).orElse(0);
         if (warm < 0 || n < Math.max(1, warm) || flat.length < 2 + n + (long) n * dim + (long) n * m || flat[0] != warm || flat[1] != n) {
             throw new RigConfigurationException("saved state: the bayes optimizer state (its evaluations) is missing or damaged;"
                     + " this run cannot be resumed: start a new run");
