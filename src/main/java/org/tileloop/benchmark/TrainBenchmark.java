@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -37,82 +36,6 @@ import org.tileloop.train.TrainingTask;
  * per noise setting.
  */
 public final class TrainBenchmark {
-
-    /** A method: a name and the training-config keys it sets; twin methods run only when a twin is given. */
-    public record Method(String name, Consumer<TrainingConfigBuilder> setup, boolean usesTwin) {
-        Method(String name, Consumer<TrainingConfigBuilder> setup) {
-            this(name, setup, false);
-        }
-    }
-
-    /** Every method sets all of its keys, whatever the config file says; forward-gauss-newton is the shipped default. */
-    public static List<Method> methods() {
-        return List.of(
-                new Method("fd-central", c -> {
-                    c.estimator = "central";
-                    c.optimizer = "normalized";
-                    c.maxStep = 0.08;
-                }),
-                new Method("fd-gauss-newton", c -> {
-                    c.estimator = "central";
-                    c.optimizer = "gauss_newton";
-                    c.maxStep = 0.3;
-                }),
-                new Method("forward-gauss-newton", c -> {
-                    c.estimator = "forward";
-                    c.optimizer = "gauss_newton";
-                    c.maxStep = 0.5;
-                }),
-                new Method("twin-gauss-newton", c -> {
-                    c.estimator = "forward";
-                    c.optimizer = "twin_gauss_newton";
-                    c.maxStep = 0.5;
-                    c.twinRefresh = 5;
-                    c.evalEvery = 10;
-                }, true),
-                new Method("bobyqa", c -> dfo(c, "bobyqa")),
-                new Method("cmaes", c -> dfo(c, "cmaes")),
-                new Method("nelder-mead", c -> dfo(c, "nelder_mead")),
-                new Method("bayes", c -> {
-                    c.optimizer = "bayes";
-                    c.bayesBatch = 3;
-                    c.bayesInitial = null;
-                    c.dfoStep = 0.15;
-                    c.warmStart = null;
-                    c.evalEvery = 10;
-                }),
-                new Method("spsa-normalized", c -> {
-                    c.estimator = "spsa";
-                    c.spsaC = 0.05;
-                    c.optimizer = "normalized";
-                    c.maxStep = 0.08;
-                }),
-                new Method("spsa-momentum", c -> {
-                    c.estimator = "spsa";
-                    c.spsaC = 0.05;
-                    c.optimizer = "momentum";
-                    c.beta1 = 0.5;
-                    c.stepSize = 0.6;
-                    c.lrSchedule = "spall";
-                    c.maxStep = 0.08;
-                }),
-                new Method("spsa-adam", c -> {
-                    c.estimator = "spsa";
-                    c.spsaC = 0.05;
-                    c.optimizer = "adam";
-                    c.stepSize = 0.05;
-                    c.lrSchedule = "exponential";
-                    c.stepDecay = 0.97;
-                    c.maxStep = 0.08;
-                }));
-    }
-
-    /** Derivative-free: every evaluation measures the train traces once (the holdout every 10th). */
-    private static void dfo(TrainingConfigBuilder c, String optimizer) {
-        c.optimizer = optimizer;
-        c.dfoStep = 0.15;
-        c.evalEvery = 10;
-    }
 
     private record Run(String method, long seed, List<long[]> measurements, List<double[]> losses, double seconds) {
     }
@@ -174,7 +97,7 @@ public final class TrainBenchmark {
     private void runAll(int seeds, int fdIterations, Path dir, double jitterPs, List<String> chosen, List<Run> runs, Optional<Rig> twinRig)
             throws IOException {
         long budget = -1;
-        for (Method m : methods()) {
+        for (TrainMethod m : TrainMethod.all()) {
             if (!m.name().equals("fd-central") && !chosen.contains(m.name()) || m.usesTwin() && twin.isEmpty()) {
                 continue;
             }

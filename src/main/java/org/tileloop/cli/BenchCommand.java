@@ -100,7 +100,7 @@ final class BenchCommand {
                     : org.tileloop.rig.file.RigLocator.defaultTrainingConfig(rigFile, file.description().id());
             Path dir = out != null ? out : Path.of("runs", "bench-train-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
-            List<String> known = org.tileloop.benchmark.TrainBenchmark.methods().stream().map(org.tileloop.benchmark.TrainBenchmark.Method::name).toList();
+            List<String> known = org.tileloop.benchmark.TrainMethod.all().stream().map(org.tileloop.benchmark.TrainMethod::name).toList();
             List<String> chosen = methods == null ? known : methods;
             for (String m : chosen) {
                 if (!known.contains(m)) {
