@@ -63,8 +63,8 @@ final class RigCommand implements Callable<Integer> {
                         + " does not exist (create it, or choose another --out)");
             }
             PrintWriter err = spec.commandLine().getErr();
-            err.println("wrote " + ShownPath.of(target) + ": " + survey.parameters().size() + " parameters, " + survey.outputs().size()
-                    + " output candidates, " + survey.inputs().size() + " inputs; "
+            err.println("wrote " + ShownPath.of(target) + ": " + survey.parameters().size() + " template parameters, "
+                    + survey.outputs().size() + " output candidates, " + survey.inputs().size() + " inputs; "
                     + RigScaffold.placeholders(text).size() + " TODO to fill in, then: tileloop rig check " + ShownPath.of(target));
             err.flush();
             return 0;

@@ -135,7 +135,7 @@ public final class RigCheck {
             }
         }
         String supply = "v(" + sim.supplyNode() + ") = " + volts(op.voltage(sim.supplyNode())) + ", supply "
-                + Numbers.sig(op.supplyPowerW(sim.supplyNode()) * 1e6) + " uW at rest";
+                + watts(op.supplyPowerW(sim.supplyNode())) + " at rest";
         if (!high.isEmpty()) {
             line(Status.FAIL, "operating point", String.join("; ", high));
         } else {
@@ -188,6 +188,16 @@ public final class RigCheck {
             line(Status.FAIL, "channels", String.join(", ", silent) + (silent.size() > 1 ? " never spike" : " never spikes")
                     + " in these stimuli at the defaults: check the node, threshold_v and the defaults");
         }
+    }
+
+    private static String watts(double w) {
+        String[] units = {"W", "mW", "uW", "nW", "pW"};
+        int k = 0;
+        while (k < units.length - 1 && Math.abs(w) < 1 && w != 0) {
+            w *= 1000;
+            k++;
+        }
+        return Numbers.sig(w) + " " + units[k];
     }
 
     private static String volts(double v) {
