@@ -95,7 +95,7 @@ final class RigCommand implements Callable<Integer> {
             int total = counts[0] + counts[1];
             out.println(outcome == RigCheck.Outcome.PASSED ? "rig check: all " + total + " checks passed"
                     : "rig check: " + counts[1] + " of " + total + " checks failed" + (outcome == RigCheck.Outcome.BAD_INPUT
-                    ? " (the rest need a rig file and template that load)" : ""));
+                    ? "; the other checks did not run" : ""));
             out.flush();
             return switch (outcome) {
                 case PASSED -> 0;

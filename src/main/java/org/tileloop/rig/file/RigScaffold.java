@@ -87,26 +87,28 @@ public final class RigScaffold {
             y.append("  - {name: ").append(p.name()).append(", unit: ").append(quoteUnit(p.unit().symbol())).append(", ")
                     .append(BOUNDS).append(", trainable: true}   # ").append(p.note()).append('\n');
         }
-        List<String[]> inputs = inputs(survey, names);
+        List<Input> inputs = inputs(survey, names);
         double supplyV = survey.supplies().isEmpty() ? Double.NaN : survey.supplies().get(0).volts();
-        for (String[] in : inputs) {
-            y.append("  - {name: ").append(in[3]).append(", unit: V, ").append(BOUNDS).append("}   # pulse level of input ")
-                    .append(in[0]).append(Double.isNaN(supplyV) ? "" : " (at most the supply, " + Numbers.plain(supplyV) + " V)")
+        for (Input in : inputs) {
+            y.append("  - {name: ").append(in.amplitude()).append(", unit: V, ").append(BOUNDS).append("}   # pulse level of input ")
+                    .append(in.name()).append(Double.isNaN(supplyV) ? "" : " (at most the supply, " + Numbers.plain(supplyV) + " V)")
                     .append('\n');
         }
         channels(y, survey, supplyV);
         y.append("\n# Inputs: nodes tileloop drives with a generated pulse source (0 V until the stimulus fires it).\n")
                 .append("# rise_ns: rise and fall time; width_ns: how long the pulse stays high.\ninputs:\n");
-        for (String[] in : inputs) {
-            y.append("  - {name: ").append(in[0]).append(", source: ").append(in[1]).append(", node: ").append(in[2])
-                    .append(", amplitude_parameter: ").append(in[3]).append(", rise_ns: TODO, width_ns: TODO}   # ").append(in[4]).append('\n');
+        for (Input in : inputs) {
+            y.append("  - {name: ").append(in.name()).append(", source: ").append(in.source()).append(", node: ").append(in.node())
+                    .append(", amplitude_parameter: ").append(in.amplitude()).append(", rise_ns: TODO, width_ns: TODO}   # ").append(in.why())
+                    .append('\n');
         }
         return y.toString();
     }
 
     private static void supply(StringBuilder y, NetlistSurvey survey) {
-        if (survey.supplies().isEmpty()) {
-            y.append("  supply_source: TODO   # no DC source to ground found: the source whose energy is measured\n")
+        if (survey.supplies().isEmpty() || !NODE.matcher(survey.supplies().get(0).node()).matches()
+                || !NODE.matcher(survey.supplies().get(0).source()).matches()) {
+            y.append("  supply_source: TODO   # no DC source to ground on a named node found: the source whose energy is measured\n")
                     .append("  supply_node: TODO\n");
             return;
         }
@@ -145,9 +147,12 @@ public final class RigScaffold {
         }
     }
 
-    /** Per input: name, source, node, amplitude parameter, reason. */
-    private static List<String[]> inputs(NetlistSurvey survey, List<String> parameters) {
-        List<String[]> out = new ArrayList<>();
+    /** One input of the scaffold: the generated source on {@code node}, its amplitude parameter, why the node is an input. */
+    private record Input(String name, String source, String node, String amplitude, String why) {
+    }
+
+    private static List<Input> inputs(NetlistSurvey survey, List<String> parameters) {
+        List<Input> out = new ArrayList<>();
         Set<String> taken = new HashSet<>(parameters);
         for (NetlistSurvey.Candidate c : survey.inputs()) {
             String name = c.node().toLowerCase(Locale.ROOT);
@@ -162,11 +167,11 @@ public final class RigScaffold {
             while (!taken.add(amplitude)) {
                 amplitude = amplitude + "_v";
             }
-            out.add(new String[] {name, source, c.node(), amplitude, c.why()});
+            out.add(new Input(name, source, c.node(), amplitude, c.why()));
         }
         if (out.isEmpty()) {
             String amplitude = taken.contains("in0_amp") ? "in0_pulse_amp" : "in0_amp";
-            out.add(new String[] {"in0", "V_IN0", "TODO", amplitude, "no input node found: name the node tileloop drives"});
+            out.add(new Input("in0", "V_IN0", TODO, amplitude, "no input node found: name the node tileloop drives"));
         }
         return out;
     }

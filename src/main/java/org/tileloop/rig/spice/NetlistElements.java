@@ -41,16 +41,16 @@ record NetlistElements(Scope top, Map<String, Scope> subckts, Map<String, String
     private static final Pattern NUMBER = Pattern.compile("([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?)(meg|mil|t|g|k|m|u|n|p|f)?[a-z]*");
 
     static NetlistElements parse(String body) {
-        List<String[]> logical = logicalLines(body);
+        List<Logical> logical = logicalLines(body);
         Scope top = new Scope("", List.of(), new ArrayList<>());
         Map<String, Scope> subckts = new LinkedHashMap<>();
         Map<String, String> models = new LinkedHashMap<>();
         Map<String, String> spelling = new LinkedHashMap<>();
         Map<String, String> elementSpelling = new LinkedHashMap<>();
         Scope current = top;
-        for (String[] l : logical) {
-            int line = Integer.parseInt(l[0]);
-            String original = l[1];
+        for (Logical l : logical) {
+            int line = l.line();
+            String original = l.text();
             List<String> t = tokens(original.toLowerCase(Locale.ROOT));
             List<String> raw = tokens(original);
             String first = t.get(0);
@@ -80,9 +80,12 @@ record NetlistElements(Scope top, Map<String, Scope> subckts, Map<String, String
         return new NetlistElements(top, subckts, models, spelling, elementSpelling);
     }
 
-    /** Template lines joined with their {@code +} continuations, without comments: [first line number, text]. */
-    private static List<String[]> logicalLines(String body) {
-        List<String[]> out = new ArrayList<>();
+    /** A template line joined with its {@code +} continuations, without comments; {@code line} is its first line's number. */
+    private record Logical(int line, String text) {
+    }
+
+    private static List<Logical> logicalLines(String body) {
+        List<Logical> out = new ArrayList<>();
         List<String> lines = body.lines().toList();
         for (int n = 0; n < lines.size(); n++) {
             String line = stripInlineComment(lines.get(n)).strip();
@@ -90,10 +93,10 @@ record NetlistElements(Scope top, Map<String, Scope> subckts, Map<String, String
                 continue;
             }
             if (line.startsWith("+") && !out.isEmpty()) {
-                String[] last = out.get(out.size() - 1);
-                last[1] = last[1] + " " + line.substring(1);
+                Logical last = out.get(out.size() - 1);
+                out.set(out.size() - 1, new Logical(last.line(), last.text() + " " + line.substring(1)));
             } else if (!line.startsWith("+")) {
-                out.add(new String[] {Integer.toString(n + 1), line});
+                out.add(new Logical(n + 1, line));
             }
         }
         return out;
