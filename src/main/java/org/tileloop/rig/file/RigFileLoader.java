@@ -53,6 +53,11 @@ public final class RigFileLoader {
         if (root == null || !root.isObject()) {
             throw new RigConfigurationException(path + ": a rig file is a YAML mapping with keys schema_version, id, kind, parameters, channels, inputs");
         }
+        List<String> todo = RigScaffold.placeholders(root);
+        if (!todo.isEmpty()) {
+            fail(path, todo.get(0), "still TODO: replace it with a value (see simulated-rig/README.md, \"Your own tile\")"
+                    + (todo.size() > 1 ? "; " + (todo.size() - 1) + " more TODO in this file" : ""));
+        }
         try {
             SCHEMA.validate(root, path.toString(), "rig file");
         } catch (BadInputException e) {

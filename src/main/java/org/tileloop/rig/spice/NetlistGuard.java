@@ -23,7 +23,7 @@ final class NetlistGuard {
 
     static final Set<String> TEMPLATE_DOT = Set.of(".model", ".subckt", ".ends", ".global", ".ic", ".nodeset");
     /** Dot-commands {@link NetlistRenderer} writes itself, from validated numbers and names. */
-    private static final Set<String> GENERATED_DOT = Set.of(".param", ".tran", ".save", ".meas", ".options", ".end");
+    private static final Set<String> GENERATED_DOT = Set.of(".param", ".tran", ".op", ".save", ".meas", ".options", ".end");
     /** Device letters a template may use: R C L K V I E F G H B D Q J Z M S W T O U X (no A code models, no N OSDI devices, no P). */
     private static final String DEVICE_LETTERS = "rclkviefghbdqjzmswtoux";
     private static final Set<String> MODEL_TYPES = Set.of("nmos", "pmos", "npn", "pnp", "d", "r", "c", "l", "sw", "csw",

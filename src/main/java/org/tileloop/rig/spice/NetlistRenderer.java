@@ -118,6 +118,33 @@ public final class NetlistRenderer {
         return netlist;
     }
 
+    /**
+     * The DC operating point at {@code parameters} with every input idle (0 V): the state the tile
+     * rests in before a stimulus. Saves the channel, input and supply nodes and the supply current.
+     */
+    public String renderOperatingPoint(ParameterVector parameters) {
+        StringBuilder out = new StringBuilder(template.body().length() + 1024);
+        out.append("* tileloop netlist: rig ").append(rig.id()).append(", DC operating point, inputs idle\n");
+        for (ParameterSpec p : rig.parameters()) {
+            out.append(".param ").append(p.name()).append('=').append(num(parameters.get(p.name()))).append('\n');
+        }
+        out.append('\n').append(template.body()).append('\n');
+        for (InputSpec in : rig.inputs()) {
+            out.append(in.source()).append(' ').append(in.node()).append(" 0 DC 0\n");
+        }
+        out.append("\n.op\n.save");
+        for (ChannelSpec c : rig.channels()) {
+            out.append(" v(").append(c.node()).append(')');
+        }
+        for (InputSpec in : rig.inputs()) {
+            out.append(" v(").append(in.node()).append(')');
+        }
+        out.append(" v(").append(settings.supplyNode()).append(") i(").append(settings.supplySource()).append(")\n.end\n");
+        String netlist = out.toString();
+        NetlistGuard.checkRendered(netlist);
+        return netlist;
+    }
+
     static String num(double v) {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException("non-finite value reached the netlist renderer");

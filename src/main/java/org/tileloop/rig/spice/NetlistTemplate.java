@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tileloop.input.BadInputException;
+import org.tileloop.input.ShownPath;
 import org.tileloop.input.StrictInput;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.InputSpec;
@@ -32,19 +33,36 @@ public record NetlistTemplate(Path path, String body) {
     private static final Pattern EXPR_CHARS = Pattern.compile("[A-Za-z0-9_.+\\-*/() ]*");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_#]+");
 
-    public static NetlistTemplate load(Path path, RigDescription rig, SpiceSettings settings) {
-        String body;
-        try {
-            body = StrictInput.readText(path, "netlist template");
-        } catch (BadInputException e) {
-            throw new RigConfigurationException(e.getMessage(), e);
+    /** A template tileloop refuses to run (unsafe, unreadable, or not matching its rig file); nothing was executed. */
+    public static final class Refused extends RigConfigurationException {
+        Refused(String message, Throwable cause) {
+            super(message, cause);
         }
-        check(path, body, rig, settings);
+    }
+
+    /** @throws Refused naming the file, the line and the reason */
+    public static NetlistTemplate load(Path path, RigDescription rig, SpiceSettings settings) {
+        String body = read(path);
+        try {
+            check(path, body, rig, settings);
+        } catch (RigConfigurationException e) {
+            throw new Refused(e.getMessage(), e);
+        }
         return new NetlistTemplate(path, body.endsWith("\n") ? body : body + "\n");
     }
 
+    /** The template's text (UTF-8, at most 1 MiB, as every input file); errors name the file as shown to users. */
+    static String read(Path path) {
+        try {
+            return StrictInput.readText(ShownPath.of(path), "netlist template");
+        } catch (BadInputException e) {
+            throw new Refused(e.getMessage(), e);
+        }
+    }
+
     private static void check(Path path, String body, RigDescription rig, SpiceSettings settings) {
-        NetlistGuard.checkTemplate(path.toString(), body);
+        String shown = ShownPath.of(path).toString();
+        NetlistGuard.checkTemplate(shown, body);
         Set<String> params = new HashSet<>();
         rig.parameters().stream().map(ParameterSpec::name).forEach(params::add);
         Set<String> tokens = new HashSet<>();
@@ -53,7 +71,7 @@ public record NetlistTemplate(Path path, String body) {
         List<String> lines = body.lines().toList();
         for (int n = 0; n < lines.size(); n++) {
             String line = lines.get(n).strip();
-            String where = path + ":" + (n + 1) + ": ";
+            String where = shown + ":" + (n + 1) + ": ";
             if (line.isEmpty() || line.startsWith("*")) {
                 continue;
             }
@@ -63,16 +81,10 @@ public record NetlistTemplate(Path path, String body) {
                 throw new RigConfigurationException(where + "input source " + first
                         + " must not be defined in the template; tileloop generates it from the stimulus");
             }
-            Matcher braced = BRACED.matcher(line);
-            while (braced.find()) {
-                String expr = braced.group(1);
-                if (!EXPR_CHARS.matcher(expr).matches()) {
-                    throw new RigConfigurationException(where + "expression {" + expr + "} may use only parameter names, numbers and + - * / ( )");
-                }
-                Matcher id = IDENT.matcher(expr);
-                while (id.find()) {
-                    if (!params.contains(id.group())) {
-                        throw new RigConfigurationException(where + "expression {" + expr + "} uses '" + id.group()
+            for (String expr : expressions(line)) {
+                for (String name : identifiers(where, expr)) {
+                    if (!params.contains(name)) {
+                        throw new RigConfigurationException(where + "expression {" + expr + "} uses '" + name
                                 + "', which is not a parameter of rig " + rig.id() + "; declared: "
                                 + String.join(", ", rig.parameters().stream().map(ParameterSpec::name).toList()));
                     }
@@ -93,9 +105,51 @@ public record NetlistTemplate(Path path, String body) {
         requireNode(path, tokens, settings.supplyNode(), "simulator.supply_node");
     }
 
+    /** The parameter names the template's expressions use, in order of first use. */
+    public Set<String> parameterNames() {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String line : body.lines().toList()) {
+            String l = line.strip();
+            if (!l.isEmpty() && !l.startsWith("*")) {
+                expressions(l).forEach(e -> names.addAll(identifiers("", e)));
+            }
+        }
+        return names;
+    }
+
+    /** The contents of each {@code {...}} on a line, in order. */
+    static List<String> expressions(String line) {
+        List<String> out = new java.util.ArrayList<>();
+        Matcher braced = BRACED.matcher(line);
+        while (braced.find()) {
+            out.add(braced.group(1));
+        }
+        return out;
+    }
+
+    /**
+     * The names an expression uses, in order, after checking that it holds only names, numbers
+     * and {@code + - * / ( )}; {@code where} ({@code file:line: }) prefixes the refusal.
+     */
+    static List<String> identifiers(String where, String expr) {
+        if (!EXPR_CHARS.matcher(expr).matches()) {
+            throw new RigConfigurationException(where + "expression {" + expr + "} may use only parameter names, numbers and + - * / ( )");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        Matcher id = IDENT.matcher(expr);
+        while (id.find()) {
+            if (expr.substring(id.end()).stripLeading().startsWith("(")) {
+                throw new RigConfigurationException(where + "expression {" + expr + "} calls '" + id.group()
+                        + "'; expressions may use only parameter names, numbers and + - * / ( )");
+            }
+            out.add(id.group());
+        }
+        return out;
+    }
+
     private static void requireNode(Path path, Set<String> tokens, String node, String what) {
         if (!tokens.contains(node.toLowerCase(Locale.ROOT))) {
-            throw new RigConfigurationException(path + ": " + what + " refers to '" + node + "', which the netlist template does not contain");
+            throw new RigConfigurationException(ShownPath.of(path) + ": " + what + " refers to '" + node + "', which the netlist template does not contain");
         }
     }
 }
