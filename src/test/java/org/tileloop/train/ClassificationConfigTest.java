@@ -35,6 +35,12 @@ class ClassificationConfigTest {
     }
 
     @Test
+    void theTilesDefaultConfigIsTheTemporalOrderTask() {
+        assertEquals(TrainingConfig.load(Path.of("rigs/training/sim-tile-wta-order.yaml")).asMap(),
+                TrainingConfig.load(Path.of("rigs/training/sim-tile-wta.yaml")).asMap());
+    }
+
+    @Test
     void gaussNewtonWithoutTimingTargetsIsRefusedInsteadOfStandingStill() throws Exception {
         Files.writeString(dir.resolve("c.yaml"), """
                 patterns:
