@@ -79,6 +79,8 @@ final class CompareCommand implements Callable<Integer> {
             for (Comparison.Row r : rows) {
                 o.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode().put("rig", r.rig()).put("variant", r.variant())
                         .put("timing_rms_train_ns", r.rmsTrainNs()).put("timing_rms_holdout_ns", r.rmsHoldoutNs())
+                        .put("accuracy_train", r.classified() ? r.accuracyTrain() : null)
+                        .put("accuracy_holdout", r.classified() ? r.accuracyHoldout() : null)
                         .put("missing_train_ns2", r.missing()).put("order_train_ns2", r.order()).put("latency_ns", r.latencyNs())
                         .put("energy_pj_per_inference", r.energyPj()).put("measurements", r.measurements())));
             }

@@ -167,7 +167,13 @@ public final class Loss {
         return t;
     }
 
-    /** Fraction of labelled traces whose label channel fired strictly first; NaN when none is labelled. */
+    /** Closer first spikes than this (ns, 1 fs) are a tie: a symmetric circuit's outputs differ only by rounding. */
+    public static final double TIE_NS = 1e-6;
+
+    /**
+     * Fraction of labelled traces whose label channel fired first, more than {@link #TIE_NS}
+     * before every other channel; NaN when none is labelled.
+     */
     public static double accuracy(List<Trace> traces, List<StimulusResult> results) {
         int labelled = 0;
         int right = 0;
@@ -182,7 +188,7 @@ public final class Loss {
             boolean first = own.isPresent();
             for (int c = 0; c < ch.size() && first; c++) {
                 if (c != label && ch.get(c).firstSpike().isPresent()
-                        && ch.get(c).firstSpike().get().calibratedNs() <= own.get().calibratedNs()) {
+                        && ch.get(c).firstSpike().get().calibratedNs() <= own.get().calibratedNs() + TIE_NS) {
                     first = false;
                 }
             }

@@ -288,6 +288,12 @@ public final class TrainingConfigBuilder {
         if (optimizer.equals("gauss_newton") && estimator.equals("spsa")) {
             throw new RigConfigurationException(file + ": optimizer: gauss_newton needs estimator central or forward (a Jacobian), not spsa");
         }
+        boolean timingTargets = targetMode.equals("measured_anchor_shift") || !targetsNs.isEmpty() || targetsCsv != null
+                || patterns.stream().anyMatch(p -> !p.targetsNs.isEmpty());
+        if (optimizer.endsWith("gauss_newton") && !timingTargets) {
+            throw new RigConfigurationException(file + ": optimizer: " + optimizer + " steps on timing residuals (first spike − target),"
+                    + " and this config has no timing targets (a classification task?); use normalized, adam or a derivative-free optimizer");
+        }
         if (optimizer.equals("twin_gauss_newton") && twin == null) {
             throw new RigConfigurationException(file + ": twin: optimizer twin_gauss_newton needs a twin, a simulated rig file"
                     + " (relative to the training config), e.g. twin: ../sim-tile4.yaml");

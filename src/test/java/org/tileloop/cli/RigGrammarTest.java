@@ -55,7 +55,7 @@ class RigGrammarTest {
     void anUnknownRigIdListsTheRigsThatExist() {
         CliTest.Run r = CliTest.run("describe", "--rig", "sim-tile9");
         assertEquals(2, r.exit());
-        assertEquals("error: --rig sim-tile9: no rig with that id in rigs/ (rigs: bench-emulated, bench-emulated-chip1, bench-tile4, digital-detector, foreign-lif, sim-tile4,"
+        assertEquals("error: --rig sim-tile9: no rig with that id in rigs/ (rigs: bench-emulated, bench-emulated-chip1, bench-tile4, digital-detector, foreign-lif, sim-tile-wta, sim-tile4,"
                 + " sim-tile4-chain, sim-tile4-chip1, sim-tile4-chip2, sim-tile4-noisy)", r.err().strip());
         CliTest.Run file = CliTest.run("describe", "--rig", "rigs/nope.yaml");
         assertEquals("error: rigs/nope.yaml: rig file not found", file.err().strip());

@@ -206,4 +206,13 @@ class LossTest {
         assertEquals("missing: censored needs the end of the measurement window, but the rig did not report it for the stimulus"
                 + " at 4.5 ns; use missing: penalty with this rig", e.getMessage());
     }
+
+    @Test
+    void firstSpikesWithinAFemtosecondAreATieNotAWin() {
+        StimulusResult tied = result(0, 1, 5.0, 5.0 + 1e-9, 6.0);
+        assertEquals(0.0, Loss.accuracy(List.of(labelled(0)), List.of(tied)), "rounding noise decides nothing");
+        assertEquals(0.0, Loss.accuracy(List.of(labelled(1)), List.of(tied)));
+        StimulusResult apart = result(0, 1, 5.0, 5.0 + 2e-6, 6.0);
+        assertEquals(1.0, Loss.accuracy(List.of(labelled(0)), List.of(apart)), "2 fs apart is a decision");
+    }
 }

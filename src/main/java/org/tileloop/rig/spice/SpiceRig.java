@@ -87,7 +87,8 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
     public List<Double> measureReference(double delayNs) {
         if (!(delayNs >= 0 && delayNs <= settings.tstopNs())) {
             throw new org.tileloop.rig.RigConfigurationException("rig " + description.id() + ": reference delay "
-                    + org.tileloop.rig.Numbers.plain(delayNs) + " ns is outside [0, " + org.tileloop.rig.Numbers.plain(settings.tstopNs()) + "] ns");
+                    + org.tileloop.rig.Numbers.plain(delayNs) + " ns is outside [0, " + org.tileloop.rig.Numbers.plain(settings.tstopNs())
+                    + "] ns (the simulator's window; set calibration.reference_delays_ns in the rig file)");
         }
         long salt = ~referenceCount.incrementAndGet();
         List<Double> raw = new ArrayList<>();
