@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * requests from 1, resends the identical frame (same sequence number, so the controller replays
  * instead of re-executing), preceded by one zero byte, as soon as only a malformed frame arrived or
  * after a timeout adapted to measured round trips, and ignores replies to other sequence numbers.
+ * Round trips are sampled from the last attempt of requests none of whose attempts timed out (Karn's
+ * rule: after a timeout the reply may answer either attempt; after a corrupted reply only the resend
+ * can be answered).
  * Resends are counted per command type and logged at debug level. Not thread-safe.
  */
 final class BenchClient implements AutoCloseable {
@@ -80,7 +83,7 @@ final class BenchClient implements AutoCloseable {
                     for (Frame f : decoder.feed(buf, n)) {
                         ByteBuffer reply = answer(f, type);
                         if (reply != null) {
-                            if (attempt == 0) {
+                            if (timeouts == 0) {
                                 rtt.sample(type, units, (System.nanoTime() - sent) / 1e6);
                             }
                             return reply;

@@ -13,8 +13,8 @@ import java.util.Map;
  */
 final class RoundTrips {
 
-    /** The shortest attempt: scheduling on a loaded host delays replies by several ms. */
-    static final double MIN_TIMEOUT_MS = 20;
+    /** The shortest attempt: scheduling on a loaded host delays replies by several ms (a spurious resend costs only a replay). */
+    static final double MIN_TIMEOUT_MS = 5;
 
     private static final class Estimate {
         double srttMs;
@@ -23,7 +23,7 @@ final class RoundTrips {
 
     private final Map<Integer, Estimate> byType = new HashMap<>();
 
-    /** A round trip of {@code ms} for a request of {@code units} units, answered at its first attempt (Karn). */
+    /** A round trip of {@code ms} for a request of {@code units} units, from an unambiguous attempt (Karn). */
     void sample(int type, int units, double ms) {
         double per = ms / Math.max(1, units);
         Estimate e = byType.get(type);
