@@ -71,6 +71,7 @@ final class BenchClient implements AutoCloseable {
         counters.request(type);
         int timeouts = 0;
         double waitMs = 0;
+        long badAtStart = decoder.badFrames();
         try {
             for (int attempt = 0; attempt <= retries; attempt++) {
                 long sent = System.nanoTime();
@@ -91,7 +92,6 @@ final class BenchClient implements AutoCloseable {
                     }
                 }
                 boolean malformed = decoder.badFrames() > badBefore;
-                counters.malformed(decoder.badFrames() - badBefore);
                 if (!malformed) {
                     timeouts++;
                 }
@@ -105,6 +105,8 @@ final class BenchClient implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new LinkLostException("serial link failed: " + e.getMessage(), e);
+        } finally {
+            counters.malformed(decoder.badFrames() - badAtStart);
         }
         throw new LinkLostException(String.format(Locale.ROOT, "no valid reply to %s after %d attempts (last waited %.0f ms)",
                 Frame.name(type), retries + 1, waitMs), null);
