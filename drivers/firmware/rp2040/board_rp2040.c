@@ -17,6 +17,7 @@
 #include "hardware/pio.h"
 #include "hardware/spi.h"
 #include "pico/stdlib.h"
+#include "pico/unique_id.h"
 #include "pulse.pio.h" /* generated from pulse.pio: edge_program */
 #include "tdc7200.h"
 
