@@ -171,9 +171,9 @@ final class BenchCommand {
     }
 
     @Command(name = "link", mixinStandardHelpOptions = true,
-            description = {"Measure a bench rig's link under faults on its bench emulator (jitter 0): clean; 1% corrupt bytes;",
-                    "5% dropped replies; both. Prints measurements/s in full batches, resends, the wall time of a short training,",
-                    "and the measurements that are wrong, duplicated or lost against the clean run's."})
+            description = {"Measure a bench rig's link under faults on its bench emulator.",
+                    "Scenarios (jitter 0): clean; 1%% corrupt bytes; 5%% dropped replies; both. Prints measurements/s in full batches,",
+                    "resends, the wall time of a short training and the measurements that are wrong, duplicated or lost against the clean run's."})
     static final class Link implements Callable<Integer> {
         @Spec
         CommandSpec spec;
