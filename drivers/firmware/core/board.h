@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "protocol.h"
+
 #define TL_MAX_CHANNELS 8
-#define TL_MAX_INPUTS 4
+#define TL_MAX_INPUTS TL_MAX_STIMULUS_INPUTS
 #define TL_MAX_PARAMS 16
 #define TL_MAX_BATCH 16
 #define TL_MAX_SPIKES 8
@@ -16,8 +18,9 @@
 typedef struct {
     const char *name;
     const char *unit;
-    uint16_t code_min, code_max, default_code;
-    float value_at_min, value_at_max; /* linear map: value(code) */
+    uint16_t code_min, code_max;      /* code_min < code_max */
+    uint16_t default_code;            /* applied at power-up; must be a safe code */
+    float value_at_min, value_at_max; /* linear map: value(code), increasing or decreasing (not equal) */
     float safety_min, safety_max;     /* compiled-in hardware limits; codes outside are refused */
 } tl_param_info_t;
 
@@ -42,14 +45,14 @@ typedef struct {
 } tl_stimulus_t;
 
 typedef struct {
-    uint8_t spike_count; /* spikes seen in the window, may exceed stored */
-    uint8_t stored;
-    uint32_t ts[TL_MAX_SPIKES]; /* timestamps in timing_lsb_ps units, ascending */
+    uint8_t spike_count; /* the true number of spikes in the window (saturating at TL_MAX_COUNT), may exceed stored */
+    uint8_t stored;      /* min(spike_count, TL_MAX_SPIKES) */
+    int32_t ts[TL_MAX_SPIKES]; /* timestamps in timing_lsb_ps units from the origin, ascending; negative: before it */
 } tl_channel_result_t;
 
 typedef struct {
-    uint8_t flags; /* TL_RESULT_ENERGY_VALID */
-    uint32_t energy_fj;
+    uint8_t flags;      /* TL_RESULT_ENERGY_VALID, TL_RESULT_COUNT_LIMITED */
+    uint32_t energy_fj; /* 0 unless TL_RESULT_ENERGY_VALID */
     tl_channel_result_t ch[TL_MAX_CHANNELS];
 } tl_result_t;
 
@@ -64,10 +67,12 @@ bool board_interlock_tripped(void);
 bool board_interlock_clear(void);
 /* Discharges the tile's membranes (reset line). */
 void board_tile_reset(void);
-/* Fires one stimulus and timestamps every channel's spikes. Returns 0 or a TL_E_* code. */
+/* Fires one stimulus and timestamps every channel's spikes in [0, window_ps] after the origin.
+ * Returns 0, TL_E_INTERLOCK when the interlock tripped during it, or another TL_E_* code. */
 int board_measure(const tl_stimulus_t *s, tl_result_t *r);
-/* Injects a reference edge delay_ps after the origin into the timing chain of each channel in mask. */
-int board_ref_pulse(uint8_t mask, uint32_t delay_ps, uint32_t *ts);
+/* Injects a reference edge delay_ps after the origin into the timing chain of each channel in mask and
+ * writes what each chain read (timing_lsb_ps units, signed). Returns 0, TL_E_INTERLOCK or another TL_E_* code. */
+int board_ref_pulse(uint8_t mask, uint32_t delay_ps, int32_t *ts);
 /* Sends bytes to the host. */
 void board_write(const uint8_t *data, size_t len);
 

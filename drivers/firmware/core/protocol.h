@@ -1,15 +1,18 @@
-/* tileloop bench wire protocol, version 1. See drivers/protocol.md. */
+/* tileloop bench wire protocol, version 1.1 (major 1, minor 1). See drivers/protocol.md.
+ * The one place the firmware's protocol constants live: core, emulator and RP2040 board include it. */
 #ifndef TILELOOP_PROTOCOL_H
 #define TILELOOP_PROTOCOL_H
 
 #include <stdint.h>
 
-#define TL_PROTOCOL_VERSION 1
+#define TL_PROTOCOL_VERSION 1 /* major: the version byte of every frame */
+#define TL_PROTOCOL_MINOR 1   /* highest minor version this core negotiates in HELLO */
 #define TL_HEADER_LEN 6
 #define TL_CRC_LEN 4
 #define TL_MAX_PAYLOAD 480
 #define TL_MAX_FRAME (TL_HEADER_LEN + TL_MAX_PAYLOAD + TL_CRC_LEN)
 #define TL_MAX_ENCODED (TL_MAX_FRAME + TL_MAX_FRAME / 254 + 2)
+#define TL_MAX_STIMULUS_INPUTS 4 /* inputs one stimulus may fire */
 
 enum tl_type {
     TL_HELLO = 0x01,
@@ -46,6 +49,8 @@ enum tl_error {
 #define TL_STATUS_INTERLOCK 0x02
 
 #define TL_RESULT_ENERGY_VALID 0x01
-#define TL_NO_TIMESTAMP 0xFFFFFFFFu
+#define TL_RESULT_COUNT_LIMITED 0x02 /* a channel reached the board's spike counter limit: its count is a lower bound */
+#define TL_NO_TIMESTAMP 0xFFFFFFFFu  /* REF_PULSE: channel not in the mask */
+#define TL_MAX_COUNT 255             /* spike counts saturate here */
 
 #endif

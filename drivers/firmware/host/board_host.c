@@ -23,7 +23,7 @@ static const tl_param_info_t params[] = {
     {"iin1_amp", "V", 0, 4095, 2457, 0.0f, 2.5f, 0.0f, 1.8f},
 };
 static tl_board_info_t info = {
-    .firmware_version = "tileloop-bench 1.0.0 (host emulator)",
+    .firmware_version = "tileloop-bench 1.1.0 (host emulator)",
     .board_id = "emulator-0001",
     .timing_lsb_ps = 1,
     .max_delay_ps = 20000,
@@ -41,13 +41,14 @@ static uint16_t codes[4];
 static bool drive;
 static bool interlock;
 static long measurements;
+static long tile_operations; /* measurements and reference pulses: what --interlock-after counts */
 static uint64_t fault_state;
 
 const tl_board_info_t *board_info(void)
 {
     info.timing_lsb_ps = emu.lsb_ps;
     if (emu.tile_oracle) {
-        info.firmware_version = "tileloop-bench 1.0.0 (host emulator, tile oracle)";
+        info.firmware_version = "tileloop-bench 1.1.0 (host emulator, tile oracle)";
     }
     return &info;
 }
@@ -89,15 +90,25 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n)
 
 void emulator_reseed(void) { fault_state = fnv(0xCBF29CE484222325ULL, &emu.seed, sizeof emu.seed) | 1; }
 
-/* Time-chain transform: what the TDC reports for an edge at t_ps. */
-static uint32_t stamp(int c, double t_ps, uint64_t *rng)
+/* Time-chain transform: what the TDC reports for an edge at t_ps, in LSB (nearest, ties away from zero; negative
+ * when a negative offset puts an edge near the origin before it). */
+static int32_t stamp(int c, double t_ps, uint64_t *rng)
 {
     double drift = emu.drift_after >= 0 && measurements > emu.drift_after ? emu.drift_ps : 0.0;
     double m = t_ps * (1.0 + emu.gain_ppm[c] * 1e-6) + emu.offset_ps[c] + drift + emu.jitter_ps * gauss(rng);
-    if (m < 0) {
-        m = 0;
+    return (int32_t)llround(m / emu.lsb_ps);
+}
+
+/* --interlock-after: trips the latch (drive off) at the N-th measurement or reference pulse. */
+static bool trip_now(void)
+{
+    tile_operations++;
+    if (emu.interlock_after > 0 && tile_operations == emu.interlock_after) {
+        interlock = true;
+        drive = false;
+        return true;
     }
-    return (uint32_t)llround(m / emu.lsb_ps);
+    return false;
 }
 
 /* The built-in tile: an event-stepped model of a 4-neuron Axon-Hillock chain, 1 ps steps. */
@@ -111,7 +122,7 @@ static void model_respond(const tl_stimulus_t *s, tile_response_t *out)
     }
     double v[4] = {0}, spike_end[4] = {-1e9, -1e9, -1e9, -1e9}, energy_j = 0;
     memset(out, 0, sizeof *out);
-    for (double t = 0; t < info.window_ps; t += 1.0) {
+    for (double t = 0; t <= info.window_ps; t += 1.0) {
         for (int c = 0; c < 4; c++) {
             if (t < spike_end[c] + refractory_ps) {
                 continue;
@@ -180,9 +191,7 @@ static int oracle_respond(const tl_stimulus_t *s, tile_response_t *out)
 int board_measure(const tl_stimulus_t *s, tl_result_t *r)
 {
     measurements++;
-    if (emu.interlock_after > 0 && measurements == emu.interlock_after) {
-        interlock = true;
-        drive = false;
+    if (trip_now()) {
         return TL_E_INTERLOCK;
     }
     if (!drive) {
@@ -204,10 +213,11 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
         h = fnv(h, &s->delay_ps[j], 4);
     }
     uint64_t rng = h | 1;
-    r->flags = tile.energy_valid ? TL_RESULT_ENERGY_VALID : 0;
-    r->energy_fj = tile.energy_valid ? (uint32_t)llround(tile.energy_fj) : 0;
+    bool energy = tile.energy_valid && tile.energy_fj >= 0 && tile.energy_fj < 4294967295.5;
+    r->flags = energy ? TL_RESULT_ENERGY_VALID : 0;
+    r->energy_fj = energy ? (uint32_t)llround(tile.energy_fj) : 0;
     for (int c = 0; c < 4; c++) {
-        r->ch[c].spike_count = tile.count[c] > 255 ? 255 : (uint8_t)tile.count[c];
+        r->ch[c].spike_count = tile.count[c] > TL_MAX_COUNT ? TL_MAX_COUNT : (uint8_t)tile.count[c];
         r->ch[c].stored = (uint8_t)tile.stored[c];
         for (int k = 0; k < r->ch[c].stored; k++) {
             r->ch[c].ts[k] = stamp(c, tile.t_ps[c][k], &rng);
@@ -222,7 +232,7 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
         for (int c = 0; c < 4; c++) {
             fprintf(emu.truth, "%s[", c ? "," : "");
             for (int k = 0; k < r->ch[c].stored; k++) {
-                fprintf(emu.truth, "%s%u", k ? "," : "", r->ch[c].ts[k]);
+                fprintf(emu.truth, "%s%d", k ? "," : "", (int)r->ch[c].ts[k]);
             }
             fprintf(emu.truth, "]");
         }
@@ -242,12 +252,15 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
 
 static uint64_t ref_pulses;
 
-int board_ref_pulse(uint8_t mask, uint32_t delay_ps, uint32_t *ts)
+int board_ref_pulse(uint8_t mask, uint32_t delay_ps, int32_t *ts)
 {
+    if (trip_now()) {
+        return TL_E_INTERLOCK;
+    }
     ref_pulses++;
     uint64_t rng = fnv(fnv(fnv(0xCBF29CE484222325ULL, &emu.seed, sizeof emu.seed), &delay_ps, 4), &ref_pulses, sizeof ref_pulses) | 1;
     for (int c = 0; c < 4; c++) {
-        ts[c] = (mask >> c) & 1 ? stamp(c, delay_ps, &rng) : TL_NO_TIMESTAMP;
+        ts[c] = (mask >> c) & 1 ? stamp(c, delay_ps, &rng) : 0;
     }
     return 0;
 }

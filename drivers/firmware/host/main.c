@@ -15,10 +15,10 @@ static void usage(void)
     fprintf(stderr,
             "usage: bench-emulator --port TTY [--seed N] [--jitter-ps PS] [--lsb-ps PS] [--truth FILE] [--tile-oracle]\n"
             "                      [--corrupt-rate P] [--drop-rate P] [--disconnect-after N] [--interlock-after N]\n"
-            "Speaks the tileloop bench protocol v1 on TTY (e.g. one end of a socat pty pair).\n"
+            "Speaks the tileloop bench protocol v1.1 on TTY (e.g. one end of a socat pty pair).\n"
             "Faults: --corrupt-rate flips a bit in each byte sent with probability P; --drop-rate drops a reply\n"
             "frame with probability P; --disconnect-after exits with status 3 after N replies (an unplug);\n"
-            "--interlock-after trips the interlock at the N-th measurement.\n"
+            "--interlock-after trips the interlock at the N-th measurement or reference pulse.\n"
             "Timing chain: --offsets-ps A,B,C,D and --gain-ppm A,B,C,D per channel; --drift-after N --drift-ps X\n"
             "moves every offset by X ps after the N-th measurement.\n"
             "--tile-oracle: instead of the built-in tile model, each measurement writes one request line to stdout\n"

@@ -17,6 +17,7 @@
 #include "hardware/pio.h"
 #include "hardware/spi.h"
 #include "pico/stdlib.h"
+#include "pico/unique_id.h"
 #include "pulse.pio.h" /* generated from pulse.pio: edge_program */
 #include "tdc7200.h"
 
@@ -40,6 +41,7 @@
 #define PIN_INTERLOCK 23 /* active low, pulled up, latched in the IRQ */
 
 #define COARSE_PS 8000u  /* PIO at 125 MHz: 8 ns per cycle */
+#define TDC_STOPS 5      /* the TDC7200 times at most 5 STOP edges per measurement */
 #define FINE_STEP_PS 5u
 
 static const char *const channel_names[] = {"n0", "n1", "n2", "n3"};
@@ -52,7 +54,7 @@ static const tl_param_info_t params[] = {
 };
 static char board_id[24];
 static const tl_board_info_t info = {
-    .firmware_version = "tileloop-bench 1.0.0 (rp2040 rev A)",
+    .firmware_version = "tileloop-bench 1.1.0 (rp2040 rev A)",
     .board_id = board_id,
     .timing_lsb_ps = 1,
     .max_delay_ps = 20000,
@@ -204,33 +206,39 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
         fine_delay(s->input[j], s->delay_ps[j] % COARSE_PS > 5000 ? 5000 : s->delay_ps[j] % COARSE_PS);
     }
     for (int c = 0; c < 4; c++) {
-        tdc7200_arm(&tdc[c], 5);
+        tdc7200_arm(&tdc[c], TDC_STOPS);
     }
     fire(coarse);
+    r->flags = 0; /* rev A does not measure supply energy */
     for (int c = 0; c < 4; c++) {
-        double tof[5];
+        double tof[TDC_STOPS];
         int n = 0;
         if (tdc7200_wait(&tdc[c], 100)) {
-            n = tdc7200_read(&tdc[c], 5, tof);
+            n = tdc7200_read(&tdc[c], TDC_STOPS, tof);
             if (n < 0) {
                 return TL_E_HARDWARE;
             }
         }
         r->ch[c].spike_count = (uint8_t)n;
         r->ch[c].stored = (uint8_t)(n > TL_MAX_SPIKES ? TL_MAX_SPIKES : n);
+        if (n == TDC_STOPS) {
+            r->flags |= TL_RESULT_COUNT_LIMITED; /* the TDC stopped counting: there may have been more spikes */
+        }
         for (int k = 0; k < r->ch[c].stored; k++) {
-            r->ch[c].ts[k] = (uint32_t)lround(tof[k]);
+            r->ch[c].ts[k] = (int32_t)lround(tof[k]); /* ps, LSB 1: the TDC's ~55 ps resolution is not an integer */
         }
         if (interlock_latched) {
             return TL_E_INTERLOCK;
         }
     }
-    r->flags = 0; /* rev A does not measure supply energy */
     return 0;
 }
 
-int board_ref_pulse(uint8_t mask, uint32_t delay_ps, uint32_t *ts)
+int board_ref_pulse(uint8_t mask, uint32_t delay_ps, int32_t *ts)
 {
+    if (interlock_latched) {
+        return TL_E_INTERLOCK;
+    }
     gpio_put(PIN_REF_SEL, 1); /* comparator inputs <- reference edge */
     fine_delay(0, delay_ps % COARSE_PS > 5000 ? 5000 : delay_ps % COARSE_PS);
     for (int c = 0; c < 4; c++) {
@@ -243,17 +251,17 @@ int board_ref_pulse(uint8_t mask, uint32_t delay_ps, uint32_t *ts)
     int err = 0;
     for (int c = 0; c < 4; c++) {
         double tof;
-        ts[c] = TL_NO_TIMESTAMP;
+        ts[c] = 0;
         if ((mask >> c) & 1) {
             if (!tdc7200_wait(&tdc[c], 100) || tdc7200_read(&tdc[c], 1, &tof) != 1) {
                 err = TL_E_HARDWARE;
             } else {
-                ts[c] = (uint32_t)lround(tof);
+                ts[c] = (int32_t)lround(tof);
             }
         }
     }
     gpio_put(PIN_REF_SEL, 0);
-    return err;
+    return interlock_latched ? TL_E_INTERLOCK : err;
 }
 
 void board_write(const uint8_t *data, size_t len)

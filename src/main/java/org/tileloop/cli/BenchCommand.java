@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run benchmarks that print figures.",
-        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class, BenchCommand.Daemon.class})
+        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class, BenchCommand.Daemon.class, BenchCommand.Link.class})
 final class BenchCommand {
 
     @Command(name = "sim", mixinStandardHelpOptions = true,
@@ -166,6 +166,52 @@ final class BenchCommand {
             }
             Path work = Files.createTempDirectory("tileloop-bench-daemon-");
             new org.tileloop.benchmark.DaemonBenchmark(spec.commandLine().getOut(), Main.class.getName()).run(RigArgument.file(rig), work, commands1, commands2, restarts, iterations);
+            return 0;
+        }
+    }
+
+    @Command(name = "link", mixinStandardHelpOptions = true,
+            description = {"Measure a bench rig's link under faults on its bench emulator.",
+                    "Scenarios (jitter 0): clean; 1%% corrupt bytes; 5%% dropped replies; both. Prints measurements/s in full batches,",
+                    "resends, the wall time of a short training and the measurements that are wrong, duplicated or lost against the clean run's."})
+    static final class Link implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--rig", defaultValue = "bench-emulated", paramLabel = "RIG",
+                description = "Bench rig: id or file (default ${DEFAULT-VALUE}).")
+        String rig;
+
+        @Option(names = "--config", paramLabel = "CONFIG",
+                description = "Training config: file or name under training/ beside the rig file (default: <rig id>).")
+        String config;
+
+        @Option(names = "--batches", defaultValue = "20", paramLabel = "N", description = "Batches of 16 probes (default ${DEFAULT-VALUE}).")
+        int batches;
+
+        @Option(names = "--iterations", defaultValue = "3", paramLabel = "N", description = "Training iterations (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--seed", defaultValue = "3", paramLabel = "N", description = "Emulator and probe seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (batches < 1 || batches > 10_000 || iterations < 1 || iterations > 1000 || seed < 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--batches in [1, 10000], --iterations in [1, 1000], --seed >= 0");
+            }
+            Path rigFile = RigArgument.file(rig);
+            var file = RigFileLoader.load(rigFile);
+            if (file.description().kind() != org.tileloop.rig.RigKind.BENCH) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rig: " + file.description().id() + " is a "
+                        + file.description().kind().toString().toLowerCase(java.util.Locale.ROOT) + " rig; bench link needs a bench rig");
+            }
+            Path cfg = config != null ? org.tileloop.rig.file.RigLocator.trainingConfig(config, rigFile, "--config")
+                    : org.tileloop.rig.file.RigLocator.defaultTrainingConfig(rigFile, file.description().id());
+            Path work = Files.createTempDirectory("tileloop-bench-link-");
+            new org.tileloop.benchmark.LinkBenchmark(file, cfg, Path.of(System.getProperty("tileloop.home", ".")).resolve("drivers/firmware"),
+                    spec.commandLine().getOut()).run(batches, iterations, seed, work);
             return 0;
         }
     }

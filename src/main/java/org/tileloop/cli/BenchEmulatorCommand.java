@@ -38,7 +38,7 @@ final class BenchEmulatorCommand implements Callable<Integer> {
     @Option(names = "--disconnect-after", defaultValue = "-1", paramLabel = "N", description = "Unplug once after N replies.")
     long disconnectAfter;
 
-    @Option(names = "--interlock-after", defaultValue = "-1", paramLabel = "N", description = "Trip the interlock at the N-th measurement.")
+    @Option(names = "--interlock-after", defaultValue = "-1", paramLabel = "N", description = "Trip the interlock at the N-th measurement or reference pulse.")
     long interlockAfter;
 
     @Option(names = "--offsets-ps", split = ",", paramLabel = "PS", description = "Timing-chain offset per channel, ps (4 values).")

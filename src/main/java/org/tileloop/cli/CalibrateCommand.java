@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         description = {"Calibrate a rig's timing chains: fit offset and gain per channel and make the record current.",
                 "Sweeps the reference pulses of the rig file's calibration key and writes",
                 "calibration/<rig-id>/<UTC timestamp>.json and .svg (residuals).",
-                "A fit with a residual beyond calibration.max_residual_ps is reported and not saved (exit 4)."})
+                "A fit with a residual beyond calibration.max_residual_ps is reported and not saved (exit 4).",
+                "A bench interlock trip during the sweep is reported and nothing is saved (exit 5)."})
 final class CalibrateCommand implements Callable<Integer> {
 
     @Spec
@@ -48,9 +49,11 @@ final class CalibrateCommand implements Callable<Integer> {
         int total = settings.referenceDelaysNs().size() * settings.repeats();
         boolean terminal = System.console() != null;
         CalibrationRecord r;
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         try (Rig rig = CalibratedRigs.open(file, store)) {
             rig.useCalibration(IdentityCalibration.INSTANCE);
             r = Calibrator.run(rig, settings, store.newId(file.description().id(), Instant.now()), Main.version(), n -> {
+                done.set(n);
                 if (terminal || n == total || n % Math.max(1, total / 10) == 0) {
                     err.printf(Locale.ROOT, terminal ? "\rreference pulses %d/%d" : "reference pulses %d/%d%n", n, total);
                     if (terminal && n == total) {
@@ -59,6 +62,14 @@ final class CalibrateCommand implements Callable<Integer> {
                     err.flush();
                 }
             });
+        } catch (org.tileloop.rig.bench.InterlockException e) {
+            if (terminal && done.get() > 0) {
+                err.println();
+            }
+            err.printf(Locale.ROOT, "error: %s; the calibration sweep stopped after %d of %d reference pulses, nothing saved, "
+                    + "the current calibration is unchanged%n", org.tileloop.input.StrictInput.oneLine(e.getMessage()), done.get(), total);
+            err.flush();
+            return TrainCommand.EXIT_PAUSED;
         }
         out.print(Calibrator.report(r));
         if (!r.accepted()) {

@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = "Show a rig's parameters, channels and inputs.")
+        description = {"Show a rig's parameters, channels and inputs.",
+                "On a bench rig, also what the controller says now (HELLO and STATUS: firmware, protocol version, state and",
+                "counters since power-up), without resetting or arming anything; 'not reachable' when it does not answer."})
 final class DescribeCommand implements Callable<Integer> {
 
     @Spec
@@ -29,10 +31,14 @@ final class DescribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RigDescription d = rig.load().description();
+        var file = rig.load();
+        RigDescription d = file.description();
         PrintWriter out = spec.commandLine().getOut();
+        java.util.Optional<BenchStatusView> bench = file.bench().map(BenchStatusView::query);
         if (json) {
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(d)));
+            ObjectNode o = toJson(d);
+            bench.ifPresent(b -> o.set("bench", b.toJson()));
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         } else {
             out.printf("rig %s (%s)%n%s%n%n", d.id(), d.kind().key(), d.description());
             out.printf("%-14s %-5s %10s %10s %10s %21s %s%n", "parameter", "unit", "min", "max", "default", "safety limits", "trainable");
@@ -51,6 +57,7 @@ final class DescribeCommand implements Callable<Integer> {
                 out.printf("%-8s %-8s %-8s %-10s %8s %9s%n", i.name(), i.source(), i.node(), i.amplitudeParameter(),
                         Numbers.plain(i.riseNs()), Numbers.plain(i.widthNs()));
             }
+            bench.ifPresent(b -> b.print(out));
         }
         return 0;
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tileloop.rig.Calibration;
 import org.tileloop.rig.ChannelResult;
 import org.tileloop.rig.MeasurementException;
@@ -19,15 +21,20 @@ import org.tileloop.rig.Timing;
 
 /**
  * The payloads BenchRig sends and reads (drivers/protocol.md §4), translated between the rig
- * file's channel and input order and the controller's numbering.
+ * file's channel and input order and the controller's numbering. Timestamps are read as i32 (v1.1
+ * sessions send readings before the origin as negative numbers; v1.0 controllers never send 2³¹ or
+ * more).
  */
 final class BenchPayloads {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchPayloads.class);
 
     private final Handshake handshake;
     /** Rig channel → controller channel (a rig channel has its controller channel's name). */
     private final int[] channelIndex;
     /** Rig input name → controller input. */
     private final Map<String, Integer> inputIndex;
+    private boolean countLimitWarned;
 
     BenchPayloads(Handshake handshake, int[] channelIndex, Map<String, Integer> inputIndex) {
         this.handshake = handshake;
@@ -55,6 +62,25 @@ final class BenchPayloads {
         return Arrays.copyOf(b.array(), b.position());
     }
 
+    /** A new session: the count-limit warning may be logged again. */
+    void newSession() {
+        countLimitWarned = false;
+    }
+
+    /** Checks a FIRE_BATCH reply: the batch it names, measured whole. */
+    static void fired(ByteBuffer r, int id, int n) {
+        try {
+            int gotId = r.getShort() & 0xFFFF;
+            int measured = r.getShort() & 0xFFFF;
+            if (gotId != id || measured != n || r.hasRemaining()) {
+                throw new MeasurementException("bench FIRE_BATCH reply violates the protocol: batch " + gotId + " with " + measured
+                        + " measured, for batch " + id + " of " + n + " stimuli (drivers/protocol.md, FIRE_BATCH)");
+            }
+        } catch (BufferUnderflowException e) {
+            throw new MeasurementException("bench FIRE_BATCH reply is truncated", e);
+        }
+    }
+
     static byte[] readResult(int id, int index) {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) id).putShort((short) index).array();
     }
@@ -69,17 +95,17 @@ final class BenchPayloads {
                 .putInt((int) Math.round(delayNs * 1000)).array();
     }
 
-    /** A REF_PULSE reply: raw ns in rig channel order. */
+    /** A REF_PULSE reply: raw ns in rig channel order (every rig channel was in the mask, so every value is a reading). */
     List<Double> reference(ByteBuffer r) {
         try {
             int n = r.get() & 0xFF;
-            long[] ts = new long[n];
+            int[] ts = new int[n];
             for (int c = 0; c < n; c++) {
-                ts[c] = r.getInt() & 0xFFFFFFFFL;
+                ts[c] = r.getInt();
             }
             List<Double> raw = new ArrayList<>();
             for (int c : channelIndex) {
-                if (c >= n || ts[c] == 0xFFFFFFFFL) {
+                if (c >= n) {
                     throw new MeasurementException("bench REF_PULSE reply lacks channel " + handshake.channels().get(c));
                 }
                 raw.add(ts[c] * handshake.timingLsbPs() / 1000.0);
@@ -103,6 +129,10 @@ final class BenchPayloads {
             }
             int flags = r.get() & 0xFF;
             long energyFj = r.getInt() & 0xFFFFFFFFL;
+            if ((flags & 2) != 0 && !countLimitWarned) {
+                countLimitWarned = true;
+                LOG.warn("bench {}: the board's spike counter reached its limit; those spike counts are lower bounds", handshake.boardId());
+            }
             int n = r.get() & 0xFF;
             if (n != handshake.channels().size()) {
                 throw new MeasurementException("bench READ_RESULT reply is malformed");
@@ -118,7 +148,7 @@ final class BenchPayloads {
                 }
                 List<Timing> spikes = new ArrayList<>();
                 for (int k = 0; k < stored; k++) {
-                    double rawNs = (r.getInt() & 0xFFFFFFFFL) * handshake.timingLsbPs() / 1000.0;
+                    double rawNs = r.getInt() * handshake.timingLsbPs() / 1000.0;
                     spikes.add(calibration.apply(name, rawNs));
                 }
                 perChannel.add(new ChannelResult(name, spikes, OptionalInt.of(count)));

@@ -5,14 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tileloop.rig.Calibration;
-import org.tileloop.rig.InputSpec;
 import org.tileloop.rig.Numbers;
-import org.tileloop.rig.ParameterSpec;
 import org.tileloop.rig.ParameterVector;
 import org.tileloop.rig.Probe;
 import org.tileloop.rig.RigConfigurationException;
@@ -28,9 +25,12 @@ import org.tileloop.rig.StimulusResult;
  * nearest code); the rig file's bounds and safety limits are checked first, the controller checks
  * its own compiled-in limits again. Consecutive probes with the same codes share one SET_PARAMS
  * and are fired in batches of up to {@code max_batch} stimuli. A lost or corrupt reply is resent
- * with the same sequence number (the controller replays, never re-fires); a vanished device is
+ * with the same sequence number (the controller replays, never re-fires), at once after a corrupt
+ * reply and after a timeout adapted to measured round trips otherwise; a vanished device is
  * reopened, handshaken and the unfinished batch fired again. An interlock trip switches the drive
- * off and throws {@link InterlockException}. Calls are serialised.
+ * off and throws {@link InterlockException}. Speaks protocol 1.1 with a 1.1 controller, 1.0 with a
+ * 1.0 one. {@link #linkStatistics()} counts resends per command type; {@link #close()} logs them at
+ * info level. Calls are serialised.
  *
  * <p>The controller measures the whole window: every result has complete spike counts, each the
  * controller's own count, which may exceed the {@code max_spikes} timestamps it keeps, and the
@@ -45,14 +45,14 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
     private final SerialLink.Factory links;
     private final GpioLines gpio;
     private final Handshake handshake;
-    private final int[] paramIndex;
+    private final RigMapping mapping;
     private final BenchPayloads payloads;
-    private BenchClient client;
+    private final RoundTrips rtt = new RoundTrips();
+    private final LinkCounters counters = new LinkCounters();
+    private BenchSession session;
     private int[] deviceCodes;
     private boolean armed;
     private int batchId;
-    private long reconnects;
-    private long resends;
 
     public BenchRig(RigDescription description, BenchSettings settings, SerialLink.Factory links, GpioLines gpio,
                     Calibration calibration) {
@@ -64,57 +64,12 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
         gpio.setEnable(false);
         try {
             this.handshake = connect(true);
-            this.paramIndex = mapParameters();
-            int[] channelIndex = new int[description.channels().size()];
-            for (int c = 0; c < channelIndex.length; c++) {
-                String name = description.channels().get(c).name();
-                channelIndex[c] = handshake.channels().indexOf(name);
-                if (channelIndex[c] < 0) {
-                    throw refuse("channels: '" + name + "' is not a channel of the controller (has " + handshake.channels() + ")");
-                }
-            }
-            Map<String, Integer> inputIndex = new LinkedHashMap<>();
-            for (InputSpec in : description.inputs()) {
-                int i = handshake.inputs().indexOf(in.name());
-                if (i < 0) {
-                    throw refuse("inputs: '" + in.name() + "' is not an input of the controller (has " + handshake.inputs() + ")");
-                }
-                inputIndex.put(in.name(), i);
-            }
-            this.payloads = new BenchPayloads(handshake, channelIndex, inputIndex);
+            this.mapping = new RigMapping(description, handshake);
+            this.payloads = new BenchPayloads(handshake, mapping.channelIndex(), mapping.inputIndex());
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-    }
-
-    private RigConfigurationException refuse(String what) {
-        return new RigConfigurationException("rig " + description.id() + " vs bench " + handshake.boardId() + ": " + what);
-    }
-
-    private int[] mapParameters() {
-        int[] index = new int[description.parameters().size()];
-        for (int i = 0; i < index.length; i++) {
-            ParameterSpec p = description.parameters().get(i);
-            Handshake.Param q = handshake.parameters().stream().filter(x -> x.name().equals(p.name())).findFirst()
-                    .orElseThrow(() -> refuse("parameters: '" + p.name() + "' is not settable on the controller (has "
-                            + handshake.parameters().stream().map(Handshake.Param::name).toList() + ")"));
-            if (!q.unit().equalsIgnoreCase(p.unit())) {
-                throw refuse("parameters: " + p.name() + " is in " + p.unit() + " in the rig file but " + q.unit() + " on the controller");
-            }
-            double tol = 1e-6 * (q.safetyMax() - q.safetyMin());
-            if (p.safetyMin() < q.safetyMin() - tol || p.safetyMax() > q.safetyMax() + tol) {
-                throw refuse("parameters: " + p.name() + " safety limits [" + Numbers.plain(p.safetyMin()) + ", "
-                        + Numbers.plain(p.safetyMax()) + "] " + p.unit() + " exceed the controller's ["
-                        + Numbers.plain(q.safetyMin()) + ", " + Numbers.plain(q.safetyMax()) + "]");
-            }
-            if (q.code(p.min()) < 0 || q.code(p.max()) < 0) {
-                throw refuse("parameters: " + p.name() + " bounds [" + Numbers.plain(p.min()) + ", " + Numbers.plain(p.max())
-                        + "] need codes outside the controller's safe window");
-            }
-            index[i] = q.index();
-        }
-        return index;
     }
 
     /** Opens the device, says HELLO, resets the tile. {@code first}: clears a latched interlock (an operator started us). */
@@ -123,10 +78,9 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
         RuntimeException last = null;
         do {
             try {
-                SerialLink link = links.open();
-                BenchClient c = new BenchClient(link, settings.timeoutMs(), settings.retries());
+                BenchSession s = BenchSession.open(links.open(), settings, rtt, counters);
                 try {
-                    Handshake hs = Handshake.parse(c.request(Frame.HELLO, new byte[] {Frame.VERSION}, 0).array());
+                    Handshake hs = s.handshake();
                     if (handshake != null && !hs.boardId().equals(handshake.boardId())) {
                         throw new RigUnavailableException(settings.device() + ": a different bench answered after reconnecting ("
                                 + hs.boardId() + ", expected " + handshake.boardId() + ")");
@@ -136,19 +90,23 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
                                 + ", the rig file expects " + id);
                     });
                     gpio.pulseReset();
-                    ByteBuffer st = c.request(Frame.RESET, new byte[] {(byte) (first ? 0x03 : 0x01)}, 0);
+                    ByteBuffer st = s.client().request(Frame.RESET, new byte[] {(byte) (first ? 0x03 : 0x01)}, 0);
                     if ((st.get() & 0x02) != 0) {
-                        c.close();
-                        throw new InterlockException(interlockMessage(hs.boardId()));
+                        throw new InterlockException(interlockMessage(hs.boardId()) + (first ? " (the interlock input is still active)" : ""));
                     }
-                    client = c;
+                    session = s;
                     deviceCodes = null;
                     armed = false;
+                    if (payloads != null) {
+                        payloads.newSession();
+                    }
                     return hs;
-                } catch (BenchClient.LinkLostException e) {
-                    c.close();
-                    last = new RigUnavailableException(settings.device() + ": " + e.getMessage(), e);
+                } catch (BenchClient.LinkLostException | RuntimeException e) {
+                    s.close();
+                    throw e;
                 }
+            } catch (BenchClient.LinkLostException e) {
+                last = new RigUnavailableException(settings.device() + ": " + e.getMessage(), e);
             } catch (java.io.IOException e) {
                 last = new RigUnavailableException(settings.device() + ": cannot open: " + e.getMessage(), e);
             }
@@ -178,7 +136,7 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("bench_firmware", handshake.firmwareVersion());
         p.put("bench_board_id", handshake.boardId());
-        p.put("bench_protocol_version", Integer.toString(handshake.protocolVersion()));
+        p.put("bench_protocol_version", handshake.version());
         p.put("bench_device", settings.device());
         p.put("timing_lsb_ps", Long.toString(handshake.timingLsbPs()));
         return p;
@@ -186,7 +144,7 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
 
 
 
-    /** REF_PULSE on every rig channel; raw ns in rig channel order. */
+    /** REF_PULSE on every rig channel; raw ns in rig channel order. An interlock trip throws {@link InterlockException}. */
     @Override
     public synchronized List<Double> measureReference(double delayNs) {
         if (!(delayNs >= 0 && delayNs * 1000 <= handshake.windowPs())) {
@@ -196,11 +154,24 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
         byte[] payload = payloads.refPulse(delayNs);
         while (true) {
             try {
-                if (client == null) {
-                    reconnects++;
-                    connect(false);
-                }
-                return payloads.reference(client.request(Frame.REF_PULSE, payload, 0));
+                BenchClient c = client();
+                checkHostInterlock();
+                return payloads.reference(c.request(Frame.REF_PULSE, payload, 0));
+            } catch (BenchClient.LinkLostException e) {
+                LOG.warn("bench {}: {}", handshake.boardId(), e.getMessage());
+                dropLink();
+            } catch (BenchProtocolException e) {
+                throw interlockOr(e);
+            }
+        }
+    }
+
+    /** The controller's state and counters (STATUS). */
+    public synchronized BenchStatus status() {
+        while (true) {
+            try {
+                BenchClient c = client();
+                return BenchStatus.parse(c.request(Frame.STATUS, new byte[0], 0), handshake.minorVersion());
             } catch (BenchClient.LinkLostException e) {
                 LOG.warn("bench {}: {}", handshake.boardId(), e.getMessage());
                 dropLink();
@@ -208,25 +179,35 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
         }
     }
 
+    /** The current session's client, reconnecting first when the link died. */
+    private BenchClient client() {
+        if (session == null) {
+            counters.reconnected();
+            LOG.warn("bench {}: reconnecting on {}", handshake.boardId(), settings.device());
+            connect(false);
+        }
+        return session.client();
+    }
+
+    private void checkHostInterlock() {
+        if (gpio.interlockActive()) {
+            disarm();
+            throw new InterlockException(interlockMessage(handshake.boardId()) + " (host interlock input)");
+        }
+    }
+
+    /** An INTERLOCK error becomes {@link InterlockException} with the drive off; others stay as they are. */
+    private RuntimeException interlockOr(BenchProtocolException e) {
+        if (e.code() == BenchProtocolException.INTERLOCK) {
+            disarm();
+            return new InterlockException(interlockMessage(handshake.boardId()));
+        }
+        return e;
+    }
+
     /** The codes the controller gets for a vector (after validation against the rig file). */
     public int[] codes(ParameterVector v) {
-        description.validate(v);
-        int[] codes = new int[handshake.parameters().size()];
-        for (Handshake.Param q : handshake.parameters()) {
-            codes[q.index()] = q.defaultCode();
-        }
-        for (int i = 0; i < paramIndex.length; i++) {
-            ParameterSpec p = description.parameters().get(i);
-            Handshake.Param q = handshake.parameters().get(paramIndex[i]);
-            int code = q.code(v.get(p.name()));
-            double applied = q.value(code);
-            if (code < 0 || !p.accepts(applied)) {
-                throw new RigConfigurationException("rig " + description.id() + ": " + p.name() + " = "
-                        + Numbers.plain(v.get(p.name())) + " " + p.unit() + " has no controller code inside " + p.allowedRange());
-            }
-            codes[q.index()] = code;
-        }
-        return codes;
+        return mapping.codes(v);
     }
 
     @Override
@@ -253,30 +234,23 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
     private List<StimulusResult> fire(int[] codes, List<Stimulus> stimuli) {
         for (int attempt = 0; ; attempt++) {
             try {
-                if (client == null) {
-                    reconnects++;
-                    LOG.warn("bench {}: reconnecting on {}", handshake.boardId(), settings.device());
-                    connect(false);
-                }
-                if (gpio.interlockActive()) {
-                    disarm();
-                    throw new InterlockException(interlockMessage(handshake.boardId()) + " (host interlock input)");
-                }
+                BenchClient c = client();
+                checkHostInterlock();
                 if (!Arrays.equals(codes, deviceCodes)) {
-                    client.request(Frame.SET_PARAMS, BenchPayloads.setParams(codes), 0);
+                    c.request(Frame.SET_PARAMS, BenchPayloads.setParams(codes), 0);
                     deviceCodes = codes.clone();
                 }
                 if (!armed) {
-                    client.request(Frame.ARM, new byte[] {1}, 0);
+                    c.request(Frame.ARM, new byte[] {1}, 0);
                     gpio.setEnable(true);
                     armed = true;
                 }
                 int id = batchId = batchId % 0xFFFF + 1;
                 gpio.pulseTrigger();
-                client.request(Frame.FIRE_BATCH, payloads.fireBatch(id, stimuli), stimuli.size() * 50);
+                BenchPayloads.fired(c.request(Frame.FIRE_BATCH, payloads.fireBatch(id, stimuli), stimuli.size()), id, stimuli.size());
                 List<StimulusResult> results = new ArrayList<>();
                 for (int k = 0; k < stimuli.size(); k++) {
-                    ByteBuffer r = client.request(Frame.READ_RESULT, BenchPayloads.readResult(id, k), 0);
+                    ByteBuffer r = c.request(Frame.READ_RESULT, BenchPayloads.readResult(id, k), 0);
                     results.add(payloads.result(stimuli.get(k), id, k, r, calibration()));
                 }
                 return results;
@@ -284,16 +258,13 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
                 LOG.warn("bench {}: {}", handshake.boardId(), e.getMessage());
                 dropLink();
             } catch (BenchProtocolException e) {
-                if (e.code() == BenchProtocolException.INTERLOCK) {
-                    disarm();
-                    throw new InterlockException(interlockMessage(handshake.boardId()));
-                }
                 if ((e.code() == BenchProtocolException.NO_RESULT || e.code() == BenchProtocolException.NOT_ARMED) && attempt < 3) {
-                    LOG.warn("bench {}: {}; firing the batch again", handshake.boardId(), e.getMessage());
-                    armed = false;
+                    LOG.warn("bench {}: {}; the controller lost its state: reconnecting and firing the batch again", handshake.boardId(),
+                            e.getMessage());
+                    dropLink();
                     continue;
                 }
-                throw e;
+                throw interlockOr(e);
             }
         }
     }
@@ -305,31 +276,34 @@ public final class BenchRig extends org.tileloop.rig.AbstractRig {
 
     private void dropLink() {
         disarm();
-        if (client != null) {
-            resends += client.resends();
-            client.close();
-            client = null;
+        if (session != null) {
+            session.close();
+            session = null;
         }
     }
 
-    /** Reconnections and resends so far, for logs and benchmarks. */
-    public String linkStatistics() {
-        return String.format(Locale.ROOT, "reconnects %d, resends %d", reconnects,
-                resends + (client == null ? 0 : client.resends()));
+    /** Reconnections, requests and resends so far (per command type), for logs and benchmarks. */
+    public synchronized LinkStatistics linkStatistics() {
+        return counters.snapshot(rtt);
     }
 
+    /** Disarms, closes the link and logs the link statistics at info level. */
     @Override
     public synchronized void close() {
         gpio.setEnable(false);
-        if (client != null) {
+        if (session != null) {
             try {
-                client.request(Frame.ARM, new byte[] {0}, 0);
+                session.client().request(Frame.ARM, new byte[] {0}, 0);
             } catch (RuntimeException | BenchClient.LinkLostException e) {
                 LOG.debug("disarm on close failed: {}", e.getMessage());
             }
         }
         dropLink();
         gpio.close();
+        LinkStatistics stats = counters.snapshot(rtt);
+        if (stats.requests() > 0) {
+            LOG.info("bench {}: {}", handshake == null ? settings.device() : handshake.boardId(), stats);
+        }
     }
 
     private static void sleep(long ms) {

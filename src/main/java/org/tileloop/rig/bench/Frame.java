@@ -8,13 +8,19 @@ import java.util.zip.CRC32;
 
 /**
  * One protocol frame (drivers/protocol.md): version, type, sequence number, payload, CRC-32,
- * COBS-encoded and delimited by a zero byte on the wire.
+ * COBS-encoded and delimited by a zero byte on the wire. The header and CRC layout is the same in
+ * every protocol version, so frames of any version decode; {@link #version()} tells which.
  */
-public record Frame(int type, int seq, byte[] payload) {
+public record Frame(int version, int type, int seq, byte[] payload) {
 
+    /** The major version, in every frame's first byte. */
     public static final int VERSION = 1;
+    /** The highest minor version this host negotiates in HELLO. */
+    public static final int MINOR = 1;
     public static final int HEADER = 6;
     public static final int MAX_PAYLOAD = 480;
+    /** The longest body: header, payload and CRC. */
+    public static final int MAX_BODY = HEADER + MAX_PAYLOAD + 4;
 
     public static final int HELLO = 0x01;
     public static final int SET_PARAMS = 0x02;
@@ -33,10 +39,31 @@ public record Frame(int type, int seq, byte[] payload) {
         }
     }
 
+    /** The command's name in drivers/protocol.md, e.g. READ_RESULT; {@code 0x2A} for an unknown type. */
+    public static String name(int type) {
+        return switch (type & ~REPLY) {
+            case HELLO -> "HELLO";
+            case SET_PARAMS -> "SET_PARAMS";
+            case ARM -> "ARM";
+            case FIRE_BATCH -> "FIRE_BATCH";
+            case READ_RESULT -> "READ_RESULT";
+            case STATUS -> "STATUS";
+            case RESET -> "RESET";
+            case REF_PULSE -> "REF_PULSE";
+            case ERROR -> "ERROR";
+            default -> String.format("0x%02X", type);
+        };
+    }
+
+    /** A frame of this protocol version. */
+    public Frame(int type, int seq, byte[] payload) {
+        this(VERSION, type, seq, payload);
+    }
+
     /** The bytes on the wire: COBS(header + payload + CRC-32) followed by 0x00. */
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) VERSION).put((byte) type).putShort((short) seq).putShort((short) payload.length).put(payload);
+        b.put((byte) version).put((byte) type).putShort((short) seq).putShort((short) payload.length).put(payload);
         b.putInt((int) crc32(b.array(), HEADER + payload.length));
         byte[] cobs = cobsEncode(b.array());
         byte[] out = new byte[cobs.length + 1];
@@ -44,10 +71,10 @@ public record Frame(int type, int seq, byte[] payload) {
         return out;
     }
 
-    /** Decodes the bytes between two delimiters; empty when malformed (COBS, version, length or CRC). */
+    /** Decodes the bytes between two delimiters; empty when malformed (COBS, body length, length field or CRC). */
     public static Optional<Frame> decode(byte[] encoded, int length) {
         byte[] raw = cobsDecode(encoded, length);
-        if (raw == null || raw.length < HEADER + 4 || (raw[0] & 0xFF) != VERSION) {
+        if (raw == null || raw.length < HEADER + 4 || raw.length > MAX_BODY) {
             return Optional.empty();
         }
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -59,7 +86,7 @@ public record Frame(int type, int seq, byte[] payload) {
         }
         byte[] payload = new byte[n];
         System.arraycopy(raw, HEADER, payload, 0, n);
-        return Optional.of(new Frame(type, seq, payload));
+        return Optional.of(new Frame(raw[0] & 0xFF, type, seq, payload));
     }
 
     static long crc32(byte[] data, int length) {
@@ -117,6 +144,6 @@ public record Frame(int type, int seq, byte[] payload) {
 
     @Override
     public String toString() {
-        return String.format("Frame[type=0x%02X, seq=%d, %d bytes]", type, seq, payload.length);
+        return String.format("Frame[version=%d, type=0x%02X, seq=%d, %d bytes]", version, type, seq, payload.length);
     }
 }

@@ -3,9 +3,12 @@ package org.tileloop.rig.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a byte stream at zero delimiters into frames, dropping (and counting) malformed ones. */
+/**
+ * Splits a byte stream at zero delimiters into frames, dropping (and counting) malformed ones.
+ * Empty frames (consecutive zeros) are ignored and not counted; an over-long run counts once.
+ */
 public final class FrameDecoder {
-    private final byte[] buf = new byte[2 * (Frame.HEADER + Frame.MAX_PAYLOAD + 8)];
+    private final byte[] buf = new byte[Frame.MAX_BODY + Frame.MAX_BODY / 254 + 2];
     private int len;
     private boolean overflow;
     private long bad;
@@ -32,7 +35,7 @@ public final class FrameDecoder {
         return frames;
     }
 
-    /** Malformed frames seen so far (bad CRC, COBS, version or length). */
+    /** Malformed frames seen so far (bad CRC, COBS, body length or length field). */
     public long badFrames() {
         return bad;
     }

@@ -8,10 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tileloop.rig.MeasurementException;
 
-/** What a bench controller says about itself in its HELLO reply (drivers/protocol.md, HELLO). */
+/**
+ * What a bench controller says about itself in its HELLO reply (drivers/protocol.md, HELLO).
+ *
+ * @param protocolVersion the major version (1)
+ * @param minorVersion the session's minor version: 1 when the controller negotiated 1.1, 0 for a v1.0 session
+ */
 public record Handshake(int protocolVersion, String firmwareVersion, String boardId, long timingLsbPs, long maxDelayPs,
                         long windowPs, int maxBatch, int maxSpikes, List<String> channels, List<String> inputs,
-                        List<Param> parameters) {
+                        List<Param> parameters, int minorVersion) {
+
+    /** "1.1" or "1.0". */
+    public String version() {
+        return protocolVersion + "." + minorVersion;
+    }
 
     /**
      * One settable parameter: value(code) = valueAtMin + (code − codeMin)·(valueAtMax − valueAtMin)/(codeMax − codeMin);
@@ -24,7 +34,10 @@ public record Handshake(int protocolVersion, String firmwareVersion, String boar
             return valueAtMin + (code - codeMin) * (valueAtMax - valueAtMin) / (codeMax - codeMin);
         }
 
-        /** The nearest code inside the controller's safe window, or -1 when the value needs a code outside it. */
+        /**
+         * The nearest code (ties to the larger), or the safe bound when the value lies less than one code beyond it;
+         * -1 when the value needs a code outside the controller's safe window. Works for decreasing maps too.
+         */
         public int code(double value) {
             double exact = codeMin + (value - valueAtMin) / (valueAtMax - valueAtMin) * (codeMax - codeMin);
             int c = (int) Math.round(exact);
@@ -38,7 +51,11 @@ public record Handshake(int protocolVersion, String firmwareVersion, String boar
         }
     }
 
-    static Handshake parse(byte[] payload) {
+    /**
+     * @param minorRequested whether HELLO asked for a minor version (then the reply ends with the negotiated one)
+     * @throws org.tileloop.rig.MeasurementException malformed, or a parameter map the protocol does not allow
+     */
+    static Handshake parse(byte[] payload, boolean minorRequested) {
         ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
         try {
             int version = b.get() & 0xFF;
@@ -63,14 +80,28 @@ public record Handshake(int protocolVersion, String firmwareVersion, String boar
                 params.add(new Param(i, str(b), str(b), b.getShort() & 0xFFFF, b.getShort() & 0xFFFF, b.getShort() & 0xFFFF,
                         f32(b), f32(b), f32(b), f32(b), b.getShort() & 0xFFFF, b.getShort() & 0xFFFF));
             }
-            if (b.hasRemaining() || lsb == 0 || maxBatch == 0) {
+            int minor = minorRequested ? b.get() & 0xFF : 0;
+            if (b.hasRemaining() || lsb == 0 || maxBatch == 0 || minorRequested && minor == 0) {
                 throw new MeasurementException("bench HELLO reply is malformed (" + b.remaining() + " trailing bytes, lsb "
-                        + lsb + " ps, max_batch " + maxBatch + ")");
+                        + lsb + " ps, max_batch " + maxBatch + ", minor version " + minor + ")");
             }
+            params.forEach(Handshake::check);
             return new Handshake(version, fw, board, lsb, maxDelay, window, maxBatch, maxSpikes, List.copyOf(channels),
-                    List.copyOf(inputs), List.copyOf(params));
+                    List.copyOf(inputs), List.copyOf(params), minor);
         } catch (BufferUnderflowException e) {
             throw new MeasurementException("bench HELLO reply is truncated", e);
+        }
+    }
+
+    private static void check(Param p) {
+        String problem = p.codeMin() >= p.codeMax() ? "code_min " + p.codeMin() + " is not below code_max " + p.codeMax()
+                : p.valueAtMin() == p.valueAtMax() || !Double.isFinite(p.valueAtMin()) || !Double.isFinite(p.valueAtMax())
+                ? "value_at_code_min and value_at_code_max must be finite and differ"
+                : p.defaultCode() < p.safeCodeMin() || p.defaultCode() > p.safeCodeMax()
+                ? "default_code " + p.defaultCode() + " is outside the safe codes [" + p.safeCodeMin() + ", " + p.safeCodeMax() + "]"
+                : null;
+        if (problem != null) {
+            throw new MeasurementException("bench HELLO reply: parameter " + p.name() + ": " + problem + " (drivers/protocol.md, HELLO)");
         }
     }
 

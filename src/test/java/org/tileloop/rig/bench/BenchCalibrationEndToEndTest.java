@@ -150,4 +150,51 @@ class BenchCalibrationEndToEndTest {
             assertEquals(2, new CalibrationStore(cal).list("bench-emulated").size(), "the first calibration and the recalibration");
         }
     }
+
+    @Test
+    void aChannelReadingBeforeTheOriginCalibratesThroughSignedTimestamps() throws Exception {
+        Path device = dir.resolve("negative");
+        Path cal = dir.resolve("cal");
+        // n1's path is 2.5 ns shorter than the reference: the 2 ns reference pulse reads -0.5 ns
+        var options = BenchEmulator.Options.clean(5).jitter(0).chain(List.of(200.0, -2500.0, 100.0, 0.0), GAINS_PPM, -1, 0);
+        try (BenchEmulator emu = BenchEmulator.start(Path.of("drivers/firmware"), device, options)) {
+            Path rigFile = rig(device);
+            try (BenchRig rig = (BenchRig) org.tileloop.rig.file.Rigs.open(RigFileLoader.load(rigFile))) {
+                assertEquals("1.1", rig.handshake().version());
+                assertEquals(-0.5 * (1 - 250e-6), rig.measureReference(2.0).get(1), 0.0015, "a signed raw time before the origin");
+            }
+            Run calibrate = cli("calibrate", "--rig", rigFile.toString(), "--calibration-dir", cal.toString());
+            assertEquals(0, calibrate.exit(), calibrate.out() + calibrate.err());
+            var n1 = new CalibrationStore(cal).current("bench-emulated").orElseThrow().channels().get(1);
+            assertEquals(-2.5, n1.offsetNs(), 0.002);
+            assertTrue(n1.maxResidualPs() <= 1.0, "1 ps LSB, no jitter: " + n1.maxResidualPs());
+        }
+    }
+
+    @Test
+    void anInterlockTripDuringTheSweepIsReportedExits5AndSavesNothing() throws Exception {
+        Path device = dir.resolve("tripping");
+        Path cal = dir.resolve("cal");
+        try (BenchEmulator emu = BenchEmulator.start(Path.of("drivers/firmware"), device, BenchEmulator.Options.clean(5).faults(0, 0, -1, 20))) {
+            Path rigFile = rig(device);
+            Run calibrate = cli("calibrate", "--rig", rigFile.toString(), "--calibration-dir", cal.toString());
+            assertEquals(5, calibrate.exit(), calibrate.out() + calibrate.err());
+            assertTrue(calibrate.err().contains("error: interlock tripped on bench emulator-0001")
+                    && calibrate.err().contains("the calibration sweep stopped after 19 of 45 reference pulses, nothing saved"), calibrate.err());
+            assertTrue(new CalibrationStore(cal).current("bench-emulated").isEmpty(), "nothing saved");
+            Run describe = cli("describe", "--rig", rigFile.toString());
+            assertEquals(0, describe.exit(), describe.err());
+            assertTrue(describe.out().contains("state       disarmed, interlock LATCHED"), describe.out());
+            assertTrue(describe.out().contains("counters    replays 0, errors 1, stimuli 0, reference pulses 19, interlock trips 1"),
+                    describe.out());
+            Run json = cli("describe", "--rig", rigFile.toString(), "--json");
+            JsonNode bench = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("bench");
+            assertEquals("1.1", bench.get("protocol_version").asText());
+            assertEquals(19, bench.get("reference_pulses").asInt());
+            assertTrue(bench.get("interlock_latched").asBoolean());
+        }
+        Run gone = cli("describe", "--rig", rig(dir.resolve("unplugged")).toString());
+        assertEquals(0, gone.exit(), "the description is still shown");
+        assertTrue(gone.out().contains("not reachable: ") && gone.out().contains("does not exist"), gone.out());
+    }
 }

@@ -107,6 +107,38 @@ class BenchEmulatorEndToEndTest {
         }
     }
 
+    @Test
+    void timestampsAreTheChainsReadingRoundedToTheNearestLsb() throws Exception {
+        Path device = dir.resolve("rounding");
+        Path truthFile = dir.resolve("rounding.jsonl");
+        List<Double> offsets = List.of(35.4, -20.6, 50.5, 10.0);
+        List<Double> gains = List.of(2000.0, -1000.0, 1500.0, -2500.0);
+        var options = BenchEmulator.Options.clean(7).jitter(0).truth(truthFile).chain(offsets, gains, -1, 0);
+        try (BenchEmulator emu = BenchEmulator.start(FIRMWARE, device, options);
+             Rig rig = Rigs.open(org.tileloop.rig.file.RigFileLoader.load(rigFile(device)))) {
+            List<Probe> batch = new ArrayList<>();
+            for (double d : List.of(2.0, 4.5, 6.5, 9.0, 12.25)) {
+                batch.add(new Probe(rig.description().defaults(), new Stimulus(Map.of("in0", d))));
+            }
+            List<StimulusResult> results = rig.measure(batch);
+            List<JsonNode> truth = truth(truthFile);
+            int checked = 0;
+            for (int i = 0; i < results.size(); i++) {
+                for (int c = 0; c < 4; c++) {
+                    JsonNode truePs = truth.get(i).get("true_ps").get(c);
+                    List<Timing> spikes = results.get(i).channels().get(c).spikes();
+                    assertEquals(truePs.size(), spikes.size());
+                    for (int k = 0; k < spikes.size(); k++) {
+                        double chain = truePs.get(k).asDouble() * (1 + gains.get(c) * 1e-6) + offsets.get(c);
+                        assertEquals(Math.round(chain), spikes.get(k).rawNs() * 1000, 1e-6, "n" + c + " spike " + k + ": chain reading " + chain);
+                        checked++;
+                    }
+                }
+            }
+            assertTrue(checked >= 20, "spikes checked: " + checked);
+        }
+    }
+
     static int cli(String... args) {
         return Main.commandLine().execute(args);
     }

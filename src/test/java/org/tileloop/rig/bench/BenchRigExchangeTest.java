@@ -85,8 +85,17 @@ class BenchRigExchangeTest {
         return b.array();
     }
 
+    /** HELLO asking for 1.1, answered by a 1.1 controller (the handshake plus the minor version). */
+    static Frame hello11(ScriptedSerialLink link) {
+        byte[] hs = helloPayload();
+        byte[] withMinor = Arrays.copyOf(hs, hs.length + 1);
+        withMinor[hs.length] = 1;
+        link.expect(req(Frame.HELLO, 1, (byte) 1, (byte) 1), rep(Frame.HELLO, 1, withMinor));
+        return req(Frame.HELLO, 1, (byte) 1, (byte) 1);
+    }
+
     static void handshake(ScriptedSerialLink link) {
-        link.expect(req(Frame.HELLO, 1, (byte) 1), rep(Frame.HELLO, 1, helloPayload()));
+        hello11(link);
         link.expect(req(Frame.RESET, 2, (byte) 3), rep(Frame.RESET, 2, (byte) 0));
     }
 
@@ -118,8 +127,8 @@ class BenchRigExchangeTest {
         link.expect(read, null);
         byte[] corrupt = rep(Frame.READ_RESULT, 6, result(1)).encode();
         corrupt[4] ^= 0x01;
-        link.expect(read.encode(), corrupt);
-        link.expect(read, rep(Frame.READ_RESULT, 6, result(1)));
+        link.expect(ScriptedSerialLink.resend(read), corrupt);
+        link.expectResend(read, rep(Frame.READ_RESULT, 6, result(1)));
         BenchRig rig = new BenchRig(rig(1.8), SETTINGS, () -> link, GpioLines.NONE, IdentityCalibration.INSTANCE);
         assertEquals("board-7", rig.handshake().boardId());
         List<StimulusResult> r = rig.measure(rig.description().defaults(), List.of(Stimulus.delay(rig.description(), 4.5)));
@@ -129,7 +138,12 @@ class BenchRigExchangeTest {
         assertEquals(OptionalInt.of(2), r.get(0).channels().get(1).spikeCount());
         assertEquals(130 * 0.055, r.get(0).channels().get(1).spikes().get(1).rawNs(), 1e-12);
         assertEquals(2.5, r.get(0).energyPj().orElseThrow(), 1e-12);
-        assertTrue(rig.linkStatistics().contains("resends 2"), rig.linkStatistics());
+        LinkStatistics stats = rig.linkStatistics();
+        assertEquals(2, stats.resends(), stats.toString());
+        assertEquals(1, stats.resentMalformed(), "the corrupt reply was resent at once");
+        assertEquals(1, stats.resentTimeout(), "the lost one after a timeout");
+        assertEquals(1, stats.malformedFrames());
+        assertTrue(stats.toString().contains("READ_RESULT 2/1"), stats.toString());
     }
 
     /** n1 (controller index 0) counted {@code count} spikes and sent {@code stored} timestamps 200, 210, ...; n0 one at 100. */
@@ -178,8 +192,7 @@ class BenchRigExchangeTest {
     @Test
     void refusesUnsafeRigFilesAndOutOfBoundsValuesBeforeSendingAnything() {
         ScriptedSerialLink link = new ScriptedSerialLink();
-        link.expect(req(Frame.HELLO, 1, (byte) 1), rep(Frame.HELLO, 1, helloPayload()));
-        link.expect(req(Frame.RESET, 2, (byte) 3), rep(Frame.RESET, 2, (byte) 0));
+        handshake(link);
         link.expect(req(Frame.ARM, 3, (byte) 0), rep(Frame.ARM, 3, (byte) 0));
         RigConfigurationException unsafe = assertThrows(RigConfigurationException.class,
                 () -> new BenchRig(rig(2.0), SETTINGS, () -> link, GpioLines.NONE, IdentityCalibration.INSTANCE));
@@ -206,7 +219,7 @@ class BenchRigExchangeTest {
         handshake(first);
         fireDefaults(first, 3, 1);
         ScriptedSerialLink second = new ScriptedSerialLink();
-        second.expect(req(Frame.HELLO, 1, (byte) 1), rep(Frame.HELLO, 1, helloPayload()));
+        hello11(second);
         second.expect(req(Frame.RESET, 2, (byte) 1), rep(Frame.RESET, 2, (byte) 0));
         fireDefaults(second, 3, 2);
         second.expect(req(Frame.READ_RESULT, 6, le(2, 0)), rep(Frame.READ_RESULT, 6, result(2)));
@@ -216,7 +229,7 @@ class BenchRigExchangeTest {
         first.assertDone();
         second.assertDone();
         assertEquals(100 * 0.055, r.get(0).channels().get(0).firstSpike().orElseThrow().rawNs(), 1e-12);
-        assertTrue(rig.linkStatistics().startsWith("reconnects 1"), rig.linkStatistics());
+        assertEquals(1, rig.linkStatistics().reconnects(), rig.linkStatistics().toString());
     }
 
     @Test

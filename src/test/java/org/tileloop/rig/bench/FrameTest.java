@@ -76,4 +76,30 @@ class FrameTest {
             assertTrue(Frame.decode(wire, wire.length).isEmpty(), "single-bit error at body bit " + bit + " detected");
         }
     }
+
+    @Test
+    void framesOfAnyVersionDecodeAndTellTheirVersion() {
+        byte[] v2 = new Frame(2, Frame.ERROR, 9, new byte[] {11, 0}).encode();
+        Frame f = Frame.decode(v2, v2.length - 1).orElseThrow();
+        assertEquals(2, f.version());
+        assertEquals(9, f.seq());
+        assertEquals(1, new Frame(Frame.HELLO, 1, new byte[] {1}).version());
+    }
+
+    @Test
+    void emptyFramesAreIgnoredAndAnOverLongRunCountsOnce() {
+        FrameDecoder d = new FrameDecoder();
+        byte[] good = new Frame(Frame.ARM | Frame.REPLY, 3, new byte[] {1}).encode();
+        byte[] stream = new byte[3 + good.length];
+        System.arraycopy(good, 0, stream, 3, good.length);
+        assertEquals(1, d.feed(stream, stream.length).size(), "leading zeros are empty frames");
+        assertEquals(0, d.badFrames());
+        byte[] flood = new byte[5000];
+        java.util.Arrays.fill(flood, (byte) 0x11);
+        d.feed(flood, flood.length);
+        List<Frame> after = d.feed(new byte[] {0}, 1);
+        assertTrue(after.isEmpty());
+        assertEquals(1, d.badFrames(), "5000 bytes without a delimiter: one malformed frame");
+        assertEquals(1, d.feed(good, good.length).size(), "the next frame decodes");
+    }
 }

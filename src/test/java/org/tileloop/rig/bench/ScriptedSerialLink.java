@@ -30,6 +30,18 @@ final class ScriptedSerialLink implements SerialLink {
         return expect(request.encode(), reply == null ? new byte[0] : reply.encode());
     }
 
+    /** A resend of {@code request}: one zero byte, then the identical frame. */
+    static byte[] resend(Frame request) {
+        byte[] f = request.encode();
+        byte[] out = new byte[f.length + 1];
+        System.arraycopy(f, 0, out, 1, f.length);
+        return out;
+    }
+
+    ScriptedSerialLink expectResend(Frame request, Frame reply) {
+        return expect(resend(request), reply == null ? new byte[0] : reply.encode());
+    }
+
     @Override
     public void write(byte[] data) {
         Step s = script.poll();

@@ -89,7 +89,7 @@ class SpiceTileEndToEndTest {
              BenchRig bench = emu.openRig(BENCH);
              Rig chip1 = Rigs.open(RigFileLoader.load(CHIP1));
              Rig nominal = Rigs.open(RigFileLoader.load(NOMINAL))) {
-            assertEquals("tileloop-bench 1.0.0 (host emulator, tile oracle)", bench.provenance().get("bench_firmware"),
+            assertEquals("tileloop-bench 1.1.0 (host emulator, tile oracle)", bench.provenance().get("bench_firmware"),
                     "run records tell a SPICE-tile emulator from the built-in model");
             List<Probe> batch = sixtyProbes(bench.description().defaults()).subList(0, 24);
             List<StimulusResult> measured = bench.measure(batch);
