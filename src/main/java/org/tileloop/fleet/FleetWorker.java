@@ -269,11 +269,11 @@ public final class FleetWorker implements AutoCloseable {
         } finally {
             current.set(slot, null);
         }
+        say("slot " + slot + ": chunk " + name + ": " + (result.failure().isPresent() ? result.failure().get().name().toLowerCase(java.util.Locale.ROOT)
+                + ": " + result.error() : "measured") + ", returning it");
         bus.publish(Topics.Fleet.jobInbox(job.job()), result.encode(), Optional.empty(),
                 (a.chunk() + "/" + a.attempt()).getBytes(StandardCharsets.UTF_8));
         chunks.incrementAndGet();
-        say("slot " + slot + ": chunk " + name + ": " + (result.failure().isPresent() ? result.failure().get().name().toLowerCase(java.util.Locale.ROOT)
-                + ": " + result.error() : "done"));
     }
 
     private ChunkCodec.Result failure(ChunkCodec.Assignment a, ChunkCodec.FailureKind kind, String error) {
