@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run benchmarks that print figures.",
-        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class, BenchCommand.Daemon.class})
+        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class, BenchCommand.Daemon.class, BenchFleetCommand.class})
 final class BenchCommand {
 
     @Command(name = "sim", mixinStandardHelpOptions = true,

@@ -56,6 +56,13 @@ public final class FleetWorker implements AutoCloseable {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<ChunkCodec.Assignment> current;
+    /** Per slot, the chunk received while measuring the current one. */
+    private final AtomicReferenceArray<ChunkCodec.Assignment> queued;
+    private final java.util.concurrent.ExecutorService prefetch = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fleet-ask");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong chunks = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
@@ -87,6 +94,7 @@ public final class FleetWorker implements AutoCloseable {
         this.progress = progress;
         this.rigs = new SlotRigs(capacity, new BlobCache(cacheDir), cacheDir, ngspice, this::fetch);
         this.current = new AtomicReferenceArray<>(capacity);
+        this.queued = new AtomicReferenceArray<>(capacity);
         Messages.Status lost = new Messages.Status(from, false, capacity, ngspiceVersion, "connection lost");
         this.bus = Telemetry.bus(broker, "tileloop-worker-" + id, Optional.of(new Bus.Will(Topics.Fleet.worker(id, Topics.STATUS),
                 lost.encode("status", ""), true)));
@@ -166,6 +174,9 @@ public final class FleetWorker implements AutoCloseable {
 
     /** Sends a request to a job's inbox and waits for the reply; empty when none came in time or we are not connected. */
     private Optional<ObjectNode> request(String job, byte[] payload, long timeoutMs) {
+        if (!running) {
+            return Optional.empty();
+        }
         String correlation = from.session() + "-" + requests.incrementAndGet();
         CompletableFuture<ObjectNode> f = new CompletableFuture<>();
         waiting.put(correlation, new Waiting(job, f));
@@ -211,42 +222,66 @@ public final class FleetWorker implements AutoCloseable {
         }
     }
 
+    /** A chunk a slot got, and its job. */
+    private record Work(Messages.Job job, ChunkCodec.Assignment chunk) {
+    }
+
+    /**
+     * A slot: measures one chunk while it already asks for the next (so its ngspice never waits
+     * for a round trip); a slot holds at most two chunks, and asks again only when it took one.
+     */
     private void slot(int slot) {
+        Optional<Work> next = Optional.empty();
         while (running) {
-            Optional<Messages.Job> job = nextJob();
-            if (job.isEmpty()) {
+            Optional<Work> work = next.isPresent() ? next : ask(slot);
+            next = Optional.empty();
+            if (work.isEmpty()) {
                 continue;
             }
-            Optional<ObjectNode> reply = request(job.get().job(), new Messages.Ask(from, slot).encode(), ASK_TIMEOUT_MS);
-            if (reply.isEmpty()) {
-                sleep(200);
-                continue;
-            }
-            try {
-                ObjectNode o = reply.get();
-                switch (o.get("type").asText()) {
-                    case "none" -> Messages.NoWork.decode(o);
-                    case "error" -> LOG.warn("fleet worker {}: job {}: {}", id, job.get().job(), Messages.NoWork.decode(o).error().orElse(""));
-                    case "chunk" -> {
-                        ChunkCodec.Assignment a = ChunkCodec.Assignment.decode(o);
-                        Messages.Job j = job.get();
-                        if (!a.job().equals(j.job()) || !a.rigSha256().equals(j.rigSha256()) || !a.netlistSha256().equals(j.netlistSha256())) {
-                            throw new Wire.BadMessage("chunk " + a.chunk() + " does not belong to job " + j.job() + " as announced");
-                        }
-                        measure(slot, j, a);
-                    }
-                    default -> throw new Wire.BadMessage("unknown type '" + org.tileloop.input.StrictInput.printable(o.get("type").asText()) + "'");
-                }
-            } catch (Wire.BadMessage e) {
-                LOG.warn("fleet worker {}: rejected a reply from job {}: {}", id, job.get().job(), e.getMessage());
-            }
+            CompletableFuture<Optional<Work>> ahead = CompletableFuture.supplyAsync(() -> running ? ask(slot) : Optional.<Work>empty(), prefetch);
+            measure(slot, work.get().job(), work.get().chunk());
+            next = ahead.join();
         }
+    }
+
+    /** Asks the next open job for work for {@code slot}; a chunk is counted as queued (it gets beats) from the moment it arrives. */
+    private Optional<Work> ask(int slot) {
+        Optional<Messages.Job> job = nextJob();
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ObjectNode> reply = request(job.get().job(), new Messages.Ask(from, slot).encode(), ASK_TIMEOUT_MS);
+        if (reply.isEmpty()) {
+            sleep(200);
+            return Optional.empty();
+        }
+        try {
+            ObjectNode o = reply.get();
+            switch (o.get("type").asText()) {
+                case "none" -> Messages.NoWork.decode(o);
+                case "error" -> LOG.warn("fleet worker {}: job {}: {}", id, job.get().job(), Messages.NoWork.decode(o).error().orElse(""));
+                case "chunk" -> {
+                    ChunkCodec.Assignment a = ChunkCodec.Assignment.decode(o);
+                    Messages.Job j = job.get();
+                    if (!a.job().equals(j.job()) || !a.rigSha256().equals(j.rigSha256()) || !a.netlistSha256().equals(j.netlistSha256())) {
+                        throw new Wire.BadMessage("chunk " + a.chunk() + " does not belong to job " + j.job() + " as announced");
+                    }
+                    queued.set(slot, a);
+                    return Optional.of(new Work(j, a));
+                }
+                default -> throw new Wire.BadMessage("unknown type '" + org.tileloop.input.StrictInput.printable(o.get("type").asText()) + "'");
+            }
+        } catch (Wire.BadMessage e) {
+            LOG.warn("fleet worker {}: rejected a reply from job {}: {}", id, job.get().job(), e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private void measure(int slot, Messages.Job job, ChunkCodec.Assignment a) {
         String name = job.job() + "/" + a.chunk() + "." + a.attempt();
         say("slot " + slot + ": chunk " + name + ": " + a.probes().size() + " probes of rig " + job.rigId());
         current.set(slot, a);
+        queued.compareAndSet(slot, a, null);
         ChunkCodec.Result result;
         try {
             List<StimulusResult> r = rigs.rig(slot, job).measureChunk(a.probes(), a.occurrence());
@@ -285,9 +320,11 @@ public final class FleetWorker implements AutoCloseable {
         while (running) {
             sleep(1000);
             for (int i = 0; i < capacity; i++) {
-                ChunkCodec.Assignment a = current.get(i);
-                if (a != null) {
-                    bus.publish(Topics.Fleet.jobInbox(a.job()), new Messages.Beat(from, a.chunk(), a.attempt()).encode(), Optional.empty(), new byte[0]);
+                for (ChunkCodec.Assignment a : new ChunkCodec.Assignment[] {current.get(i), queued.get(i)}) {
+                    if (a != null) {
+                        bus.publish(Topics.Fleet.jobInbox(a.job()), new Messages.Beat(from, a.chunk(), a.attempt()).encode(), Optional.empty(),
+                                new byte[0]);
+                    }
                 }
             }
         }
@@ -329,6 +366,7 @@ public final class FleetWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        prefetch.shutdownNow();
         String now = Instant.now().toString();
         Messages.Status off = new Messages.Status(from, false, capacity, ngspiceVersion, "shutdown");
         bus.publish(Topics.Fleet.worker(id, Topics.DEATH), off.encode("death", now), false);
