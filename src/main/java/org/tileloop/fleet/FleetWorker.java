@@ -54,7 +54,7 @@ public final class FleetWorker implements AutoCloseable {
     private final PrintWriter progress;
     private final Map<String, Messages.Job> jobs = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
-    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    private final JobRequests requests;
     private final AtomicReferenceArray<ChunkCodec.Assignment> current;
     /** Per slot, the chunk received while measuring the current one. */
     private final AtomicReferenceArray<ChunkCodec.Assignment> queued;
@@ -63,15 +63,11 @@ public final class FleetWorker implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong requests = new AtomicLong();
     private final AtomicLong chunks = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private final Object jobsChanged = new Object();
     private volatile boolean running = true;
 
-    /** A request to a job waiting for its reply. */
-    private record Waiting(String job, CompletableFuture<ObjectNode> reply) {
-    }
     private int turn;
 
     /**
@@ -98,8 +94,9 @@ public final class FleetWorker implements AutoCloseable {
         Messages.Status lost = new Messages.Status(from, false, capacity, ngspiceVersion, "connection lost");
         this.bus = Telemetry.bus(broker, "tileloop-worker-" + id, Optional.of(new Bus.Will(Topics.Fleet.worker(id, Topics.STATUS),
                 lost.encode("status", ""), true)));
+        this.requests = new JobRequests(bus, id, from.session());
         bus.subscribe(Topics.Fleet.jobs(), this::onJob);
-        bus.subscribe(Topics.Fleet.workerInbox(id), this::onReply);
+        bus.subscribe(Topics.Fleet.workerInbox(id), requests::onReply);
         bus.onConnect(() -> {
             String now = Instant.now().toString();
             Messages.Status online = new Messages.Status(from, true, capacity, ngspiceVersion, "");
@@ -140,8 +137,7 @@ public final class FleetWorker implements AutoCloseable {
         try {
             if (m.payload().length == 0) {
                 jobs.remove(job.get());
-                waiting.values().stream().filter(w -> w.job().equals(job.get()))
-                        .forEach(w -> w.reply().completeExceptionally(new IllegalStateException("job ended")));
+                requests.jobEnded(job.get());
             } else {
                 Messages.Job j = Messages.Job.decode(Wire.parse(m.payload(), m.topic()));
                 if (!j.job().equals(job.get())) {
@@ -158,49 +154,8 @@ public final class FleetWorker implements AutoCloseable {
         }
     }
 
-    private void onReply(BusMessage m) {
-        Waiting w = waiting.remove(new String(m.correlation(), StandardCharsets.UTF_8));
-        try {
-            ObjectNode o = Wire.parse(m.payload(), m.topic());
-            if (w == null) {
-                LOG.debug("fleet worker {}: a reply nobody waits for (late or repeated)", id);
-                return;
-            }
-            w.reply().complete(o);
-        } catch (Wire.BadMessage e) {
-            LOG.warn("fleet worker {}: rejected a message on {}: {}", id, m.topic(), e.getMessage());
-        }
-    }
-
-    /** Sends a request to a job's inbox and waits for the reply; empty when none came in time or we are not connected. */
-    private Optional<ObjectNode> request(String job, byte[] payload, long timeoutMs) {
-        if (!running) {
-            return Optional.empty();
-        }
-        String correlation = from.session() + "-" + requests.incrementAndGet();
-        CompletableFuture<ObjectNode> f = new CompletableFuture<>();
-        waiting.put(correlation, new Waiting(job, f));
-        try {
-            if (!jobs.containsKey(job)) {
-                return Optional.empty();
-            }
-            if (!bus.publish(Topics.Fleet.jobInbox(job), payload, Optional.of(Topics.Fleet.workerInbox(id)),
-                    correlation.getBytes(StandardCharsets.UTF_8))) {
-                return Optional.empty();
-            }
-            return Optional.of(f.get(timeoutMs, TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } finally {
-            waiting.remove(correlation);
-        }
-    }
-
     private Optional<ObjectNode> fetch(Messages.Job job, String sha256, int part) {
-        return request(job.job(), new Messages.BlobRequest(from, sha256, part).encode(), 10_000);
+        return requests.send(job.job(), new Messages.BlobRequest(from, sha256, part).encode(), 10_000);
     }
 
     /** The next open job for a slot to ask, round-robin; waits up to a second for one. */
@@ -250,7 +205,7 @@ public final class FleetWorker implements AutoCloseable {
         if (job.isEmpty()) {
             return Optional.empty();
         }
-        Optional<ObjectNode> reply = request(job.get().job(), new Messages.Ask(from, slot).encode(), ASK_TIMEOUT_MS);
+        Optional<ObjectNode> reply = requests.send(job.get().job(), new Messages.Ask(from, slot).encode(), ASK_TIMEOUT_MS);
         if (reply.isEmpty()) {
             sleep(200);
             return Optional.empty();
@@ -357,7 +312,7 @@ public final class FleetWorker implements AutoCloseable {
         synchronized (jobsChanged) {
             jobsChanged.notifyAll();
         }
-        waiting.values().forEach(w -> w.reply().completeExceptionally(new IllegalStateException("stopping")));
+        requests.stop();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (Thread t : threads) {
             try {

@@ -18,7 +18,7 @@ import org.tileloop.benchmark.WorkerProcess;
 import org.tileloop.telemetry.BrokerSettings;
 import org.tileloop.telemetry.internal.MosquittoBroker;
 
-/** Training on a fleet of two worker processes, one killed mid-batch, ends as a local run does, byte for byte. */
+/** Training on a fleet of two worker processes, one killed mid-batch, ends as a local run does, byte for byte; so does a sweep. */
 class FleetTrainTest {
 
     @TempDir
@@ -57,6 +57,18 @@ class FleetTrainTest {
                 JsonNode manifest = Json.MAPPER.readTree(fleet.resolve("manifest.json").toFile());
                 assertEquals("completed", manifest.get("status").asText());
                 assertEquals("fleet", manifest.get("rig_provenance").get("measured_by").asText());
+
+                for (String where : List.of("local", "fleet")) {
+                    List<String> args = new java.util.ArrayList<>(List.of("sweep", "--rig", "rigs/sim-tile4.yaml", "--grid",
+                            "r_fb=2000:6000:3,iin_amp=1.2:1.8:2", "--delays", "5,7", "--out", dir.resolve("sweep-" + where).toString()));
+                    if (where.equals("fleet")) {
+                        args.addAll(List.of("--fleet", "--broker", broker.url(), "--user", "operator", "--password-file", password.toString()));
+                    }
+                    CliTest.Run s = CliTest.run(args.toArray(String[]::new));
+                    assertEquals(0, s.exit(), s.err());
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(dir.resolve("sweep-local/points.csv")),
+                        Files.readAllBytes(dir.resolve("sweep-fleet/points.csv")), "a sweep on the fleet measures what a local one does");
             }
         }
     }
