@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-        description = {"Measure the fleet's speed: N single-slot worker processes on a loopback broker against a local rig with N ngspice",
-                "processes (measurements/s and their ratio), then the effect of killing one worker mid-run."})
+        description = {"Measure the fleet's speed against a local rig with as many ngspice processes, and the cost of losing a worker.",
+                "N single-slot worker processes on a loopback broker: measurements/s and the ratio to the local rig;",
+                "then one worker of the largest fleet killed (SIGKILL) a third of the way through the set."})
 final class BenchFleetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -187,7 +187,7 @@ public final class FleetRig extends AbstractRig {
 
     private void onInbox(BusMessage m) {
         try {
-            ObjectNode o = Wire.parse(m.payload(), m.topic());
+            ObjectNode o = Wire.parse(m.payload());
             String type = o.get("type").asText();
             switch (type) {
                 case "ask" -> {
@@ -242,7 +242,7 @@ public final class FleetRig extends AbstractRig {
                 send(table.status(worker.get(), Optional.empty()));
                 return;
             }
-            Messages.Status s = Messages.Status.decode(Wire.parse(m.payload(), m.topic()));
+            Messages.Status s = Messages.Status.decode(Wire.parse(m.payload()));
             if (!s.from().worker().equals(worker.get())) {
                 throw new Wire.BadMessage("status of worker " + s.from().worker() + " on another worker's topic");
             }

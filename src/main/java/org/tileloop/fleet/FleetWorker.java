@@ -139,7 +139,7 @@ public final class FleetWorker implements AutoCloseable {
                 jobs.remove(job.get());
                 requests.jobEnded(job.get());
             } else {
-                Messages.Job j = Messages.Job.decode(Wire.parse(m.payload(), m.topic()));
+                Messages.Job j = Messages.Job.decode(Wire.parse(m.payload()));
                 if (!j.job().equals(job.get())) {
                     throw new Wire.BadMessage("job " + j.job() + " announced on another job's topic");
                 }

@@ -44,7 +44,7 @@ final class JobRequests {
     void onReply(BusMessage m) {
         Waiting w = waiting.remove(new String(m.correlation(), StandardCharsets.UTF_8));
         try {
-            ObjectNode o = Wire.parse(m.payload(), m.topic());
+            ObjectNode o = Wire.parse(m.payload());
             if (w == null) {
                 LOG.debug("fleet worker {}: a reply nobody waits for (late or repeated)", worker);
                 return;
@@ -52,6 +52,9 @@ final class JobRequests {
             w.reply().complete(o);
         } catch (Wire.BadMessage e) {
             LOG.warn("fleet worker {}: rejected a message on {}: {}", worker, m.topic(), e.getMessage());
+            if (w != null) {
+                w.reply().completeExceptionally(e);
+            }
         }
     }
 

@@ -39,10 +39,10 @@ final class Wire {
     }
 
     /** Parses a payload into an object with {@code schema} 1 and a {@code type}; returns it. */
-    static ObjectNode parse(byte[] payload, String topic) {
+    static ObjectNode parse(byte[] payload) {
         JsonNode n;
         try {
-            n = StrictInput.json(payload, MAX_BYTES, topic);
+            n = StrictInput.json(payload, MAX_BYTES, "payload");
         } catch (BadInputException e) {
             throw new BadMessage(StrictInput.oneLine(e.getMessage()));
         }
