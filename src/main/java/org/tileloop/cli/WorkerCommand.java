@@ -40,10 +40,17 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print a line whenever a chunk starts and ends.")
     boolean verbose;
 
+    @Option(names = "--exit-when-idle", paramLabel = "S",
+            description = "Stop (exit 0) after S seconds without an open job, e.g. in a Slurm array or a Kubernetes Job (default: never).")
+    Integer exitWhenIdleS;
+
     @Override
     public Integer call() throws Exception {
         if (capacity < 1 || capacity > 256) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--capacity: " + capacity + " is outside [1, 256]");
+        }
+        if (exitWhenIdleS != null && (exitWhenIdleS < 1 || exitWhenIdleS > 604_800)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--exit-when-idle: " + exitWhenIdleS + " is outside [1, 604800] s");
         }
         String workerId = id != null ? id : Topics.sanitizeHost(java.net.InetAddress.getLocalHost().getHostName()) + "-" + ProcessHandle.current().pid();
         Ngspice ngspice = Ngspice.locate();
@@ -51,18 +58,30 @@ final class WorkerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         FleetWorker worker = new FleetWorker(broker.settings(), workerId, capacity, cache, ngspice, verbose ? out : null);
         CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable stop = () -> {
             worker.close();
             if (cacheDir == null) {
                 delete(cache);
             }
+        };
+        Thread hook = new Thread(() -> {
+            stop.run();
             done.countDown();
-        }, "worker-stop"));
+        }, "worker-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         boolean ready = worker.awaitReady(10_000);
         out.println("tileloop worker " + worker.id() + ": " + capacity + (capacity == 1 ? " slot" : " slots") + ", ngspice " + ngspice.version()
                 + ", broker " + broker.settings().url() + (ready ? "" : " (not connected yet; retrying)"));
         out.flush();
-        done.await();
+        while (!done.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (exitWhenIdleS != null && worker.idleMs() > exitWhenIdleS * 1000L) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                stop.run();
+                out.println("tileloop worker " + worker.id() + ": no open job for " + exitWhenIdleS + " s; stopped");
+                out.flush();
+                return 0;
+            }
+        }
         return 0;
     }
 

@@ -67,6 +67,7 @@ public final class FleetWorker implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Object jobsChanged = new Object();
     private volatile boolean running = true;
+    private volatile long lastBusyNanos = System.nanoTime();
 
     private int turn;
 
@@ -124,6 +125,16 @@ public final class FleetWorker implements AutoCloseable {
         return bus.awaitReady(timeoutMs);
     }
 
+    /** How long no job has been open and no chunk measured, ms (0 while there is work). */
+    public long idleMs() {
+        for (int i = 0; i < capacity; i++) {
+            if (current.get(i) != null) {
+                return 0;
+            }
+        }
+        return (System.nanoTime() - lastBusyNanos) / 1_000_000;
+    }
+
     /** Chunks measured (results sent) so far. */
     public long chunksMeasured() {
         return chunks.get();
@@ -162,6 +173,9 @@ public final class FleetWorker implements AutoCloseable {
     private Optional<Messages.Job> nextJob() {
         List<Messages.Job> open = jobs.values().stream().filter(j -> !refused.contains(j.job()))
                 .sorted(java.util.Comparator.comparing(Messages.Job::job)).toList();
+        if (!open.isEmpty()) {
+            lastBusyNanos = System.nanoTime();
+        }
         if (open.isEmpty()) {
             synchronized (jobsChanged) {
                 try {
