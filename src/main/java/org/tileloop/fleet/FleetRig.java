@@ -173,8 +173,20 @@ public final class FleetRig extends AbstractRig {
         return probes.reference(delayNs, referenceCount.incrementAndGet());
     }
 
+    /** Waits up to a few seconds for the broker and the workers' retained statuses, so the versions are those of the fleet. */
     @Override
     public Map<String, String> provenance() {
+        if (bus.awaitReady(10_000)) {
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (table.onlineSlots() == 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         Map<String, String> p = new LinkedHashMap<>();
         p.put("simulator", "ngspice");
         List<String> versions = table.simulatorVersions();

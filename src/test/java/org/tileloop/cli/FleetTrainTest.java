@@ -57,6 +57,8 @@ class FleetTrainTest {
                 JsonNode manifest = Json.MAPPER.readTree(fleet.resolve("manifest.json").toFile());
                 assertEquals("completed", manifest.get("status").asText());
                 assertEquals("fleet", manifest.get("rig_provenance").get("measured_by").asText());
+                assertEquals(org.tileloop.rig.spice.Ngspice.locate().version(), manifest.get("rig_provenance").get("simulator_version").asText(),
+                        "the workers' ngspice");
 
                 for (String where : List.of("local", "fleet")) {
                     List<String> args = new java.util.ArrayList<>(List.of("sweep", "--rig", "rigs/sim-tile4.yaml", "--grid",
