@@ -149,6 +149,12 @@ final class ChunkCodec {
     /** A worker's answer for a chunk: its results in chunk order, or why it has none. */
     record Result(Messages.From from, long chunk, int attempt, List<RawResult> results, Optional<FailureKind> failure, String error) {
 
+        /** No results for {@code a}, because of {@code kind}: {@code error} on one line, at most 1900 characters. */
+        static Result failed(Messages.From from, Assignment a, FailureKind kind, String error) {
+            String e = org.tileloop.input.StrictInput.oneLine(String.valueOf(error));
+            return new Result(from, a.chunk(), a.attempt(), List.of(), Optional.of(kind), e.length() > 1900 ? e.substring(0, 1900) : e);
+        }
+
         byte[] encode() {
             ObjectNode o = Wire.message("result");
             from.put(o);

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,22 +37,6 @@ final class ChunkTable {
 
     /** A message to send: to a worker's inbox with the correlation data of its request. */
     record Reply(String topic, byte[] correlation, byte[] payload) {
-    }
-
-    /** A batch being measured: raw results in batch order, complete when {@link #done} is. */
-    static final class Batch {
-        final List<Probe> probes;
-        final int[] occurrence;
-        final ChunkCodec.RawResult[] results;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        int remaining;
-
-        Batch(List<Probe> probes, int[] occurrence) {
-            this.probes = List.copyOf(probes);
-            this.occurrence = occurrence.clone();
-            this.results = new ChunkCodec.RawResult[probes.size()];
-            this.remaining = probes.size();
-        }
     }
 
     private static final class Chunk {
@@ -93,6 +76,7 @@ final class ChunkTable {
     private long lastProgressNs;
     private long reissued;
     private long duplicates;
+    private boolean warned;
 
     ChunkTable(String job, String rigSha256, String netlistSha256, RigDescription rig, FleetSettings settings, int maxPayloadBytes,
                LongSupplier clock) {
@@ -248,6 +232,11 @@ final class ChunkTable {
                 LOG.info("fleet job {}: chunk {}: {}; issuing it again", job, c.id, c.problem);
                 requeue(c);
             }
+        }
+        if (batch != null && !batch.done.isDone() && !warned && onlineSlots() == 0 && now - lastProgressNs > seconds(5)) {
+            warned = true;
+            LOG.warn("fleet job {}: no worker online yet; waiting up to {} s (start one: tileloop worker --broker {})", job,
+                    (long) settings.workerWaitS(), settings.broker().url());
         }
         if (batch != null && !batch.done.isDone() && now - lastProgressNs > seconds(settings.workerWaitS())) {
             fail(new RigUnavailableException("no fleet worker took or returned work for " + (long) settings.workerWaitS() + " s ("

@@ -61,6 +61,7 @@ public final class FleetRig extends AbstractRig {
     private final Bus bus;
     private final ScheduledExecutorService timer;
     private final AtomicLong referenceCount = new AtomicLong();
+    private final String fleetUrl;
     private volatile boolean closed;
 
     private FleetRig(RigFile file, byte[] rigBytes, byte[] netlistBytes, FleetSettings fleet) {
@@ -72,6 +73,7 @@ public final class FleetRig extends AbstractRig {
         new SecureRandom().nextBytes(id);
         this.job = HexFormat.of().formatHex(id);
         this.netlistSha256 = RigFileLoader.sha256(netlistBytes);
+        this.fleetUrl = fleet.broker().url();
         blobs.put(file.sha256(), rigBytes);
         blobs.put(netlistSha256, netlistBytes);
         Messages.Job announcement = new Messages.Job(job, description.id(), file.sha256(), netlistSha256);
@@ -146,7 +148,7 @@ public final class FleetRig extends AbstractRig {
             throw new MeasurementException("fleet rig " + description.id() + " is closed");
         }
         List<String> netlists = probes.netlists(batch);
-        ChunkTable.Batch b = new ChunkTable.Batch(batch, SpiceProbes.occurrences(netlists));
+        Batch b = new Batch(batch, SpiceProbes.occurrences(netlists));
         send(table.start(b));
         try {
             b.done.get();
@@ -155,6 +157,9 @@ public final class FleetRig extends AbstractRig {
             Thread.currentThread().interrupt();
             throw new MeasurementException("interrupted during a batch", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof RigUnavailableException && !bus.connected()) {
+                throw new RigUnavailableException("cannot reach the fleet's broker " + fleetUrl + " (" + e.getCause().getMessage() + ")", e.getCause());
+            }
             if (e.getCause() instanceof RigException re) {
                 throw re;
             }

@@ -20,10 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tileloop.rig.MeasurementException;
 import org.tileloop.rig.RigConfigurationException;
-import org.tileloop.rig.RigUnavailableException;
-import org.tileloop.rig.StimulusResult;
 import org.tileloop.rig.spice.Ngspice;
 import org.tileloop.telemetry.BrokerSettings;
 import org.tileloop.telemetry.Bus;
@@ -253,36 +250,22 @@ public final class FleetWorker implements AutoCloseable {
         queued.compareAndSet(slot, a, null);
         ChunkCodec.Result result;
         try {
-            List<StimulusResult> r = rigs.rig(slot, job).measureChunk(a.probes(), a.occurrence());
-            result = new ChunkCodec.Result(from, a.chunk(), a.attempt(), r.stream().map(ChunkCodec.RawResult::of).toList(), Optional.empty(), "");
-            if (result.encode().length > bus.maxPayloadBytes()) {
-                result = failure(a, ChunkCodec.FailureKind.TOO_LARGE, result.encode().length + " bytes of results");
-            }
+            result = rigs.measure(slot, job, a, from, bus.maxPayloadBytes());
         } catch (SlotRigs.Unusable e) {
             refused.add(job.job());
             LOG.warn("fleet worker {}: job {} refused: {}", id, job.job(), e.getMessage());
-            result = failure(a, ChunkCodec.FailureKind.UNAVAILABLE, e.getMessage());
-        } catch (RuntimeException e) {
-            ChunkCodec.FailureKind kind = !running || e instanceof RigUnavailableException || e instanceof Wire.BadMessage
-                    ? ChunkCodec.FailureKind.UNAVAILABLE : e instanceof RigConfigurationException ? ChunkCodec.FailureKind.CONFIGURATION
-                    : e instanceof MeasurementException ? ChunkCodec.FailureKind.MEASUREMENT : ChunkCodec.FailureKind.UNAVAILABLE;
-            if (kind == ChunkCodec.FailureKind.UNAVAILABLE && !(e instanceof RigUnavailableException)) {
-                LOG.warn("fleet worker {}: chunk {}: {}", id, name, e.toString());
-            }
-            result = failure(a, kind, !running ? "worker " + id + " is stopping" : String.valueOf(e.getMessage()));
+            result = ChunkCodec.Result.failed(from, a, ChunkCodec.FailureKind.UNAVAILABLE, e.getMessage());
         } finally {
             current.set(slot, null);
+        }
+        if (!running && result.failure().isPresent()) {
+            result = ChunkCodec.Result.failed(from, a, ChunkCodec.FailureKind.UNAVAILABLE, "worker " + id + " is stopping");
         }
         say("slot " + slot + ": chunk " + name + ": " + (result.failure().isPresent() ? result.failure().get().name().toLowerCase(java.util.Locale.ROOT)
                 + ": " + result.error() : "measured") + ", returning it");
         bus.publish(Topics.Fleet.jobInbox(job.job()), result.encode(), Optional.empty(),
                 (a.chunk() + "/" + a.attempt()).getBytes(StandardCharsets.UTF_8));
         chunks.incrementAndGet();
-    }
-
-    private ChunkCodec.Result failure(ChunkCodec.Assignment a, ChunkCodec.FailureKind kind, String error) {
-        String e = org.tileloop.input.StrictInput.oneLine(error);
-        return new ChunkCodec.Result(from, a.chunk(), a.attempt(), List.of(), Optional.of(kind), e.length() > 1900 ? e.substring(0, 1900) : e);
     }
 
     private void beat() {

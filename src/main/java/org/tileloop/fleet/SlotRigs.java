@@ -37,6 +37,7 @@ final class SlotRigs implements AutoCloseable {
     }
 
     private static final int PER_SLOT = 2;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlotRigs.class);
 
     private final List<Map<String, SpiceRig>> slots = new ArrayList<>();
     private final BlobCache blobs;
@@ -73,6 +74,33 @@ final class SlotRigs implements AutoCloseable {
         }
         mine.put(key, rig);
         return rig;
+    }
+
+    /**
+     * Measures chunk {@code a} of {@code job} on {@code slot}'s rig: the results, or why there are
+     * none (a simulation failure, a refused vector, a missing simulator, results over {@code maxBytes}).
+     *
+     * @throws Unusable when the job's rig cannot be used here at all
+     */
+    ChunkCodec.Result measure(int slot, Messages.Job job, ChunkCodec.Assignment a, Messages.From from, int maxBytes) {
+        try {
+            List<org.tileloop.rig.StimulusResult> r = rig(slot, job).measureChunk(a.probes(), a.occurrence());
+            ChunkCodec.Result result = new ChunkCodec.Result(from, a.chunk(), a.attempt(), r.stream().map(ChunkCodec.RawResult::of).toList(),
+                    Optional.empty(), "");
+            int bytes = result.encode().length;
+            return bytes > maxBytes ? ChunkCodec.Result.failed(from, a, ChunkCodec.FailureKind.TOO_LARGE, bytes + " bytes of results") : result;
+        } catch (Unusable e) {
+            throw e;
+        } catch (org.tileloop.rig.RigConfigurationException e) {
+            return ChunkCodec.Result.failed(from, a, ChunkCodec.FailureKind.CONFIGURATION, e.getMessage());
+        } catch (org.tileloop.rig.MeasurementException e) {
+            return ChunkCodec.Result.failed(from, a, ChunkCodec.FailureKind.MEASUREMENT, e.getMessage());
+        } catch (RuntimeException e) {
+            if (!(e instanceof org.tileloop.rig.RigUnavailableException)) {
+                LOG.warn("chunk {} of job {}: {}", a.chunk(), job.job(), e.toString());
+            }
+            return ChunkCodec.Result.failed(from, a, ChunkCodec.FailureKind.UNAVAILABLE, String.valueOf(e.getMessage()));
+        }
     }
 
     private RigFile load(Messages.Job job, String key) {

@@ -56,12 +56,12 @@ class ChunkTableTest {
         return new ChunkCodec.Result(w(worker), a.chunk(), a.attempt(), rs, Optional.empty(), "");
     }
 
-    static ChunkTable.Batch batch(int n) {
+    static Batch batch(int n) {
         List<Probe> probes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             probes.add(new Probe(RIG.defaults(), new Stimulus(Map.of("in0", 4.0 + (i % 3)))));
         }
-        return new ChunkTable.Batch(probes, new int[] {0, 0, 0, 1, 1, 1});
+        return new Batch(probes, new int[] {0, 0, 0, 1, 1, 1});
     }
 
     @Test
@@ -69,7 +69,7 @@ class ChunkTableTest {
         table.status("w1", Optional.of(online("w1")));
         table.status("w2", Optional.of(online("w2")));
         assertEquals(2, table.onlineSlots());
-        ChunkTable.Batch b = batch(6);
+        Batch b = batch(6);
         assertEquals(List.of(), table.start(b), "nobody asked yet");
         ChunkCodec.Assignment c0 = chunk(table.ask(new Messages.Ask(w("w1"), 0), "a1".getBytes()), "w1");
         assertEquals(List.of(0L, 1), List.of(c0.chunk(), c0.attempt()));
@@ -106,7 +106,7 @@ class ChunkTableTest {
 
     @Test
     void aChunkTooLargeToAnswerIsSplitAndAMeasurementFailureFailsTheBatch() throws Exception {
-        ChunkTable.Batch b = batch(6);
+        Batch b = batch(6);
         table.start(b);
         ChunkCodec.Assignment all = chunk(table.ask(new Messages.Ask(w("w1"), 0), "a1".getBytes()), "w1");
         assertEquals(3, all.probes().size(), "no worker known: chunks as for one slot, ceil(6 / 2)");
@@ -121,7 +121,7 @@ class ChunkTableTest {
 
     @Test
     void malformedResultsAreRejectedAndTheChunkStaysOpen() {
-        ChunkTable.Batch b = batch(6);
+        Batch b = batch(6);
         table.start(b);
         ChunkCodec.Assignment a = chunk(table.ask(new Messages.Ask(w("w1"), 0), "a1".getBytes()), "w1");
         ChunkCodec.Result ok = result("w1", a, 0);
@@ -146,7 +146,7 @@ class ChunkTableTest {
 
     @Test
     void aBatchNobodyWorksOnFailsAfterTheWait() throws Exception {
-        ChunkTable.Batch b = batch(6);
+        Batch b = batch(6);
         table.start(b);
         now += 61_000_000_000L;
         table.tick();
