@@ -66,7 +66,7 @@ final class SweepHeatmaps {
                 String subtitle = channel + "'s first spike after the " + spec.input() + " pulse, mean over "
                         + (spec.delaysNs().size() == 1 ? "delay " : "delays ") + String.join(", ", spec.delaysNs().stream().map(Numbers::plain).toList())
                         + " ns" + (axes > 2 ? " and the other swept parameters" : "") + "; grey: " + channel + " never fired"
-                        + (spec.mode() == SweepSpec.Mode.RANDOM ? "; " + spec.randomPoints() + " random points in " + BINS + " x " + BINS + " bins" : "");
+                        + (spec.mode() == SweepSpec.Mode.RANDOM ? "; " + spec.randomPoints() + " random points in " + BINS + " x " + BINS + " bins, white: none" : "");
                 String svg = Heatmap.svg(rig.id() + ": " + channel + " latency over " + x.name() + " and " + y.name(), subtitle,
                         new Heatmap.Grid(label(rig, x.name()), xs, label(rig, y.name()), ys, mean, present), channel + " latency (ns)",
                         "heatmap-" + x.name() + "-" + y.name());
