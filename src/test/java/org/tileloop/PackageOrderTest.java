@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** No package refers to one above it: plot → input → rig → calibration → train → run → telemetry → daemon → benchmark → cli. */
+/** No package refers to one above it: plot → input → rig → calibration → train → run → sweep → telemetry → dashboard → fleet → daemon → benchmark → cli. */
 class PackageOrderTest {
 
-    static final List<String> ORDER = List.of("plot", "input", "rig", "calibration", "train", "run", "telemetry", "dashboard", "daemon", "benchmark", "cli");
+    static final List<String> ORDER = List.of("plot", "input", "rig", "calibration", "train", "run", "sweep", "telemetry", "dashboard", "fleet", "daemon", "benchmark", "cli");
     static final Pattern PACKAGE = Pattern.compile("^package org\\.tileloop\\.([a-z]+)", Pattern.MULTILINE);
     static final Pattern REFERENCE = Pattern.compile("\\borg\\.tileloop\\.([a-z]+)\\.");
 

@@ -60,6 +60,43 @@ public interface BenchmarkRig {
     }
 
     /**
+     * A simulated rig measured on the fleet: for each run a copy of the rig file with the run's
+     * timing-chain jitter and seed (and its netlist beside it) is written under {@code workDir}
+     * and travels to the workers by hash, so the results are those of {@link #simulated}.
+     */
+    static BenchmarkRig onFleet(RigFile file, org.tileloop.fleet.FleetSettings fleet, Path workDir) {
+        return new BenchmarkRig() {
+            private int runs;
+
+            @Override
+            public RigFile file() {
+                return file;
+            }
+
+            @Override
+            public Opened open(long seed, double jitterPs) throws IOException {
+                SpiceSettings s = file.simulator().orElseThrow();
+                com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+                        org.tileloop.input.StrictInput.yamlFile(file.path(), "rig file");
+                com.fasterxml.jackson.databind.node.ObjectNode sim = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("simulator");
+                sim.put("netlist", s.netlistTemplate().getFileName().toString());
+                int channels = file.description().channels().size();
+                TimingChain chain = s.timingChain().orElse(new TimingChain(Collections.nCopies(channels, 0.0), Collections.nCopies(channels, 0.0), 0, 1));
+                com.fasterxml.jackson.databind.node.ObjectNode tc = sim.putObject("timing_chain");
+                chain.offsetsNs().forEach(tc.putArray("offsets_ns")::add);
+                chain.gainPpm().forEach(tc.putArray("gain_ppm")::add);
+                tc.put("jitter_ps", jitterPs);
+                tc.put("seed", seed);
+                Path dir = java.nio.file.Files.createDirectories(workDir.resolve("run" + runs++));
+                java.nio.file.Files.copy(s.netlistTemplate(), dir.resolve(s.netlistTemplate().getFileName()));
+                Path rigFile = dir.resolve(file.path().getFileName());
+                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).writeValue(rigFile.toFile(), root);
+                return new Opened(org.tileloop.fleet.FleetRig.open(org.tileloop.rig.file.RigFileLoader.load(rigFile), fleet), () -> { });
+            }
+        };
+    }
+
+    /**
      * A bench rig on a bench emulator started for each run with the run's seed and jitter, its tile
      * the SPICE circuit of {@code tile} (a simulated rig file) when given, else the built-in model.
      */

@@ -8,7 +8,6 @@ import org.tileloop.rig.IdentityCalibration;
 import org.tileloop.rig.Rig;
 import org.tileloop.rig.RigConfigurationException;
 import org.tileloop.rig.file.RigFile;
-import org.tileloop.rig.file.Rigs;
 
 /**
  * Opens the rig a rig file describes with the rig's current calibration record applied when there
@@ -19,7 +18,12 @@ public final class CalibratedRigs {
     }
 
     public static Rig open(RigFile file, CalibrationStore store) {
-        Rig rig = Rigs.open(file);
+        return open(file, store, org.tileloop.rig.file.RigOpener.LOCAL);
+    }
+
+    /** As {@link #open(RigFile, CalibrationStore)}, the rig opened by {@code opener} (e.g. on the fleet). */
+    public static Rig open(RigFile file, CalibrationStore store, org.tileloop.rig.file.RigOpener opener) {
+        Rig rig = opener.open(file);
         try {
             store.current(file.description().id()).filter(r -> !r.expired(Instant.now())).ifPresent(r -> {
                 requireChannels(file, r);

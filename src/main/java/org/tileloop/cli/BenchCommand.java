@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run benchmarks that print figures.",
-        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class, BenchCommand.Daemon.class, BenchCommand.Link.class})
+        subcommands = {BenchCommand.Sim.class, BenchCommand.Train.class, BenchCommand.Daemon.class, BenchCommand.Link.class,
+                BenchFleetCommand.class})
 final class BenchCommand {
 
     @Command(name = "sim", mixinStandardHelpOptions = true,
@@ -83,6 +84,9 @@ final class BenchCommand {
                 description = "Simulated twin of the rig, id or file: adds twin-gauss-newton (default: none).")
         String twin;
 
+        @picocli.CommandLine.Mixin
+        FleetOptions fleet;
+
         @Option(names = "--methods", split = ",", paramLabel = "NAME",
                 description = "Methods to run, comma-separated (default: all; fd-central always runs, it sets the budget and the target).")
         List<String> methods;
@@ -118,6 +122,9 @@ final class BenchCommand {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--methods twin-gauss-newton needs --twin RIG (a simulated rig)");
             }
             org.tileloop.benchmark.BenchmarkRig source;
+            if (fleet.fleet && file.description().kind() != org.tileloop.rig.RigKind.SIMULATED) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fleet: only simulated rigs run on the fleet");
+            }
             if (file.description().kind() == org.tileloop.rig.RigKind.BENCH) {
                 java.util.Optional<Path> tileFile = tile == null ? java.util.Optional.empty() : java.util.Optional.of(RigArgument.file(tile, "--tile"));
                 source = org.tileloop.benchmark.BenchmarkRig.emulated(file, tileFile, Path.of(System.getProperty("tileloop.home", ".")).resolve("drivers/firmware"),
@@ -125,6 +132,9 @@ final class BenchCommand {
             } else if (tile != null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile: only a bench rig runs on the emulator; "
                         + file.description().id() + " is a " + file.description().kind().toString().toLowerCase(java.util.Locale.ROOT) + " rig");
+            } else if (fleet.fleet) {
+                source = org.tileloop.benchmark.BenchmarkRig.onFleet(file, org.tileloop.fleet.FleetSettings.of(fleet.broker.settings()),
+                        Files.createTempDirectory("tileloop-bench-train-"));
             } else {
                 source = org.tileloop.benchmark.BenchmarkRig.simulated(file);
             }

@@ -133,6 +133,9 @@ final class ClientCommands {
         @Option(names = "--set", paramLabel = "NAME=VALUE", description = "measure: parameter override in the parameter's unit. Repeatable.")
         Map<String, Double> set;
 
+        @Option(names = "--owner", paramLabel = "NAME", description = "Your lease's owner name, for a bench rig you lease (tileloop lease).")
+        String owner;
+
         @Override
         ObjectNode command() {
             if (positionalRig != null) {
@@ -167,6 +170,9 @@ final class ClientCommands {
             }
             if (set != null) {
                 c.set("set", Json.MAPPER.valueToTree(set));
+            }
+            if (owner != null) {
+                c.put("owner", owner);
             }
             return c;
         }

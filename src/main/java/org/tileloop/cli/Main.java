@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tileloop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hardware-in-the-loop training for analog spiking tiles.",
         subcommands = {DescribeCommand.class, MeasureCommand.class, NetlistCommand.class, RigCommand.class,
-                SensitivityCommand.class, TrainCommand.class, CalibrateCommand.class, CalibrationCommand.class, BenchEmulatorCommand.class, DaemonCommand.class,
+                SensitivityCommand.class, TrainCommand.class, CalibrateCommand.class, CalibrationCommand.class, BenchEmulatorCommand.class, DaemonCommand.class, WorkerCommand.class, SweepCommand.class, LeaseCommand.class,
                 InitConfigCommand.class, CompletionCommand.class,
                 ClientCommands.Submit.class, ClientCommands.Jobs.class, ClientCommands.Cancel.class, ClientCommands.Pause.class,
                 ClientCommands.Resume.class, MonitorCommand.class, DashboardCommand.class, BenchCommand.class, CompareCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})

@@ -33,13 +33,16 @@ final class MeasureCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "NAME", description = "Input the delays apply to (default: the rig's first input).")
     String input;
 
+    @Mixin
+    FleetOptions fleet;
+
     @Option(names = "--json", description = "One JSON object per stimulus per line.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         Map<String, Double> overrides = rigOptions.overrides();
-        try (Rig rig = rigOptions.open()) {
+        try (Rig rig = rigOptions.open(fleet.opener())) {
             ParameterVector params = rig.description().withOverrides(overrides);
             String in = input != null ? input : rig.description().inputs().get(0).name();
             List<Stimulus> batch = new ArrayList<>();

@@ -24,7 +24,11 @@ final class RigOptions {
     CalibrationOptions calibration;
 
     org.tileloop.rig.Rig open() {
-        return org.tileloop.calibration.CalibratedRigs.open(rig.load(), calibration.store());
+        return open(org.tileloop.rig.file.RigOpener.LOCAL);
+    }
+
+    org.tileloop.rig.Rig open(org.tileloop.rig.file.RigOpener opener) {
+        return org.tileloop.calibration.CalibratedRigs.open(rig.load(), calibration.store(), opener);
     }
 
     /** @throws RigConfigurationException for anything that is not {@code name=plain-number} */

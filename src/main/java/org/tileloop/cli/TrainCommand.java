@@ -56,6 +56,9 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     CalibrationOptions calibration;
 
+    @picocli.CommandLine.Mixin
+    FleetOptions fleet;
+
     @Option(names = "--allow-uncalibrated", description = "Train a bench rig without a valid calibration (times stay raw).")
     boolean allowUncalibrated;
 
@@ -98,6 +101,7 @@ final class TrainCommand implements Callable<Integer> {
             });
             run = TrainingRun.create(rigFile, configFile, iterations, seed, runsDir, calibration.store(), allowUncalibrated, commandLine, build);
         }
+        run.openingRigWith(fleet.opener());
         PrintWriter err = spec.commandLine().getErr();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);

@@ -35,13 +35,14 @@ final class Commands {
     static final int MAX_COMMAND_BYTES = 16 * 1024;
     /** A jobs listing holds the newest jobs that fit this many bytes (an MQTT reply is at most ~30 KB); show gives any job. */
     static final int MAX_LISTED_BYTES = 20 * 1024;
-    private static final Set<String> COMMANDS = Set.of("submit", "jobs", "show", "cancel", "pause", "resume");
+    private static final Set<String> COMMANDS = Set.of("submit", "jobs", "show", "cancel", "pause", "resume", "lease", "release");
     private static final Set<String> KINDS = Set.of("train", "calibrate", "measure");
 
     private final String host;
     private final Map<String, RigFile> rigs;
     private final JobRunner jobs;
     private final TelemetrySession session;
+    private final Leases leases;
     /** Replies to commands that change jobs, by response topic and correlation data: a request sent again is answered, never run twice. */
     private final Map<String, ObjectNode> replies = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -52,8 +53,9 @@ final class Commands {
     /** Requests remembered for answering repeats. */
     static final int REPLY_CACHE = 1024;
 
-    Commands(String host, Map<String, RigFile> rigs, JobRunner jobs, TelemetrySession session) {
+    Commands(String host, Map<String, RigFile> rigs, JobRunner jobs, TelemetrySession session, Leases leases) {
         this.host = host;
+        this.leases = leases;
         this.rigs = rigs;
         this.jobs = jobs;
         this.session = session;
@@ -180,9 +182,52 @@ final class Commands {
                 };
                 reply.set("job", shown.toJson(JSON));
             }
+            case "lease", "release" -> lease(command, root, reply);
             default -> throw new IllegalStateException(command);
         }
         return reply;
+    }
+
+    /** {@code lease} (take or renew, {@code ttl_s} 5-3600, default 30) or {@code release} a bench rig's lease for {@code owner}. */
+    private void lease(String command, JsonNode root, ObjectNode reply) {
+        allowed(root, command.equals("lease") ? Set.of("command", "schema", "rig", "owner", "ttl_s") : Set.of("command", "schema", "rig", "owner"));
+        RigFile rf = rig(root);
+        if (rf.description().kind() != org.tileloop.rig.RigKind.BENCH) {
+            throw new CommandException("rig: " + rf.description().id() + " is a " + rf.description().kind().toString().toLowerCase(java.util.Locale.ROOT)
+                    + " rig; leases are for bench rigs (simulated work runs anywhere, e.g. on the fleet)");
+        }
+        String owner = owner(root).orElseThrow(() -> new CommandException("owner: required"));
+        if (command.equals("release")) {
+            reply.put("released", leases.release(rf.description().id(), owner));
+            return;
+        }
+        int ttl = root.has("ttl_s") ? (int) integer(root, "ttl_s", Leases.MIN_TTL_S, Leases.MAX_TTL_S) : 30;
+        Leases.Lease l = leases.acquire(rf.description().id(), owner, ttl);
+        ObjectNode n = reply.putObject("lease");
+        n.put("rig", l.rig());
+        n.put("owner", l.owner());
+        n.put("ttl_s", ttl);
+        n.put("expires", l.expires().toString());
+    }
+
+    private static java.util.Optional<String> owner(JsonNode root) {
+        if (!root.has("owner")) {
+            return java.util.Optional.empty();
+        }
+        String o = text(root, "owner");
+        if (!Leases.OWNER.matcher(o).matches()) {
+            throw new CommandException("owner: '" + printable(o) + "' is not " + Leases.OWNER.pattern());
+        }
+        return java.util.Optional.of(o);
+    }
+
+    private RigFile rig(JsonNode root) {
+        String rig = text(root, "rig");
+        RigFile rf = rigs.get(rig);
+        if (rf == null) {
+            throw new CommandException("rig: '" + printable(rig) + "' is not a rig of host " + host + " (has " + rigs.keySet() + ")");
+        }
+        return rf;
     }
 
     private Job submit(JsonNode root) {
@@ -191,18 +236,20 @@ final class Commands {
             throw new CommandException("kind: '" + printable(kind) + "' is not one of " + KINDS);
         }
         Set<String> keys = switch (kind) {
-            case "train" -> Set.of("command", "schema", "rig", "kind", "iterations", "seed", "config", "allow_uncalibrated");
-            case "measure" -> Set.of("command", "schema", "rig", "kind", "delays_ns", "set");
-            default -> Set.of("command", "schema", "rig", "kind");
+            case "train" -> Set.of("command", "schema", "rig", "kind", "iterations", "seed", "config", "allow_uncalibrated", "owner");
+            case "measure" -> Set.of("command", "schema", "rig", "kind", "delays_ns", "set", "owner");
+            default -> Set.of("command", "schema", "rig", "kind", "owner");
         };
         allowed(root, keys);
-        String rig = text(root, "rig");
-        RigFile rf = rigs.get(rig);
-        if (rf == null) {
-            throw new CommandException("rig: '" + printable(rig) + "' is not a rig of host " + host + " (has " + rigs.keySet() + ")");
+        RigFile rf = rig(root);
+        String rig = rf.description().id();
+        java.util.Optional<String> owner = owner(root);
+        if (rf.description().kind() == org.tileloop.rig.RigKind.BENCH) {
+            leases.check(rig, owner);
         }
         ObjectNode spec = JSON.createObjectNode();
         spec.put("kind", kind);
+        owner.ifPresent(o -> spec.put("owner", o));
         if (kind.equals("train")) {
             train(root, rf, spec);
         } else if (kind.equals("measure")) {

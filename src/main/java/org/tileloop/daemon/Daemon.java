@@ -55,6 +55,7 @@ public final class Daemon implements AutoCloseable {
     private final JobStore jobStore;
     private final Commands commands;
     private final org.tileloop.dashboard.Dashboard dashboard;
+    private final org.tileloop.fleet.FleetWorker worker;
 
     /**
      * Starts the daemon: loads the rigs, brings up the local broker when none is configured,
@@ -94,8 +95,9 @@ public final class Daemon implements AutoCloseable {
             throw e;
         }
         this.jobStore = new JobStore(stateDir);
-        this.jobs = new JobRunner(rigs, runsDir, store, build, session, rigStates, jobStore);
-        this.commands = new Commands(host, rigs, jobs, session);
+        Leases leases = new Leases(java.time.Clock.systemUTC());
+        this.jobs = new JobRunner(rigs, runsDir, store, build, session, rigStates, jobStore, leases, opener(cfg.fleet, broker.settings()));
+        this.commands = new Commands(host, rigs, jobs, session, leases);
         jobs.restore(!"report".equals(cfg.onRestart));
         session.onCommand(commands::onMessage);
         if (!session.awaitReady(READY_TIMEOUT_MS)) {
@@ -105,6 +107,25 @@ public final class Daemon implements AutoCloseable {
         jobs.publishStates();
         broker.announce(host);
         this.dashboard = dashboardOptions == null ? null : startDashboard(dashboardOptions);
+        try {
+            this.worker = cfg.fleet == null || cfg.fleet.workerSlots == 0 ? null
+                    : new org.tileloop.fleet.FleetWorker(broker.settings(), host.substring(0, Math.min(host.length(), 56)) + "-daemon",
+                            cfg.fleet.workerSlots, Files.createDirectories(stateDir.resolve("fleet-cache")),
+                            org.tileloop.rig.spice.Ngspice.locate(), null);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** How jobs open their rigs: simulated ones on the fleet when {@code fleet.dispatch}; bench rigs never leave this host. */
+    private static org.tileloop.rig.file.RigOpener opener(DaemonConfig.Fleet fleet, BrokerSettings broker) {
+        if (fleet == null || !fleet.dispatch) {
+            return org.tileloop.rig.file.RigOpener.LOCAL;
+        }
+        org.tileloop.fleet.FleetSettings settings = org.tileloop.fleet.FleetSettings.of(broker);
+        return file -> file.description().kind() == org.tileloop.rig.RigKind.SIMULATED
+                ? org.tileloop.fleet.FleetRig.open(file, settings) : org.tileloop.rig.file.RigOpener.LOCAL.open(file);
     }
 
     /** The configured dashboard's options, checked before anything starts; null when none is configured. */
@@ -205,6 +226,11 @@ public final class Daemon implements AutoCloseable {
         return dashboard == null ? Optional.empty() : Optional.of(dashboard.url());
     }
 
+    /** Chunks this daemon's fleet worker slots measured, for tests. */
+    long fleetChunksMeasured() {
+        return worker == null ? 0 : worker.chunksMeasured();
+    }
+
     /** Jobs known to the daemon, for tests. */
     List<Job> jobs() {
         return jobs.jobs();
@@ -220,6 +246,9 @@ public final class Daemon implements AutoCloseable {
             dashboard.close();
         }
         jobs.shutdown();
+        if (worker != null) {
+            worker.close();
+        }
         session.close("shutdown");
         broker.close();
         try {

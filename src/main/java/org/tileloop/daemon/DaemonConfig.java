@@ -32,6 +32,9 @@ import org.tileloop.rig.RigConfigurationException;
  *   port: 8080                 # 0: any free port
  *   bind: 127.0.0.1            # a non-loopback address needs token_file
  *   token_file: /etc/tileloop/dashboard-token
+ * fleet:                       # absent: no fleet (see README, "Fleet")
+ *   worker_slots: 2            # ngspice slots offered to the fleet on this broker (0: none)
+ *   dispatch: true             # simulated-rig jobs run on the fleet's workers
  * </pre>
  */
 public final class DaemonConfig {
@@ -44,6 +47,7 @@ public final class DaemonConfig {
     public String onRestart = "resume";
     public Broker broker;
     public Dashboard dashboard;
+    public Fleet fleet;
 
     public static final class Broker {
         public String url;
@@ -57,6 +61,12 @@ public final class DaemonConfig {
         public int port = 8080;
         public String bind = "127.0.0.1";
         public String tokenFile;
+    }
+
+    /** The daemon's part in the fleet on its broker: worker slots it offers, and whether its simulated-rig jobs run there. */
+    public static final class Fleet {
+        public int workerSlots;
+        public boolean dispatch;
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())

@@ -56,6 +56,8 @@ final class JobRunner {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final AtomicInteger jobCounter = new AtomicInteger();
     private final JobStore store;
+    private final Leases leases;
+    private final org.tileloop.rig.file.RigOpener opener;
     private volatile boolean closing;
 
     /**
@@ -63,8 +65,10 @@ final class JobRunner {
      * @param rigStates each rig's state by id (idle, running, paused, faulted), kept up to date here
      */
     JobRunner(Map<String, RigFile> rigs, Path runsDir, CalibrationStore calibrations, TrainingRun.Build build, TelemetrySession session,
-              Map<String, String> rigStates, JobStore store) {
+              Map<String, String> rigStates, JobStore store, Leases leases, org.tileloop.rig.file.RigOpener opener) {
         this.rigs = rigs;
+        this.leases = leases;
+        this.opener = opener;
         this.runsDir = runsDir;
         this.calibrations = calibrations;
         this.store = store;
@@ -198,6 +202,13 @@ final class JobRunner {
         rigState(j.rig, "running", j);
         String end = "idle";
         try {
+            if (rigs.get(j.rig).description().kind() == org.tileloop.rig.RigKind.BENCH) {
+                java.util.Optional<String> owner = j.spec.has("owner") ? java.util.Optional.of(j.spec.get("owner").asText()) : java.util.Optional.empty();
+                leases.check(j.rig, owner);
+                leases.started(j.rig, owner.orElse("(no lease)")).ifPresent(before -> LOG.info(
+                        "job {} on {}: the rig's user changed from {} to {}: it is opened afresh, its parameters and calibration applied again",
+                        j.id, j.rig, before, owner.orElse("(no lease)")));
+            }
             switch (j.kind) {
                 case "train" -> end = train(j);
                 case "calibrate" -> calibrate(j);
@@ -228,6 +239,7 @@ final class JobRunner {
                     j.spec.has("seed") ? j.spec.get("seed").asLong() : null, runsDir, calibrations,
                     j.spec.path("allow_uncalibrated").asBoolean(false), cmd, build);
         }
+        run.openingRigWith(opener);
         j.runDir(run.runDir().toAbsolutePath().toString());
         persist(j);
         StringWriter notices = new StringWriter();
@@ -244,7 +256,7 @@ final class JobRunner {
 
     private void calibrate(Job j) throws IOException {
         RigFile rf = rigs.get(j.rig);
-        try (Rig rig = CalibratedRigs.open(rf, calibrations)) {
+        try (Rig rig = CalibratedRigs.open(rf, calibrations, opener)) {
             rig.useCalibration(IdentityCalibration.INSTANCE);
             CalibrationRecord r = Calibrator.run(rig, rf.calibration(), calibrations.newId(j.rig, Instant.now()), build.version(), n -> { });
             ObjectNode result = JSON.createObjectNode();
@@ -266,7 +278,7 @@ final class JobRunner {
         RigFile rf = rigs.get(j.rig);
         Map<String, Double> set = new LinkedHashMap<>();
         j.spec.get("set").fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().asDouble()));
-        try (Rig rig = CalibratedRigs.open(rf, calibrations)) {
+        try (Rig rig = CalibratedRigs.open(rf, calibrations, opener)) {
             ParameterVector v = rig.description().withOverrides(set);
             List<Stimulus> stimuli = new ArrayList<>();
             j.spec.get("delays_ns").forEach(d -> stimuli.add(Stimulus.delay(rig.description(), d.asDouble())));

@@ -67,6 +67,7 @@ public final class TrainingRun {
     private final boolean allowUncalibrated;
     private final Build build;
     private final RunIndex.Event opening;
+    private org.tileloop.rig.file.RigOpener opener = org.tileloop.rig.file.RigOpener.LOCAL;
 
     private TrainingRun(RunDirectory dir, RigFile rig, Optional<RigFile> twin, TrainingConfig config, ObjectNode manifest, CalibrationStore store,
                         boolean allowUncalibrated, Build build, RunIndex.Event opening) {
@@ -197,6 +198,12 @@ public final class TrainingRun {
         return runDir;
     }
 
+    /** Opens the trained rig with {@code opener} (default: here), e.g. on the fleet; results are the same. Returns this run. */
+    public TrainingRun openingRigWith(org.tileloop.rig.file.RigOpener opener) {
+        this.opener = opener;
+        return this;
+    }
+
     /**
      * Runs until completion, a stop request (its status), an interlock trip or timing drift
      * (paused). Any other failure is recorded as {@code failed} in the manifest and rethrown.
@@ -211,7 +218,7 @@ public final class TrainingRun {
         dir.pointLatest();
         AtomicReference<RunStatus> requested = new AtomicReference<>();
         RunStop end;
-        try (Rig r = CalibratedRigs.open(rig, store); TwinRigFile.Opened t = TwinRigFile.open(twin)) {
+        try (Rig r = CalibratedRigs.open(rig, store, opener); TwinRigFile.Opened t = TwinRigFile.open(twin)) {
             manifest.put("rig_id", r.description().id());
             manifest.put("rig_kind", r.description().kind().toString());
             manifest.set("rig_provenance", JSON.valueToTree(r.provenance()));

@@ -3,6 +3,7 @@ package org.tileloop.telemetry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.tileloop.telemetry.internal.DaemonBrokers;
@@ -92,6 +93,15 @@ public final class Telemetry {
      */
     public static ObjectNode request(BrokerSettings broker, String host, ObjectNode command, int timeoutS, String requestId) {
         return MqttRequester.request(broker, host, command, timeoutS, requestId);
+    }
+
+    /**
+     * Connects a {@link Bus} as {@code clientId} and returns at once; the first connect is retried
+     * in the background until it succeeds. {@code will} is what the broker publishes when the
+     * connection is lost without a clean close.
+     */
+    public static Bus bus(BrokerSettings broker, String clientId, Optional<Bus.Will> will) {
+        return new org.tileloop.telemetry.internal.PahoBus(broker, clientId, will);
     }
 
     /**

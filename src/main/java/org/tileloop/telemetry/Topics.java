@@ -86,6 +86,58 @@ public final class Topics {
         return Optional.empty();
     }
 
+    /**
+     * The fleet's topics, {@code tileloop/fleet/v1/...} (see README, "Fleet"): apart from the hosts'
+     * tree, so telemetry subscribers never see measurement traffic.
+     */
+    public static final class Fleet {
+        public static final String ROOT = "tileloop/fleet/v1";
+        /** Worker and job ids: 1-63 of a-z 0-9 -, a-z or 0-9 first. */
+        public static final Pattern ID = HOST;
+
+        private Fleet() {
+        }
+
+        /** A requester's retained announcement of an open job; cleared when the job ends. */
+        public static String job(String job) {
+            return ROOT + "/jobs/" + job;
+        }
+
+        /** Every job announcement. */
+        public static String jobs() {
+            return ROOT + "/jobs/+";
+        }
+
+        /** Where workers send a job's requester their asks, blob requests, beats and results. */
+        public static String jobInbox(String job) {
+            return ROOT + "/jobs/" + job + "/inbox";
+        }
+
+        /** A worker's stream: {@code status} (retained, online or offline), {@code birth}, {@code death}. */
+        public static String worker(String worker, String leaf) {
+            return ROOT + "/workers/" + worker + "/" + leaf;
+        }
+
+        /** Every worker's retained status. */
+        public static String workerStatuses() {
+            return ROOT + "/workers/+/" + STATUS;
+        }
+
+        /** Where a worker receives replies (assignments, blobs). */
+        public static String workerInbox(String worker) {
+            return worker(worker, "inbox");
+        }
+
+        /** The id in {@code topic} after {@code marker} ("jobs" or "workers"), if the topic has that shape. */
+        public static Optional<String> idIn(String topic, String marker) {
+            String[] t = topic.split("/", -1);
+            if (t.length >= 5 && (t[0] + "/" + t[1] + "/" + t[2]).equals(ROOT) && t[3].equals(marker) && ID.matcher(t[4]).matches()) {
+                return Optional.of(t[4]);
+            }
+            return Optional.empty();
+        }
+    }
+
     /** A host id from a host name: lower case, [a-z0-9-]. */
     public static String sanitizeHost(String name) {
         String h = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^-+", "");

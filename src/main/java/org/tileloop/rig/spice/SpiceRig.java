@@ -41,7 +41,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
     private final Ngspice ngspice;
     private final ExecutorService pool;
     private final NgspiceWorkers workers;
-    private final java.util.Map<String, Double> mismatchFactors;
+    private final SpiceProbes probes;
     /** First-spike runs write only the channel voltages. */
     private final String channelVectors;
 
@@ -51,7 +51,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
         this.settings = settings;
         this.renderer = NetlistRenderer.of(description, settings);
         this.extractor = new ResultExtractor(description, settings, renderer);
-        this.mismatchFactors = settings.mismatch().map(Mismatch::factors).orElse(java.util.Map.of());
+        this.probes = new SpiceProbes(description, settings);
         this.channelVectors = String.join(" ", description.channels().stream().map(c -> "v(" + c.node() + ")").toList());
         this.ngspice = ngspice;
         AtomicInteger n = new AtomicInteger();
@@ -85,45 +85,12 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
     /** Without a timing chain the reference edge is reported exactly; with one it passes through the chain model. */
     @Override
     public List<Double> measureReference(double delayNs) {
-        if (!(delayNs >= 0 && delayNs <= settings.tstopNs())) {
-            throw new org.tileloop.rig.RigConfigurationException("rig " + description.id() + ": reference delay "
-                    + org.tileloop.rig.Numbers.plain(delayNs) + " ns is outside [0, " + org.tileloop.rig.Numbers.plain(settings.tstopNs())
-                    + "] ns (the simulator's window; set calibration.reference_delays_ns in the rig file)");
-        }
-        long salt = ~referenceCount.incrementAndGet();
-        List<Double> raw = new ArrayList<>();
-        for (int c = 0; c < description.channels().size(); c++) {
-            int channel = c;
-            raw.add(settings.timingChain().map(chain -> chain.raw(channel, delayNs, salt)).orElse(delayNs));
-        }
-        return raw;
+        return probes.reference(delayNs, referenceCount.incrementAndGet());
     }
-
-
 
     /** The exact netlist {@link #measure} simulates for this vector and stimulus (full window). */
     public String netlist(ParameterVector parameters, Stimulus stimulus) {
-        description.validate(parameters);
-        description.validate(stimulus, settings.tstopNs());
-        return renderer.render(instance(parameters), stimulus);
-    }
-
-    /** This instance's values: the requested ones times the mismatch factors, still inside the safety limits. */
-    private ParameterVector instance(ParameterVector v) {
-        if (mismatchFactors.isEmpty()) {
-            return v;
-        }
-        ParameterVector m = settings.mismatch().orElseThrow().apply(v, mismatchFactors);
-        for (String name : mismatchFactors.keySet()) {
-            var spec = description.parameter(name).orElseThrow();
-            double x = m.get(name);
-            if (!(x >= spec.safetyMin() && x <= spec.safetyMax())) {
-                throw new org.tileloop.rig.RigConfigurationException("rig " + description.id() + ": mismatch takes " + name + " to "
-                        + org.tileloop.rig.Numbers.plain(x) + ", outside the safety limits [" + org.tileloop.rig.Numbers.plain(spec.safetyMin())
-                        + ", " + org.tileloop.rig.Numbers.plain(spec.safetyMax()) + "]");
-            }
-        }
-        return m;
+        return probes.netlist(new Probe(parameters, stimulus));
     }
 
     /**
@@ -133,19 +100,25 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
      * the same as sequential evaluation, in batch order.
      */
     @Override
-    public synchronized List<StimulusResult> measure(List<Probe> batch) {
-        List<String> netlists = new ArrayList<>();
-        for (Probe p : batch) {
-            description.validate(p.parameters());
-            description.validate(p.stimulus(), settings.tstopNs());
-            netlists.add(renderer.render(instance(p.parameters()), p.stimulus(), p.window() == Probe.Window.FIRST_SPIKES));
+    public List<StimulusResult> measure(List<Probe> batch) {
+        List<String> netlists = probes.netlists(batch);
+        return measure(batch, netlists, SpiceProbes.occurrences(netlists));
+    }
+
+    /**
+     * Measures a chunk of a larger batch: {@code occurrence[i]} is how many probes with the same
+     * netlist came before probe {@code i} in the whole batch ({@link SpiceProbes#occurrences}), so
+     * the results are those the whole batch would give for these probes.
+     */
+    public List<StimulusResult> measureChunk(List<Probe> chunk, int[] occurrence) {
+        if (occurrence.length != chunk.size()) {
+            throw new IllegalArgumentException(occurrence.length + " occurrences for " + chunk.size() + " probes");
         }
+        return measure(chunk, probes.netlists(chunk), occurrence.clone());
+    }
+
+    private synchronized List<StimulusResult> measure(List<Probe> batch, List<String> netlists, int[] occurrence) {
         StimulusResult[] results = new StimulusResult[batch.size()];
-        int[] occurrence = new int[batch.size()];
-        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            occurrence[i] = seen.merge(netlists.get(i), 1, Integer::sum) - 1;
-        }
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         List<Future<?>> futures = new ArrayList<>();
