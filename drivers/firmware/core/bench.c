@@ -92,8 +92,8 @@ const tl_counters_t *bench_counters(void) { return &tl_s.counters; }
 static size_t other_version(uint8_t version, uint16_t seq, uint8_t *out)
 {
     char msg[64];
-    snprintf(msg, sizeof msg, "frame version %u not supported: this controller speaks %u.%u", version, TL_PROTOCOL_VERSION,
-             TL_PROTOCOL_MINOR);
+    snprintf(msg, sizeof msg, "frame version %u not supported: this controller speaks %u.%u", (unsigned)version,
+             (unsigned)TL_PROTOCOL_VERSION, (unsigned)TL_PROTOCOL_MINOR);
     return tl_error_reply(seq, TL_E_VERSION, msg, out);
 }
 

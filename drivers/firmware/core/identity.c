@@ -1,36 +1,16 @@
 /* What the controller says about itself: the safe code windows, HELLO and STATUS (drivers/protocol.md section 4). */
 #include <string.h>
 
+#include "param_map.h"
 #include "session.h"
-
-static float value_of(const tl_param_info_t *p, uint32_t code)
-{
-    return p->value_at_min + (float)(code - p->code_min) * (p->value_at_max - p->value_at_min) / (float)(p->code_max - p->code_min);
-}
-
 
 void tl_compute_safe_codes(void)
 {
     const tl_board_info_t *info = board_info();
     for (uint8_t i = 0; i < info->n_params; i++) {
-        const tl_param_info_t *p = &info->params[i];
-        float tol = 1e-6f * (p->safety_max - p->safety_min);
-        tl_s.safe_lo[i] = p->code_max;
-        tl_s.safe_hi[i] = p->code_min;
-        bool any = false;
-        for (uint32_t c = p->code_min; c <= p->code_max; c++) {
-            float v = value_of(p, c);
-            if (v >= p->safety_min - tol && v <= p->safety_max + tol) {
-                if (!any) {
-                    tl_s.safe_lo[i] = (uint16_t)c;
-                    any = true;
-                }
-                tl_s.safe_hi[i] = (uint16_t)c;
-            }
-        }
+        tl_param_safe_codes(&info->params[i], &tl_s.safe_lo[i], &tl_s.safe_hi[i]);
     }
 }
-
 
 static void wstr(tl_writer_t *w, const char *s)
 {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../core/board.h"
+#include "../core/param_map.h"
 #include "../core/protocol.h"
 #include "emulator.h"
 
@@ -53,11 +54,7 @@ const tl_board_info_t *board_info(void)
     return &info;
 }
 
-static double value(int i)
-{
-    const tl_param_info_t *p = &params[i];
-    return p->value_at_min + (double)(codes[i] - p->code_min) * (p->value_at_max - p->value_at_min) / (p->code_max - p->code_min);
-}
+static double value(int i) { return tl_param_value(&params[i], codes[i]); }
 
 void board_apply_codes(const uint16_t *c) { memcpy(codes, c, sizeof codes); }
 void board_set_drive(bool on) { drive = on; }

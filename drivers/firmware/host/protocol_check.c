@@ -72,7 +72,9 @@ typedef struct {
 static size_t body(uint8_t version, uint8_t type, uint16_t seq, const uint8_t *p, uint16_t n, uint8_t *f)
 {
     f[0] = version, f[1] = type, f[2] = seq & 0xFF, f[3] = seq >> 8, f[4] = n & 0xFF, f[5] = n >> 8;
-    memcpy(f + 6, p, n);
+    if (n > 0) {
+        memcpy(f + 6, p, n); /* p may be NULL when n == 0 */
+    }
     uint32_t crc = tl_crc32(f, 6u + n);
     for (int i = 0; i < 4; i++) {
         f[6 + n + i] = (uint8_t)(crc >> (8 * i));

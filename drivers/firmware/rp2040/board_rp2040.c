@@ -41,8 +41,15 @@
 #define PIN_INTERLOCK 23 /* active low, pulled up, latched in the IRQ */
 
 #define COARSE_PS 8000u  /* PIO at 125 MHz: 8 ns per cycle */
-#define TDC_STOPS 5      /* the TDC7200 times at most 5 STOP edges per measurement */
 #define FINE_STEP_PS 5u
+/* START fires this many PIO cycles before the origin (320 ns): mode 2 times 250 ns to 8 ms after START, so the
+ * window [0, window_ps] lands inside it. Times of flight minus LEAD_PS are times from the origin. */
+#define LEAD_CYCLES 40u
+#define LEAD_PS ((double)(LEAD_CYCLES * COARSE_PS))
+#define TDC_CLOCK_PERIOD_PS 125000.0 /* 8 MHz reference */
+#define WINDOW_PS 30000u
+/* A TDC measurement ends by clock-counter overflow at the latest one clock period after the window. */
+#define TDC_TIMEOUT_PS (LEAD_PS + WINDOW_PS + TDC_CLOCK_PERIOD_PS)
 
 static const char *const channel_names[] = {"n0", "n1", "n2", "n3"};
 static const char *const input_names[] = {"in0", "in1"};
@@ -58,7 +65,7 @@ static const tl_board_info_t info = {
     .board_id = board_id,
     .timing_lsb_ps = 1,
     .max_delay_ps = 20000,
-    .window_ps = 30000,
+    .window_ps = WINDOW_PS,
     .n_channels = 4,
     .channel_names = channel_names,
     .n_inputs = 2,
@@ -110,7 +117,7 @@ void board_setup(void)
     }
     gpio_put(PIN_DRIVE_EN, 0);
     for (int c = 0; c < 4; c++) {
-        tdc[c] = (tdc7200_t){spi0, PIN_TDC_CS0 + c, PIN_TDC_INT0 + c, 125000.0};
+        tdc[c] = (tdc7200_t){spi0, PIN_TDC_CS0 + c, PIN_TDC_INT0 + c, TDC_CLOCK_PERIOD_PS};
         tdc7200_init(&tdc[c]);
     }
     for (int p = 0; p < 2; p++) {
@@ -159,7 +166,8 @@ void board_tile_reset(void)
     sleep_us(2);
 }
 
-/* Starts START and every non-idle input (cycles != 0xFFFFFFFF) on the same PIO cycle. */
+/* Starts START now and every non-idle input (cycles != 0xFFFFFFFF) LEAD_CYCLES + cycles later, all state machines
+ * enabled on the same PIO cycle. */
 static void fire(const uint32_t cycles[2])
 {
     uint32_t mask = 1u << sm_edge[0];
@@ -172,7 +180,7 @@ static void fire(const uint32_t cycles[2])
     pio_sm_put(pio, sm_edge[0], 0);
     for (int i = 0; i < 2; i++) {
         if (cycles[i] != 0xFFFFFFFFu) {
-            pio_sm_put(pio, sm_edge[i + 1], cycles[i]);
+            pio_sm_put(pio, sm_edge[i + 1], LEAD_CYCLES + cycles[i]);
             mask |= 1u << sm_edge[i + 1];
         }
     }
@@ -206,26 +214,26 @@ int board_measure(const tl_stimulus_t *s, tl_result_t *r)
         fine_delay(s->input[j], s->delay_ps[j] % COARSE_PS > 5000 ? 5000 : s->delay_ps[j] % COARSE_PS);
     }
     for (int c = 0; c < 4; c++) {
-        tdc7200_arm(&tdc[c], TDC_STOPS);
+        tdc7200_arm(&tdc[c], TDC_MAX_STOPS, TDC_TIMEOUT_PS);
     }
     fire(coarse);
     r->flags = 0; /* rev A does not measure supply energy */
     for (int c = 0; c < 4; c++) {
-        double tof[TDC_STOPS];
+        double tof[TDC_MAX_STOPS] = {0};
         int n = 0;
         if (tdc7200_wait(&tdc[c], 100)) {
-            n = tdc7200_read(&tdc[c], TDC_STOPS, tof);
+            n = tdc7200_read(&tdc[c], TDC_MAX_STOPS, tof);
             if (n < 0) {
                 return TL_E_HARDWARE;
             }
         }
         r->ch[c].spike_count = (uint8_t)n;
         r->ch[c].stored = (uint8_t)(n > TL_MAX_SPIKES ? TL_MAX_SPIKES : n);
-        if (n == TDC_STOPS) {
+        if (n == TDC_MAX_STOPS) {
             r->flags |= TL_RESULT_COUNT_LIMITED; /* the TDC stopped counting: there may have been more spikes */
         }
         for (int k = 0; k < r->ch[c].stored; k++) {
-            r->ch[c].ts[k] = (int32_t)lround(tof[k]); /* ps, LSB 1: the TDC's ~55 ps resolution is not an integer */
+            r->ch[c].ts[k] = (int32_t)lround(tof[k] - LEAD_PS); /* ps, LSB 1: the TDC's ~55 ps resolution is not an integer */
         }
         if (interlock_latched) {
             return TL_E_INTERLOCK;
@@ -243,20 +251,20 @@ int board_ref_pulse(uint8_t mask, uint32_t delay_ps, int32_t *ts)
     fine_delay(0, delay_ps % COARSE_PS > 5000 ? 5000 : delay_ps % COARSE_PS);
     for (int c = 0; c < 4; c++) {
         if ((mask >> c) & 1) {
-            tdc7200_arm(&tdc[c], 1);
+            tdc7200_arm(&tdc[c], 1, TDC_TIMEOUT_PS);
         }
     }
     uint32_t ref[2] = {delay_ps / COARSE_PS, 0xFFFFFFFFu};
     fire(ref);
     int err = 0;
     for (int c = 0; c < 4; c++) {
-        double tof;
+        double tof = 0;
         ts[c] = 0;
         if ((mask >> c) & 1) {
             if (!tdc7200_wait(&tdc[c], 100) || tdc7200_read(&tdc[c], 1, &tof) != 1) {
                 err = TL_E_HARDWARE;
             } else {
-                ts[c] = (int32_t)lround(tof);
+                ts[c] = (int32_t)lround(tof - LEAD_PS);
             }
         }
     }

@@ -3,8 +3,6 @@
 #include "hardware/gpio.h"
 #include "pico/stdlib.h"
 
-#define CAL_PERIODS 10.0
-
 static void write8(const tdc7200_t *t, uint8_t reg, uint8_t v)
 {
     uint8_t buf[2] = {(uint8_t)(0x40 | reg), v}; /* bit 6: write */
@@ -34,10 +32,12 @@ void tdc7200_init(const tdc7200_t *t)
     write8(t, TDC_INT_MASK, 0x07);
 }
 
-void tdc7200_arm(const tdc7200_t *t, uint8_t stops)
+void tdc7200_arm(const tdc7200_t *t, uint8_t stops, double timeout_ps)
 {
-    /* CONFIG2: CALIBRATION2_PERIODS = 10 (01), AVG_CYCLES = 1 (000), NUM_STOP = stops - 1 */
-    write8(t, TDC_CONFIG2, (uint8_t)(0x40 | ((stops - 1) & 0x07)));
+    uint16_t overflow = tdc7200_clock_overflow(timeout_ps, t->clock_period_ps);
+    write8(t, TDC_CLOCK_CNTR_OVF_H, (uint8_t)(overflow >> 8));
+    write8(t, TDC_CLOCK_CNTR_OVF_L, (uint8_t)overflow);
+    write8(t, TDC_CONFIG2, tdc7200_config2(TDC_CAL2_PERIODS, stops));
     /* CONFIG1: MEAS_MODE = 2 (01 << 1), rising edges, START_MEAS = 1 */
     write8(t, TDC_CONFIG1, 0x03);
 }
@@ -55,21 +55,11 @@ bool tdc7200_wait(const tdc7200_t *t, uint32_t timeout_us)
 
 int tdc7200_read(const tdc7200_t *t, uint8_t stops, double *tof_ps)
 {
-    double cal1 = read24(t, TDC_CALIBRATION1), cal2 = read24(t, TDC_CALIBRATION2);
-    if (cal2 <= cal1) {
-        return -1;
+    tdc7200_regs_t r = {.calibration1 = read24(t, TDC_CALIBRATION1), .calibration2 = read24(t, TDC_CALIBRATION2)};
+    for (int n = 1; n <= stops && n <= TDC_MAX_STOPS; n++) {
+        r.clock_count[n - 1] = read24(t, tdc7200_clock_count_reg(n));
+        r.time[n] = read24(t, tdc7200_time_reg(n + 1));
     }
-    double norm_lsb_ps = t->clock_period_ps / ((cal2 - cal1) / (CAL_PERIODS - 1.0));
-    double time1 = read24(t, TDC_TIME1);
-    int n = 0;
-    for (uint8_t k = 0; k < stops; k++) {
-        uint32_t count = read24(t, (uint8_t)(TDC_CLOCK_COUNT1 + 2 * k));
-        uint32_t time_next = read24(t, (uint8_t)(TDC_TIME1 + 2 * (k + 1)));
-        if (count == 0) {
-            break; /* no STOP k arrived before the overflow */
-        }
-        /* mode 2: TOF_n = TIME1 * normLSB + CLOCK_COUNTn * period - TIME(n+1) * normLSB */
-        tof_ps[n++] = time1 * norm_lsb_ps + count * t->clock_period_ps - time_next * norm_lsb_ps;
-    }
-    return n;
+    r.time[0] = read24(t, TDC_TIME1);
+    return tdc7200_mode2_tof_ps(&r, stops, TDC_CAL2_PERIODS, t->clock_period_ps, tof_ps);
 }

@@ -1,19 +1,14 @@
-/* TI TDC7200 time-to-digital converter on SPI (datasheet SNAS647). One chip per tile channel. */
+/* TI TDC7200 time-to-digital converter on SPI (datasheet SNAS647), in measurement mode 2. One chip per tile
+ * channel. The arithmetic is in tdc7200_math.c; this file does the SPI and INTB side. Call from one thread. */
 #ifndef TILELOOP_TDC7200_H
 #define TILELOOP_TDC7200_H
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "hardware/spi.h"
+#include "tdc7200_math.h"
 
-#define TDC_CONFIG1 0x00
-#define TDC_CONFIG2 0x01
-#define TDC_INT_STATUS 0x02
-#define TDC_INT_MASK 0x03
-#define TDC_TIME1 0x10
-#define TDC_CLOCK_COUNT1 0x11
-#define TDC_CALIBRATION1 0x1B
-#define TDC_CALIBRATION2 0x1C
+#define TDC_CAL2_PERIODS 10 /* calibration over 10 reference-clock periods */
 
 typedef struct {
     spi_inst_t *spi;
@@ -23,10 +18,12 @@ typedef struct {
 } tdc7200_t;
 
 void tdc7200_init(const tdc7200_t *t);
-/* Arms one measurement in mode 2 (long range) for up to 5 STOP edges, 10-period calibration. */
-void tdc7200_arm(const tdc7200_t *t, uint8_t stops);
+/* Arms one mode-2 measurement for up to stops (1..5) STOP edges; it ends timeout_ps after START at the latest
+ * (clock-counter overflow), so a channel with fewer edges still completes. */
+void tdc7200_arm(const tdc7200_t *t, uint8_t stops, double timeout_ps);
 /* Waits for INTB (measurement done) up to timeout_us; false on timeout. */
 bool tdc7200_wait(const tdc7200_t *t, uint32_t timeout_us);
-/* Reads the result: times of flight in ps from START to each STOP that arrived; returns how many. */
+/* Reads the result: times of flight in ps from START to each STOP that arrived; returns how many, -1 when the
+ * calibration registers are invalid. */
 int tdc7200_read(const tdc7200_t *t, uint8_t stops, double *tof_ps);
 #endif
