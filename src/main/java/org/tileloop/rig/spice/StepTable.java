@@ -29,7 +29,7 @@ public final class StepTable {
     public record Result(List<Row> rows, Optional<Row> chosen, Row current, double tolerancePs, int probes, int spikes) {
     }
 
-    private static final double[] TRAP_STEPS_PS = {5, 10, 12, 15, 20, 50, 100};
+    private static final double[] TRAP_STEPS_PS = {5, 8, 10, 12, 15, 20, 50, 100};
     private static final double[] GEAR_STEPS_PS = {5, 10, 20, 50};
     /** reltol, trtol, chgtol (C): ngspice's defaults, then tighter truncation-error control. */
     private static final double[][] TRAP_TOLERANCES = {
