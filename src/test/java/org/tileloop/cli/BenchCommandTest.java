@@ -25,6 +25,12 @@ class BenchCommandTest {
         assertTrue(m.find(), r.out());
         assertTrue(Double.parseDouble(m.group(1)) > 1, "persistent workers beat a process per measurement: " + r.out());
         assertTrue(r.out().contains("trainer overhead with the rig excluded:"), r.out());
+        Matcher tuned = Pattern.compile("rig file 12 ps trap reltol=0.001 trtol=7 chgtol=1e-14: +([0-9.]+) measurements/s, worst ([0-9.]+) ps, within tolerance")
+                .matcher(r.out());
+        assertTrue(tuned.find(), r.out());
+        assertTrue(Double.parseDouble(tuned.group(2)) > 0 && Double.parseDouble(tuned.group(2)) <= 1, r.out());
+        assertTrue(r.out().contains("    untuned  10 ps trap reltol=0.001 trtol=7 chgtol=1e-14:"), r.out());
+        assertTrue(Pattern.compile("speed-up from step tuning: [0-9.]+x").matcher(r.out()).find(), r.out());
     }
 
     @Test
