@@ -33,13 +33,9 @@ class TuneStepCommandTest {
         Matcher c = chosen.get(0);
         assertTrue(Double.parseDouble(c.group(6)) <= 1 && c.group(8).equals("0"), c.group());
         double cost = Double.parseDouble(c.group(9));
-        double worst = Double.parseDouble(c.group(6));
         for (Matcher m : rows.subList(0, rows.size() - 1)) {
             if (Double.parseDouble(m.group(6)) <= 1 && m.group(8).equals("0")) {
-                double other = Double.parseDouble(m.group(9));
-                assertTrue(other >= cost / 1.05 - 0.01, "a clearly cheaper row within tolerance: " + m.group());
-                assertTrue(other > cost * 1.05 + 0.01 || Double.parseDouble(m.group(6)) >= worst,
-                        "a row about as cheap and more accurate: " + m.group());
+                assertTrue(Double.parseDouble(m.group(9)) >= cost, "a cheaper row within tolerance: " + m.group());
             }
         }
         Matcher coarse = rows.stream().filter(m -> m.group(1).equals("100") && m.group(3).equals("0.001")).findFirst().orElseThrow();

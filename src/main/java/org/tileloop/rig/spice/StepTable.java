@@ -12,9 +12,8 @@ import org.tileloop.rig.RigDescription;
 /**
  * {@code tileloop rig tune-step}: every setting of {@link #grid()} on the same seeded probes,
  * against {@link StepControl#REFERENCE}, as a Markdown table with the cheapest setting (fewest
- * Newton iterations; of those within {@link #NEAR} of the fewest, the most accurate) whose every
- * first spike stays within the rig's {@code simulator.timing_tolerance_ps}. Deterministic for a
- * given rig, seed and probe count.
+ * Newton iterations, then fewest timepoints) whose every first spike stays within the rig's
+ * {@code simulator.timing_tolerance_ps}. Deterministic for a given rig, seed and probe count.
  */
 public final class StepTable {
 
@@ -37,9 +36,6 @@ public final class StepTable {
             {StepControl.DEFAULT_RELTOL, StepControl.DEFAULT_TRTOL, StepControl.DEFAULT_CHGTOL_C}, {1e-3, 3, 1e-18}, {1e-4, 1, 1e-18}};
     private static final double[][] GEAR_TOLERANCES = {
             {StepControl.DEFAULT_RELTOL, StepControl.DEFAULT_TRTOL, StepControl.DEFAULT_CHGTOL_C}, {1e-4, 1, 1e-18}};
-
-    /** Settings within this fraction of the cheapest one's cost count as equally cheap; the most accurate of them is chosen. */
-    static final double NEAR = 0.05;
 
     private StepTable() {
     }
@@ -100,11 +96,9 @@ public final class StepTable {
                 }
             }
             double tolerance = settings.timingTolerancePs();
-            List<Row> within = relative.subList(0, grid().size()).stream()
-                    .filter(r -> r.failures() == 0 && r.deviation().within(tolerance)).toList();
-            double cheapest = within.stream().mapToDouble(Row::iterationsRel).min().orElse(0);
-            Optional<Row> chosen = within.stream().filter(r -> r.iterationsRel() <= cheapest * (1 + NEAR))
-                    .min(Comparator.comparingDouble((Row r) -> r.deviation().worstPs()).thenComparingDouble(Row::iterationsRel));
+            Optional<Row> chosen = relative.subList(0, grid().size()).stream()
+                    .filter(r -> r.failures() == 0 && r.deviation().within(tolerance))
+                    .min(Comparator.comparingDouble(Row::iterationsRel).thenComparingDouble(Row::timepointsRel));
             return new Result(relative, chosen, current, tolerance, vectors, StepTuner.deviation(reference, reference).spikes());
         }
     }
@@ -149,9 +143,8 @@ public final class StepTable {
                         ? "within the tolerance" : "OUTSIDE the tolerance"));
         if (result.chosen().isPresent()) {
             Row c = result.chosen().get();
-            out.append(String.format(Locale.ROOT, "Cheapest within %s ps (of settings within %d%% of the fewest iterations, the most"
-                            + " accurate): %s (worst %.3f ps, %.2f× the untuned iterations).%n",
-                    StepControl.compact(result.tolerancePs()), Math.round(NEAR * 100), c.step().label(), c.deviation().worstPs(), c.iterationsRel()));
+            out.append(String.format(Locale.ROOT, "Cheapest within %s ps: %s (worst %.3f ps, %.2f× the untuned iterations).%n",
+                    StepControl.compact(result.tolerancePs()), c.step().label(), c.deviation().worstPs(), c.iterationsRel()));
             out.append("Put in ").append(rigFile).append(", under simulator:\n  step: ").append(c.step().yaml()).append('\n');
         } else {
             out.append("No setting of the grid stays within ").append(StepControl.compact(result.tolerancePs()))
