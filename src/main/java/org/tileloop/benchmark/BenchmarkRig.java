@@ -52,8 +52,7 @@ public interface BenchmarkRig {
                 SpiceSettings s = file.simulator().orElseThrow();
                 int channels = file.description().channels().size();
                 TimingChain chain = s.timingChain().orElse(new TimingChain(Collections.nCopies(channels, 0.0), Collections.nCopies(channels, 0.0), 0, 1));
-                SpiceSettings seeded = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(),
-                        s.timeoutS(), s.workers(), Optional.of(new TimingChain(chain.offsetsNs(), chain.gainPpm(), jitterPs, seed)), s.mismatch());
+                SpiceSettings seeded = s.withTimingChain(Optional.of(new TimingChain(chain.offsetsNs(), chain.gainPpm(), jitterPs, seed)));
                 return new Opened(new SpiceRig(file.description(), seeded, IdentityCalibration.INSTANCE, ngspice), () -> { });
             }
         };

@@ -112,8 +112,7 @@ public final class FleetBenchmark {
 
     private SpiceSettings workers(int n) {
         SpiceSettings s = file.simulator().orElseThrow();
-        return new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(), s.timeoutS(), n,
-                s.timingChain(), s.mismatch());
+        return s.withWorkers(n);
     }
 
     /** N single-slot worker processes and a fleet rig that has seen them all online. */

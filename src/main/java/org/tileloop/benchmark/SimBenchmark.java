@@ -31,8 +31,8 @@ import org.tileloop.train.TrainingConfigBuilder;
  * {@code tileloop bench sim}: the same seeded measurement set through (i) the naive path (a new
  * {@code ngspice -b} per measurement, full window, one at a time), (ii) the solver floor (one
  * ngspice process sourcing and running the same netlists back to back with the same stop
- * conditions, no Java) and (iii) tileloop's simulated rig; then a memory soak and the trainer's
- * own overhead with the rig excluded.
+ * conditions, no Java) and (iii) tileloop's simulated rig; then a memory soak, the rig file's step
+ * setting against the untuned one ({@link StepBenchmark}) and the trainer's own overhead with the rig excluded.
  */
 public final class SimBenchmark {
 
@@ -129,6 +129,7 @@ public final class SimBenchmark {
                 soak(rig, soak);
             }
         }
+        StepBenchmark.run(file.description(), settings, ngspice, probes, out);
         trainerOverhead(dir);
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -18,7 +18,8 @@ final class BenchCommand {
 
     @Command(name = "sim", mixinStandardHelpOptions = true,
             description = {"Measure the simulated rig's speed: measurements/s, memory over a soak and the trainer's overhead.",
-                    "Compares against the naive path (ngspice -b per measurement) and the solver floor (one ngspice, no Java)."})
+                    "Compares against the naive path (ngspice -b per measurement) and the solver floor (one ngspice, no Java),",
+                    "and the rig file's simulator.step against the untuned 10 ps trap: speed-up and worst first-spike change against a 1 ps reference."})
     static final class Sim implements Callable<Integer> {
         @Spec
         CommandSpec spec;

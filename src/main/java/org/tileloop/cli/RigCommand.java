@@ -14,7 +14,12 @@ import org.tileloop.input.ShownPath;
 import org.tileloop.rig.file.RigCheck;
 import org.tileloop.rig.file.RigLocator;
 import org.tileloop.rig.file.RigScaffold;
+import org.tileloop.rig.RigConfigurationException;
+import org.tileloop.rig.file.RigFile;
+import org.tileloop.rig.file.RigFileLoader;
 import org.tileloop.rig.spice.NetlistSurvey;
+import org.tileloop.rig.spice.Ngspice;
+import org.tileloop.rig.spice.StepTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,7 +29,7 @@ import picocli.CommandLine.Spec;
 /** {@code tileloop rig ...}: turning a netlist into a rig file and checking a rig file before training. */
 @Command(name = "rig", mixinStandardHelpOptions = true,
         description = {"Make and check rig files for your own netlists (see simulated-rig/README.md, \"Your own tile\")."},
-        subcommands = {RigCommand.New.class, RigCommand.Check.class})
+        subcommands = {RigCommand.New.class, RigCommand.Check.class, RigCommand.TuneStep.class})
 final class RigCommand implements Callable<Integer> {
 
     @Spec
@@ -32,7 +37,7 @@ final class RigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a subcommand: new or check");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a subcommand: new, check or tune-step");
     }
 
     @Command(name = "new", mixinStandardHelpOptions = true,
@@ -102,6 +107,48 @@ final class RigCommand implements Callable<Integer> {
                 case BAD_INPUT -> Main.EXIT_CONFIG;
                 case FAILED -> Main.EXIT_MEASUREMENT;
             };
+        }
+    }
+
+    @Command(name = "tune-step", mixinStandardHelpOptions = true,
+            description = {"Choose a simulated rig's time-step setting: runs seeded random first-spike probes with a fine reference"
+                    + " (1 ps, gear) and with maximum steps 5-100 ps x trap/gear x ngspice tolerances, and prints a Markdown table of"
+                    + " each setting's worst and mean first-spike change and its cost (Newton iterations, timepoints) relative to"
+                    + " the untuned 10 ps trap.",
+                    "Marks the cheapest setting within simulator.timing_tolerance_ps and prints the simulator.step line to put"
+                    + " in the rig file. Progress goes to stderr."})
+    static final class TuneStep implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RIG", description = RigArgument.DESCRIPTION)
+        String rig;
+
+        @Option(names = "--vectors", defaultValue = "24", paramLabel = "N",
+                description = "Seeded random probes (parameter vectors and delays), 1 to 1000 (default ${DEFAULT-VALUE}).")
+        int vectors;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the probes (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            if (vectors < 1 || vectors > 1000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vectors must be in [1, 1000], got " + vectors);
+            }
+            Path path = RigLocator.isFile(rig) ? Path.of(rig) : RigArgument.file(rig, "RIG");
+            RigFile file = RigFileLoader.load(path);
+            var settings = file.simulator().orElseThrow(() -> new RigConfigurationException(
+                    ShownPath.of(path) + ": rig " + file.description().id() + " is not simulated; tune-step needs kind: simulated"));
+            PrintWriter err = spec.commandLine().getErr();
+            StepTable.Result result = StepTable.tune(file.description(), settings, Ngspice.locate(), vectors, seed, line -> {
+                err.println("tune-step: " + line);
+                err.flush();
+            });
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(StepTable.markdown(file.description().id(), ShownPath.of(path).toString(), result));
+            out.flush();
+            return 0;
         }
     }
 }

@@ -65,8 +65,7 @@ final class SlotRigs implements AutoCloseable {
         }
         RigFile file = load(job, key);
         SpiceSettings s = file.simulator().orElseThrow();
-        SpiceSettings one = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(), s.timeoutS(),
-                1, s.timingChain(), s.mismatch());
+        SpiceSettings one = s.withWorkers(1);
         rig = new SpiceRig(file.description(), one, IdentityCalibration.INSTANCE, ngspice);
         if (mine.size() >= PER_SLOT) {
             String eldest = mine.keySet().iterator().next();

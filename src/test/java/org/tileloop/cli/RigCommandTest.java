@@ -65,9 +65,13 @@ class RigCommandTest {
     void aForeignNetlistBecomesATrainedRigWithOnlyItsTodosFilledIn() throws Exception {
         Path out = dir.resolve("rigs/foreign-lif.yaml");
         scaffold(layout(), out);
+        String shipped = Files.readString(Path.of("rigs/foreign-lif.yaml"));
         String filled = fillTodos(Files.readString(out), YAML.readTree(Path.of("rigs/foreign-lif.yaml").toFile()));
-        assertEquals(Files.readString(Path.of("rigs/foreign-lif.yaml")), filled.replace(dir + "/", ""),
-                "the shipped rig is the scaffold with its TODOs filled in, nothing else");
+        String tunedStep = shipped.lines().filter(l -> l.startsWith("  step: ")).findFirst().orElseThrow();
+        assertTrue(tunedStep.endsWith("   # from: tileloop rig tune-step foreign-lif"), tunedStep);
+        filled = filled.replaceFirst("(?m)^  step: .*$", java.util.regex.Matcher.quoteReplacement(tunedStep));
+        assertEquals(shipped, filled.replace(dir + "/", ""),
+                "the shipped rig is the scaffold with its TODOs filled in and the step line rig tune-step printed, nothing else");
         Files.writeString(out, filled);
 
         CliTest.Run check = CliTest.run("rig", "check", out.toString());

@@ -92,7 +92,7 @@ class DaemonFleetTest {
                 JsonNode job = await(d, id);
                 assertEquals("completed", job.get("state").asText(), job.toString());
                 List<String> csv = Files.readAllLines(Path.of(job.get("run_dir").asText()).resolve("measurements.csv"));
-                assertTrue(csv.get(1).contains("5.9551"), "n0 at 5.9551 ns as measured locally: " + csv);
+                assertTrue(csv.get(1).contains("4.5,n0,5.95529"), "n0 at 5.95529 ns as measured locally: " + csv);
                 assertTrue(d.fleetChunksMeasured() >= 1, "the daemon's own worker slot measured it, through the broker");
 
                 CommandException simulated = assertThrows(CommandException.class,

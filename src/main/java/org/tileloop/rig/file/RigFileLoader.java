@@ -26,6 +26,7 @@ import org.tileloop.rig.RigKind;
 import org.tileloop.rig.Unit;
 import org.tileloop.rig.bench.BenchSettings;
 import org.tileloop.rig.spice.SpiceSettings;
+import org.tileloop.rig.spice.StepControl;
 import org.tileloop.rig.spice.TimingChain;
 import org.tileloop.rig.spice.Mismatch;
 
@@ -57,6 +58,10 @@ public final class RigFileLoader {
         if (!todo.isEmpty()) {
             fail(path, todo.get(0), "still TODO: replace it with a value (see simulated-rig/README.md, \"Your own tile\")"
                     + (todo.size() > 1 ? "; " + (todo.size() - 1) + " more TODO in this file" : ""));
+        }
+        if (root.path("simulator").has("max_step_ns")) {
+            fail(path, "simulator.max_step_ns", "replaced by simulator.step.max_ps (picoseconds: max_step_ns: 0.01 is step: {max_ps: 10});"
+                    + " tileloop rig tune-step RIG prints the step setting to use");
         }
         try {
             SCHEMA.validate(root, path.toString(), "rig file");
@@ -160,10 +165,7 @@ public final class RigFileLoader {
                 fail(path, "simulator.netlist", org.tileloop.input.ShownPath.of(netlist) + " is not a regular file");
             }
             double tstop = sim.get("tstop_ns").asDouble();
-            double step = sim.get("max_step_ns").asDouble();
-            if (step * 1_000_000 < tstop) {
-                fail(path, "simulator.max_step_ns", "must be at least tstop_ns / 1e6 (" + Numbers.plain(tstop / 1e6) + ")");
-            }
+            StepControl step = step(path, sim.get("step"), tstop);
             Optional<TimingChain> chain = Optional.empty();
             JsonNode tc = sim.get("timing_chain");
             if (tc != null) {
@@ -190,7 +192,8 @@ public final class RigFileLoader {
                 }
                 mismatch = Optional.of(new Mismatch(mm.path("seed").asLong(1), mm.get("spread").asDouble(), varied));
             }
-            simulator = Optional.of(new SpiceSettings(netlist, tstop, step, sim.get("supply_source").asText(),
+            simulator = Optional.of(new SpiceSettings(netlist, tstop, step,
+                    sim.path("timing_tolerance_ps").asDouble(SpiceSettings.DEFAULT_TIMING_TOLERANCE_PS), sim.get("supply_source").asText(),
                     sim.get("supply_node").asText(), sim.path("timeout_s").asDouble(60),
                     sim.path("workers").asInt(0), chain, mismatch));
             org.tileloop.rig.spice.NetlistTemplate.load(netlist, description, simulator.get());
@@ -255,6 +258,17 @@ public final class RigFileLoader {
             fail(path, "digital", "only allowed when kind is digital");
         }
         return new RigFile(path, sha, description, simulator, bench, calibration, digital);
+    }
+
+    /** {@code simulator.step}: the schema has checked each value's range; ngspice's defaults fill what is left out. */
+    private static StepControl step(Path path, JsonNode s, double tstopNs) {
+        double maxPs = s.get("max_ps").asDouble();
+        if (maxPs * 1e6 < tstopNs * 1000) {
+            fail(path, "simulator.step.max_ps", "must be at least tstop_ns / 1e6 (" + Numbers.plain(tstopNs * 1000 / 1e6) + " ps)");
+        }
+        return new StepControl(maxPs, StepControl.Method.valueOf(s.path("method").asText("trap").toUpperCase(Locale.ROOT)),
+                s.path("reltol").asDouble(StepControl.DEFAULT_RELTOL), s.path("trtol").asDouble(StepControl.DEFAULT_TRTOL),
+                s.path("chgtol_c").asDouble(StepControl.DEFAULT_CHGTOL_C));
     }
 
     private static void unique(Path path, Set<String> seen, String key, String name) {

@@ -77,7 +77,7 @@ public final class RigScaffold {
                 .append("description: Scaffolded from ").append(name).append(".\n\nsimulator:\n")
                 .append("  netlist: ").append(netlist).append("   # relative to this file\n")
                 .append("  tstop_ns: TODO        # transient window (ns): the slowest first spike you train must fit in it\n")
-                .append("  max_step_ns: TODO     # largest time step (ns, at most 1): about 1/100 of your shortest spike\n");
+                .append("  step: {max_ps: TODO}  # largest time step (ps): ~1/100 of your shortest spike; then paste what rig tune-step prints\n");
         supply(y, survey);
         List<String> names = new ArrayList<>();
         y.append("\n# min < default < max: the range training explores; safety_min <= min and max <= safety_max: limits no value\n")

@@ -31,6 +31,10 @@ final class NetlistGuard {
     /** A literal element value: a number with an optional SI suffix (the suffix does not change its sign). */
     private static final java.util.regex.Pattern PLAIN_VALUE = java.util.regex.Pattern.compile(
             "([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?)(?:t|g|meg|k|m|u|n|p|f|mil)?[a-z]*");
+    /** The step-control line {@link StepControl#optionsLine()} writes: numbers in the renderer's format only. */
+    private static final java.util.regex.Pattern GENERATED_OPTIONS = java.util.regex.Pattern.compile(
+            "\\.options method=(trap|gear) reltol=(\\d\\.\\d{12}e[-+]\\d{2,3}) trtol=(\\d\\.\\d{12}e[-+]\\d{2,3})"
+                    + " chgtol=(\\d\\.\\d{12}e[-+]\\d{2,3})");
     private static final java.util.regex.Pattern FILE_PARAMETER = java.util.regex.Pattern.compile("(?i)\\bfile\\s*=");
     private static final Map<String, String> WHY = Map.ofEntries(
             Map.entry(".control", "runs simulator commands, including shell commands"),
@@ -68,6 +72,20 @@ final class NetlistGuard {
         java.util.HashSet<String> all = new java.util.HashSet<>(TEMPLATE_DOT);
         all.addAll(GENERATED_DOT);
         return all;
+    }
+
+    private static boolean generatedOptions(String line) {
+        java.util.regex.Matcher m = GENERATED_OPTIONS.matcher(line);
+        if (!m.matches()) {
+            return false;
+        }
+        try {
+            new StepControl(StepControl.MIN_MAX_STEP_PS, StepControl.Method.valueOf(m.group(1).toUpperCase(Locale.ROOT)),
+                    Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void checkLines(String where, String text, Set<String> allowedDot, boolean template) {
@@ -111,8 +129,9 @@ final class NetlistGuard {
                                 + "; XSPICE code models can read files)");
                     }
                 }
-                if (first.equals(".options") && !lower.equals(".options autostop")) {
-                    throw new RigConfigurationException(at + "only '.options autostop' is generated");
+                if (first.equals(".options") && !lower.equals(".options autostop") && !generatedOptions(lower)) {
+                    throw new RigConfigurationException(at + "only '.options autostop' and '.options method=trap|gear reltol=N trtol=N"
+                            + " chgtol=N' (inside the rig file's allowed ranges) are generated");
                 }
             } else if (!first.startsWith("+") && DEVICE_LETTERS.indexOf(first.charAt(0)) < 0) {
                 throw new RigConfigurationException(at + "element '" + first + "' is not allowed (allowed device letters: "

@@ -94,9 +94,10 @@ public final class NetlistRenderer {
                         .append(" 1)\n");
             }
         }
-        String step = num(settings.maxStepNs() * 1e-9);
+        String step = num(settings.step().maxStepPs() * 1e-12);
         out.append("\n.tran ").append(step).append(' ').append(num((settings.tstopNs() - shift) * 1e-9)).append(" 0 ")
                 .append(step).append('\n');
+        out.append(settings.step().optionsLine()).append('\n');
         out.append(".save");
         for (ChannelSpec c : rig.channels()) {
             out.append(" v(").append(c.node()).append(')');

@@ -76,9 +76,15 @@ final class NgspiceWorker implements AutoCloseable {
      * @return the run's id, for {@link #await}
      */
     long submit(Path netlist, Path raw, String vectors) throws WorkerFailure {
+        return submit(netlist, raw, vectors, false);
+    }
+
+    /** As {@link #submit(Path, Path, String)}; with {@code usage} the run's output ends with its {@link #usage} lines. */
+    long submit(Path netlist, Path raw, String vectors, boolean usage) throws WorkerFailure {
         long id = ++runs;
         try {
-            in.write("set filetype=binary\nsource " + netlist + "\nrun\nwrite " + raw + (vectors.isEmpty() ? "" : " " + vectors)
+            in.write("set filetype=binary\nsource " + netlist + "\nrun\n" + (usage ? "rusage traniter tranpoints\n" : "")
+                    + "write " + raw + (vectors.isEmpty() ? "" : " " + vectors)
                     + "\ndestroy all\nremcirc\necho " + DONE + id + "\n");
             in.flush();
         } catch (IOException e) {
@@ -119,6 +125,22 @@ final class NgspiceWorker implements AutoCloseable {
         }
         Ngspice.checkOutput(out.toString());
         return out.toString();
+    }
+
+    /** Newton iterations and accepted timepoints of the transient, from a run submitted with {@code usage}. */
+    record Usage(long iterations, long timepoints) {
+    }
+
+    private static final java.util.regex.Pattern ITERATIONS = java.util.regex.Pattern.compile("(?m)^Transient iterations = (\\d+)");
+    private static final java.util.regex.Pattern TIMEPOINTS = java.util.regex.Pattern.compile("(?m)^Transient timepoints = (\\d+)");
+
+    static Usage usage(String output) {
+        java.util.regex.Matcher i = ITERATIONS.matcher(output);
+        java.util.regex.Matcher t = TIMEPOINTS.matcher(output);
+        if (!i.find() || !t.find()) {
+            throw new MeasurementException("ngspice printed no transient statistics");
+        }
+        return new Usage(Long.parseLong(i.group(1)), Long.parseLong(t.group(1)));
     }
 
     @Override

@@ -57,8 +57,7 @@ class MismatchTest {
                 wild = m;
             }
         }
-        SpiceSettings settings = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(),
-                s.timeoutS(), 1, s.timingChain(), java.util.Optional.of(wild));
+        SpiceSettings settings = s.withWorkers(1).withMismatch(java.util.Optional.of(wild));
         try (SpiceRig rig = new SpiceRig(f.description(), settings, IdentityCalibration.INSTANCE, Ngspice.locate())) {
             RigConfigurationException e = assertThrows(RigConfigurationException.class,
                     () -> rig.netlist(f.description().defaults(), new Stimulus(Map.of("in0", 4.5))));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +73,15 @@ class NgspiceIsolationTest {
         e = assertThrows(RigConfigurationException.class, () -> NetlistGuard.checkRendered("* netlist\n.control\n.end\n"));
         assertTrue(e.getMessage().contains("'.control' is not allowed in a rendered netlist"), e.getMessage());
         e = assertThrows(RigConfigurationException.class, () -> NetlistGuard.checkRendered("* netlist\n.options noinit\n.end\n"));
-        assertTrue(e.getMessage().contains("only '.options autostop' is generated"), e.getMessage());
+        assertTrue(e.getMessage().contains("only '.options autostop' and '.options method=trap|gear"), e.getMessage());
+        String tuned = StepControl.UNTUNED.optionsLine();
+        assertEquals(".options method=trap reltol=1.000000000000e-03 trtol=7.000000000000e+00 chgtol=1.000000000000e-14", tuned);
+        NetlistGuard.checkRendered("* netlist\n" + tuned + "\n.end\n");
+        for (String hostile : List.of(tuned + " noinit", tuned.replace("trap", "be"), tuned.replace("reltol=1.000000000000e-03", "reltol=1.000000000000e+03"),
+                tuned.replace("trtol=7.000000000000e+00", "trtol=1"), ".options method=gear", tuned.replace("trap", "trap interp"))) {
+            e = assertThrows(RigConfigurationException.class, () -> NetlistGuard.checkRendered("* netlist\n" + hostile + "\n.end\n"), hostile);
+            assertTrue(e.getMessage().contains("only '.options autostop' and"), e.getMessage());
+        }
         e = assertThrows(RigConfigurationException.class, () -> NetlistGuard.checkRendered("* netlist\n.end\nR1 a 0 1\n.end\n"));
         assertTrue(e.getMessage().contains("exactly one .end"), e.getMessage());
         NetlistGuard.checkRendered("* netlist\n.param r=1\nR1 a 0 {r}\n.tran 1n 2n\n.options autostop\n.end\n");

@@ -229,8 +229,7 @@ class SpiceRigTest {
     @Test
     void parallelBatchesEqualSequentialEvaluationInOrder() {
         SpiceSettings s = FILE.simulator().orElseThrow();
-        SpiceSettings one = new SpiceSettings(s.netlistTemplate(), s.tstopNs(), s.maxStepNs(), s.supplySource(), s.supplyNode(),
-                s.timeoutS(), 1, s.timingChain());
+        SpiceSettings one = s.withWorkers(1);
         var probes = randomProbes(12, 7, org.tileloop.rig.Probe.Window.FIRST_SPIKES);
         try (SpiceRig sequential = new SpiceRig(FILE.description(), one, IdentityCalibration.INSTANCE, Ngspice.locate())) {
             List<StimulusResult> seq = sequential.measure(probes);
