@@ -57,6 +57,7 @@ final class ChunkCodec {
                 ObjectNode inputs = n.putObject("inputs");
                 p.stimulus().inputDelaysNs().forEach(inputs::put);
                 n.put("window", p.window().name().toLowerCase(Locale.ROOT));
+                p.stopNs().ifPresent(stop -> n.put("stop_ns", stop));
                 n.put("occurrence", occurrence[i]);
             }
             return Wire.bytes(o);
@@ -74,14 +75,16 @@ final class ChunkCodec {
                 if (!(a.get(i) instanceof ObjectNode n)) {
                     throw new BadMessage("probes[" + i + "]: not an object");
                 }
-                Wire.keys(n, "probes[" + i + "]", Set.of("parameters", "inputs", "window", "occurrence"), Set.of());
+                Wire.keys(n, "probes[" + i + "]", Set.of("parameters", "inputs", "window", "occurrence"), Set.of("stop_ns"));
                 String window = Wire.text(n, "window", java.util.regex.Pattern.compile("full|first_spikes"));
                 occurrence[i] = (int) Wire.integer(n, "occurrence", 0, 1_000_000);
+                java.util.OptionalDouble stopNs = n.has("stop_ns")
+                        ? java.util.OptionalDouble.of(Wire.finite(n.get("stop_ns"), "probes[" + i + "].stop_ns")) : java.util.OptionalDouble.empty();
                 try {
                     probes.add(new Probe(new ParameterVector(numbers(n.get("parameters"), "probes[" + i + "].parameters", 256)),
                             new Stimulus(numbers(n.get("inputs"), "probes[" + i + "].inputs", 64)),
-                            Probe.Window.valueOf(window.toUpperCase(Locale.ROOT))));
-                } catch (RigConfigurationException e) {
+                            Probe.Window.valueOf(window.toUpperCase(Locale.ROOT)), stopNs));
+                } catch (RigConfigurationException | IllegalArgumentException e) {
                     throw new BadMessage("probes[" + i + "]: " + e.getMessage());
                 }
             }

@@ -122,6 +122,12 @@ public final class FleetRig extends AbstractRig {
         return description;
     }
 
+    /** Each probe's stop time travels with it; the workers' simulated rigs end their transients there. */
+    @Override
+    public boolean honoursStopTimes() {
+        return true;
+    }
+
     /** Waits until connected to the broker and subscribed; false after {@code timeoutMs}. */
     public boolean awaitReady(long timeoutMs) {
         return bus.awaitReady(timeoutMs);

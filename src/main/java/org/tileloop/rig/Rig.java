@@ -44,6 +44,15 @@ public interface Rig extends AutoCloseable {
      */
     List<StimulusResult> measure(List<Probe> batch);
 
+    /**
+     * Whether this rig ends a first-spike measurement at its probe's {@link Probe#stopNs()} (a
+     * simulated rig does; a bench's window is set by its firmware). A caller only splits a batch to
+     * compute stop times when the rig uses them.
+     */
+    default boolean honoursStopTimes() {
+        return false;
+    }
+
     /** Measures every stimulus under one parameter vector; see {@link #measure(List)}. */
     default List<StimulusResult> measure(ParameterVector parameters, List<Stimulus> stimuli) {
         return measure(stimuli.stream().map(s -> new Probe(parameters, s)).toList());

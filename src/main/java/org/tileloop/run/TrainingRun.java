@@ -238,6 +238,8 @@ public final class TrainingRun {
             listeners.forEach(l -> l.started(manifest.deepCopy()));
             RunRecord.Outcome o;
             try (RunRecord record = RunRecord.open(runDir, TrainingTask.of(config, r.description()), r, listeners)) {
+                manifest.put("stop_rule", org.tileloop.train.PredictedStop.manifestRule(record.task(), r));
+                writeManifest();
                 Trainer trainer = new Trainer(r, t.rig(), record.task(), new DriftGuard(r, config, recalibration(r, notices)), clock());
                 trainer.run(record.checkpoint(), record.history(), record, () -> {
                     stop.poll().ifPresent(requested::set);

@@ -18,7 +18,8 @@ import org.tileloop.rig.StimulusResult;
 
 /**
  * The perturb-measure-update loop. Talks to the rig only through {@link Rig}; each iteration's
- * points, train traces and (every {@code eval_every}) holdout traces go to the rig as one batch.
+ * points, train traces and (every {@code eval_every}) holdout traces go to the rig as one batch
+ * (two with {@link PredictedStop}, on a rig that {@linkplain Rig#honoursStopTimes() honours stop times}).
  * Its only output is one {@link Iteration} per iteration, handed to an {@link IterationSink};
  * it writes no files. Holdout losses are reported, never used for updates. With
  * {@code final_repeats}, the run's last row also measures its final point that many more times
@@ -32,6 +33,7 @@ public final class Trainer {
     private final DriftGuard drift;
     private final Clock clock;
     private final Optional<TwinModel> twin;
+    private final Optional<PredictedStop> stop;
 
     /**
      * @param task the task with its targets fixed (see {@link TrainingTask#anchor})
@@ -53,6 +55,7 @@ public final class Trainer {
         this.drift = drift;
         this.clock = clock;
         this.twin = twin.map(t -> new TwinModel(t, task, "training config"));
+        this.stop = PredictedStop.applies(task) ? Optional.of(new PredictedStop(task)) : Optional.empty();
         if (config.optimization().optimizer() == TrainingConfig.Optimizer.TWIN_GAUSS_NEWTON && this.twin.isEmpty()) {
             throw new RigConfigurationException("training config: optimizer twin_gauss_newton: no twin rig was opened (key twin)");
         }
@@ -130,8 +133,9 @@ public final class Trainer {
             ParameterVector v = space.fromUnit(at);
             holdout.forEach(t -> batch.add(new Probe(t.apply(v), t.stimulus(), window)));
         }
-        List<StimulusResult> results = rig.measure(batch);
         int tsize = train.size();
+        List<StimulusResult> results = stop.isPresent() && rig.honoursStopTimes()
+                ? stop.get().measure(rig, batch, reps * tsize, plan.points().size() * reps * tsize) : rig.measure(batch);
         double energyRef = c.energyReferencePj() > 0 ? c.energyReferencePj()
                 : results.subList(0, tsize).stream().mapToDouble(r -> r.energyPj().orElse(0)).average().orElse(0);
         Loss loss = new Loss(task.lossSettings(energyRef));

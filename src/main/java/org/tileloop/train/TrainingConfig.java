@@ -33,6 +33,9 @@ public final class TrainingConfig {
     /** How a targeted channel that did not fire is scored (README "Censored missing spikes"). */
     public enum Missing { PENALTY, CENSORED }
 
+    /** How a first-spike measurement ends: at a predicted stop time ({@link PredictedStop}), or by autostop only. */
+    public enum StopRule { PREDICTED, AUTOSTOP }
+
     public enum Estimator { CENTRAL, FORWARD, SPSA }
 
     public enum LrSchedule { INVERSE, EXPONENTIAL, STEP, SPALL }
@@ -93,8 +96,13 @@ public final class TrainingConfig {
                               double classWeight, double temperatureNs, double classMarginNs) {
     }
 
-    /** How gradients are estimated; steps in unit coordinates. */
-    public record Estimation(Estimator estimator, double fdStep, double spsaC, double spsaGamma, int spsaResamplings, int repeats) {
+    /**
+     * How gradients are estimated; steps in unit coordinates.
+     *
+     * @param stopRule how the first-spike measurements of perturbed points end; {@code stopMarginNs} its least margin
+     */
+    public record Estimation(Estimator estimator, double fdStep, double spsaC, double spsaGamma, int spsaResamplings, int repeats,
+                             StopRule stopRule, double stopMarginNs) {
     }
 
     /** How the point moves; steps and radii in unit coordinates. */
@@ -160,7 +168,8 @@ public final class TrainingConfig {
                 b.countWeight, b.orderWeight,
                 b.orderPairs.stream().map(List::copyOf).toList(), b.orderMarginNs, b.energyWeightStart, b.energyWeightEnd,
                 b.energyReferencePj, value(ClassLoss.class, b.classLoss), b.classWeight, b.temperatureNs, b.classMarginNs);
-        this.estimation = new Estimation(value(Estimator.class, b.estimator), b.fdStep, b.spsaC, b.spsaGamma, b.spsaResamplings, b.repeats);
+        this.estimation = new Estimation(value(Estimator.class, b.estimator), b.fdStep, b.spsaC, b.spsaGamma, b.spsaResamplings, b.repeats,
+                value(StopRule.class, b.stopRule), b.stopMarginNs);
         this.optimization = new Optimization(value(Optimizer.class, b.optimizer), b.dfoStep, b.gnLambda, value(LrSchedule.class, b.lrSchedule),
                 b.stepSize, b.stepDecay, b.stepEvery, b.maxStep, b.spallA, b.spallAlpha, b.clipValue, b.clipNorm, b.beta1, b.beta2, b.epsilon);
         this.bayes = new Bayes(b.bayesBatch, b.bayesInitial == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(b.bayesInitial),

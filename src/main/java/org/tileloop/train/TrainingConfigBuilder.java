@@ -91,6 +91,9 @@ public final class TrainingConfigBuilder {
     public int spsaResamplings = 1;
     /** Each point measured this many times; losses averaged (noisy rigs). */
     public int repeats = 1;
+    /** How a first-spike measurement ends: {@code predicted} (see {@link PredictedStop}) or {@code autostop} only. */
+    public String stopRule = "predicted";
+    public double stopMarginNs = 2;
     /** normalized, sgd, momentum, adam or gauss_newton (needs central or forward differences). */
     public String optimizer = "normalized";
     /** Initial step / trust radius / sigma of the derivative-free optimizers, unit coordinates. */
@@ -190,6 +193,9 @@ public final class TrainingConfigBuilder {
         try {
             JsonNode tree = YAML.valueToTree(recorded);
             dropNullFields(tree);
+            if (tree.isObject() && !tree.has("stop_rule")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("stop_rule", "autostop");
+            }
             c = bind(tree, source);
         } catch (BadInputException e) {
             throw new RigConfigurationException(e.getMessage(), e);

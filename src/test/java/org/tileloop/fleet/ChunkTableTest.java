@@ -145,6 +145,23 @@ class ChunkTableTest {
     }
 
     @Test
+    void aProbesStopTimeTravelsWithItAndABadOneIsRefused() {
+        Probe stopped = new Probe(RIG.defaults(), Stimulus.delay(RIG, 4.5), Probe.Window.FIRST_SPIKES).stoppingAt(12.25);
+        Probe open = new Probe(RIG.defaults(), Stimulus.delay(RIG, 5.5), Probe.Window.FIRST_SPIKES);
+        ChunkCodec.Assignment a = new ChunkCodec.Assignment("0123456789ab", 3, 1, SHA, SHA, List.of(stopped, open), new int[] {0, 0});
+        ChunkCodec.Assignment back = ChunkCodec.Assignment.decode(Wire.parse(a.encode()));
+        assertEquals(List.of(stopped, open), back.probes());
+        assertEquals(OptionalDouble.of(12.25), back.probes().get(0).stopNs());
+        String wire = new String(a.encode(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(wire.contains("\"stop_ns\":12.25"), wire);
+        for (String bad : List.of(wire.replace("\"stop_ns\":12.25", "\"stop_ns\":-1"), wire.replace("\"stop_ns\":12.25", "\"stop_ns\":\"12\""),
+                wire.replaceFirst("\"window\":\"first_spikes\"", "\"window\":\"full\""))) {
+            org.junit.jupiter.api.Assertions.assertThrows(Wire.BadMessage.class,
+                    () -> ChunkCodec.Assignment.decode(Wire.parse(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8))), bad);
+        }
+    }
+
+    @Test
     void aBatchNobodyWorksOnFailsAfterTheWait() throws Exception {
         Batch b = batch(6);
         table.start(b);

@@ -37,6 +37,19 @@ public final class RecordingRig implements Rig {
 
     private final double sensitivity;
     private final double offsetNs;
+    private boolean honoursStopTimes;
+
+    /** The nominal fake, ending each probe at its stop time like a simulated rig: a later spike is not seen. */
+    static RecordingRig stopping() {
+        RecordingRig r = new RecordingRig();
+        r.honoursStopTimes = true;
+        return r;
+    }
+
+    @Override
+    public boolean honoursStopTimes() {
+        return honoursStopTimes;
+    }
 
     /** The nominal fake. */
     public RecordingRig() {
@@ -78,10 +91,12 @@ public final class RecordingRig implements Rig {
             boolean full = p.window() == Probe.Window.FULL;
             for (int c = 0; c < t.length; c++) {
                 String name = DESCRIPTION.channels().get(c).name();
-                List<org.tileloop.rig.Timing> spikes = List.of(calibration.apply(name, t[c]));
+                boolean cut = honoursStopTimes && p.stopNs().isPresent() && t[c] > p.stopNs().getAsDouble();
+                List<org.tileloop.rig.Timing> spikes = cut ? List.of() : List.of(calibration.apply(name, t[c]));
                 channels.add(full ? ChannelResult.counted(name, spikes) : ChannelResult.uncounted(name, spikes));
             }
-            out.add(new StimulusResult(p.stimulus(), channels, OptionalDouble.empty(), full ? SpikeCounts.COMPLETE : SpikeCounts.TRUNCATED));
+            OptionalDouble windowNs = honoursStopTimes && p.stopNs().isPresent() ? p.stopNs() : OptionalDouble.empty();
+            out.add(new StimulusResult(p.stimulus(), channels, OptionalDouble.empty(), full ? SpikeCounts.COMPLETE : SpikeCounts.TRUNCATED, windowNs));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package org.tileloop.rig.spice;
 
 import java.util.Locale;
+import java.util.OptionalDouble;
 import org.tileloop.rig.ChannelSpec;
 import org.tileloop.rig.InputSpec;
 import org.tileloop.rig.Numbers;
@@ -56,16 +57,35 @@ public final class NetlistRenderer {
         return shiftTime ? Math.max(0, earliest - LEAD_NS) : 0;
     }
 
+    /**
+     * Where a probe's window ends, stimulus time (ns): {@code tstop_ns}, or its stop time when that
+     * is earlier, but never before the first input.
+     */
+    public double windowEndNs(Stimulus stimulus, OptionalDouble stopNs) {
+        double earliest = stimulus.inputDelaysNs().values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        return stopNs.isPresent() ? Math.min(settings.tstopNs(), Math.max(stopNs.getAsDouble(), earliest)) : settings.tstopNs();
+    }
+
     /** Renders a full-window netlist; the caller has validated {@code parameters} and {@code stimulus}. */
     public String render(ParameterVector parameters, Stimulus stimulus) {
         return render(parameters, stimulus, false);
     }
 
+    /** Renders a netlist over the whole window; see {@link #render(ParameterVector, Stimulus, boolean, OptionalDouble)}. */
+    public String render(ParameterVector parameters, Stimulus stimulus, boolean stopAfterFirstSpikes) {
+        return render(parameters, stimulus, stopAfterFirstSpikes, OptionalDouble.empty());
+    }
+
     /**
      * @param stopAfterFirstSpikes end the transient once every channel's first-spike {@code .meas}
      *                             has triggered ({@code .options autostop}; no energy measurement)
+     * @param stopNs               with {@code stopAfterFirstSpikes}: end the transient there at the
+     *                             latest (see {@link #windowEndNs})
      */
-    public String render(ParameterVector parameters, Stimulus stimulus, boolean stopAfterFirstSpikes) {
+    public String render(ParameterVector parameters, Stimulus stimulus, boolean stopAfterFirstSpikes, OptionalDouble stopNs) {
+        if (stopNs.isPresent() && !stopAfterFirstSpikes) {
+            throw new IllegalArgumentException("a stop time needs the first-spikes window");
+        }
         StringBuilder out = new StringBuilder(template.body().length() + 2048);
         out.append("* tileloop netlist: rig ").append(rig.id()).append(", stimulus");
         stimulus.inputDelaysNs().forEach((input, delay) -> out.append(' ').append(input).append('=')
@@ -95,7 +115,11 @@ public final class NetlistRenderer {
             }
         }
         String step = num(settings.step().maxStepPs() * 1e-12);
-        out.append("\n.tran ").append(step).append(' ').append(num((settings.tstopNs() - shift) * 1e-9)).append(" 0 ")
+        double endNs = windowEndNs(stimulus, stopNs);
+        if (endNs < settings.tstopNs()) {
+            out.append("* window ends at the predicted stop, ").append(Numbers.plain(endNs)).append(" ns stimulus time\n");
+        }
+        out.append("\n.tran ").append(step).append(' ').append(num((endNs - shift) * 1e-9)).append(" 0 ")
                 .append(step).append('\n');
         out.append(settings.step().optionsLine()).append('\n');
         out.append(".save");

@@ -31,13 +31,15 @@ final class ResultExtractor {
     }
 
     /**
-     * @param window     {@link Probe.Window#FIRST_SPIKES}: the transient stopped after the first
-     *                   spikes, so each channel keeps its first crossing only, without count or energy
+     * @param probe      with {@link Probe.Window#FIRST_SPIKES} the transient stopped after the first
+     *                   spikes (or at the probe's stop time), so each channel keeps its first crossing
+     *                   only, without count or energy
      * @param occurrence how many identical probes came earlier in the same batch: repeated
      *                   measurements get independent timing-chain jitter
      */
-    StimulusResult extract(Stimulus stimulus, RawFile data, Probe.Window window, int occurrence, Calibration cal) {
-        boolean fullWindow = window == Probe.Window.FULL;
+    StimulusResult extract(Probe probe, RawFile data, int occurrence, Calibration cal) {
+        Stimulus stimulus = probe.stimulus();
+        boolean fullWindow = probe.window() == Probe.Window.FULL;
         double[] time = data.vector("time");
         if (time.length < 2) {
             throw new MeasurementException("ngspice returned " + time.length + " time points");
@@ -66,7 +68,8 @@ final class ResultExtractor {
             channels.add(fullWindow ? ChannelResult.counted(c.name(), spikes) : ChannelResult.uncounted(c.name(), spikes));
         }
         if (!fullWindow) {
-            return new StimulusResult(stimulus, channels, OptionalDouble.empty(), SpikeCounts.TRUNCATED, OptionalDouble.of(settings.tstopNs()));
+            return new StimulusResult(stimulus, channels, OptionalDouble.empty(), SpikeCounts.TRUNCATED,
+                    OptionalDouble.of(renderer.windowEndNs(stimulus, probe.stopNs())));
         }
         double[] vdd = data.vector("v(" + settings.supplyNode() + ")");
         double[] idd = data.vector("i(" + settings.supplySource() + ")");

@@ -39,7 +39,7 @@ public final class SpiceProbes {
     public String netlist(Probe probe) {
         description.validate(probe.parameters());
         description.validate(probe.stimulus(), settings.tstopNs());
-        return renderer.render(instance(probe.parameters()), probe.stimulus(), probe.window() == Probe.Window.FIRST_SPIKES);
+        return renderer.render(instance(probe.parameters()), probe.stimulus(), probe.window() == Probe.Window.FIRST_SPIKES, probe.stopNs());
     }
 
     /** The netlists of a batch, in batch order; see {@link #netlist}. */

@@ -88,6 +88,12 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
         return probes.reference(delayNs, referenceCount.incrementAndGet());
     }
 
+    /** Each probe's stop time ends its transient there (or earlier, once every channel has fired). */
+    @Override
+    public boolean honoursStopTimes() {
+        return true;
+    }
+
     /** The exact netlist {@link #measure} simulates for this vector and stimulus (full window). */
     public String netlist(ParameterVector parameters, Stimulus stimulus) {
         return probes.netlist(new Probe(parameters, stimulus));
@@ -211,7 +217,7 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
             try {
                 RawFile data = RawFile.parse(Files.readAllBytes(raw));
                 Probe probe = batch.get(f.index());
-                results[f.index()] = extractor.extract(probe.stimulus(), data, probe.window(), occurrence[f.index()], calibration());
+                results[f.index()] = extractor.extract(probe, data, occurrence[f.index()], calibration());
             } catch (IllegalArgumentException e) {
                 error = error == null ? new MeasurementException("unreadable ngspice results: " + e.getMessage(), e) : error;
             } catch (MeasurementException e) {

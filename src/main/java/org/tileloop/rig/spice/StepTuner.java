@@ -176,7 +176,8 @@ public final class StepTuner implements AutoCloseable {
             workers.discard(w);
             throw new MeasurementException(e.getMessage());
         }
-        var result = extractor.extract(probe.stimulus(), RawFile.parse(Files.readAllBytes(raw)), Probe.Window.FIRST_SPIKES, 0,
+        var result = extractor.extract(new Probe(probe.parameters(), probe.stimulus(), Probe.Window.FIRST_SPIKES),
+                RawFile.parse(Files.readAllBytes(raw)), 0,
                 IdentityCalibration.INSTANCE);
         double[] spikes = new double[description.channels().size()];
         for (int c = 0; c < spikes.length; c++) {
