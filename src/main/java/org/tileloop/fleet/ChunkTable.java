@@ -89,7 +89,11 @@ final class ChunkTable {
         this.clock = clock;
     }
 
-    /** Starts measuring {@code b} (no other batch may be running): cuts it into chunks and serves waiting workers. */
+    /**
+     * Starts measuring {@code b} (no other batch may be running): cuts it into chunks and serves
+     * waiting workers. Chunks shrink towards the end of the batch (each a 1/(2 × slots) share of
+     * what is left, at most {@code max_chunk}), so no slot idles long while another finishes.
+     */
     synchronized List<Reply> start(Batch b) {
         if (batch != null && !batch.done.isDone()) {
             throw new IllegalStateException("a batch is already running");
@@ -98,9 +102,11 @@ final class ChunkTable {
         pending.clear();
         issued.clear();
         int slots = Math.max(1, onlineSlots());
-        int size = Math.max(1, Math.min(settings.maxChunk(), (b.probes.size() + 2 * slots - 1) / (2 * slots)));
-        for (int from = 0; from < b.probes.size(); from += size) {
-            pending.add(new Chunk(nextChunk++, from, Math.min(b.probes.size(), from + size), 1));
+        int n = b.probes.size();
+        for (int from = 0; from < n; ) {
+            int size = Math.max(1, Math.min(settings.maxChunk(), (n - from + 2 * slots - 1) / (2 * slots)));
+            pending.add(new Chunk(nextChunk++, from, from + size, 1));
+            from += size;
         }
         lastProgressNs = clock.getAsLong();
         if (b.probes.isEmpty()) {

@@ -73,35 +73,63 @@ class ChunkTableTest {
         assertEquals(List.of(), table.start(b), "nobody asked yet");
         ChunkCodec.Assignment c0 = chunk(table.ask(new Messages.Ask(w("w1"), 0), "a1".getBytes()), "w1");
         assertEquals(List.of(0L, 1), List.of(c0.chunk(), c0.attempt()));
-        assertEquals(2, c0.probes().size(), "6 probes over 2 slots: chunks of ceil(6 / 4)");
-        ChunkCodec.Assignment c1 = chunk(table.ask(new Messages.Ask(w("w2"), 0), "a2".getBytes()), "w2");
-        assertEquals(1L, c1.chunk());
-        ChunkCodec.Assignment c2 = chunk(table.ask(new Messages.Ask(w("w2"), 0), "a3".getBytes()), "w2");
-        assertArrayEquals(new int[] {1, 1}, c2.occurrence(), "occurrences of the whole batch travel with the chunk");
-        assertEquals(List.of(), table.ask(new Messages.Ask(w("w2"), 0), "a4".getBytes()), "no work left: the ask is held");
+        assertEquals(2, c0.probes().size(), "6 probes over 2 slots: the first chunk is ceil(6 / 4)");
+        List<ChunkCodec.Assignment> rest = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rest.add(chunk(table.ask(new Messages.Ask(w("w2"), 0), ("a" + (i + 2)).getBytes()), "w2"));
+        }
+        assertEquals(List.of(1, 1, 1, 1), rest.stream().map(a -> a.probes().size()).toList(),
+                "the chunks shrink as the batch runs out: ceil(4 / 4), ceil(3 / 4), ... probes");
+        assertEquals(List.of(1L, 2L, 3L, 4L), rest.stream().map(ChunkCodec.Assignment::chunk).toList());
+        assertArrayEquals(new int[] {1}, rest.get(1).occurrence(), "occurrences of the whole batch travel with the chunk");
+        assertEquals(List.of(), table.ask(new Messages.Ask(w("w2"), 0), "a6".getBytes()), "no work left: the ask is held");
 
         List<ChunkTable.Reply> again = table.status("w1", Optional.of(new Messages.Status(w("w1"), false, 1, "39", "connection lost")));
         ChunkCodec.Assignment c0again = chunk(again, "w2");
         assertEquals(List.of(0L, 2), List.of(c0again.chunk(), c0again.attempt()), "w1 died: its chunk goes to the held ask of w2");
-        assertArrayEquals("a4".getBytes(), again.get(0).correlation());
+        assertArrayEquals("a6".getBytes(), again.get(0).correlation());
 
         table.result(result("w1", c0, 0));
         table.result(result("w2", c0again, 0));
-        table.result(result("w2", c1, 2));
-        table.result(result("w2", c1, 2));
+        table.result(result("w2", rest.get(0), 2));
+        table.result(result("w2", rest.get(0), 2));
+        table.result(result("w2", rest.get(1), 3));
+        table.result(result("w2", rest.get(2), 4));
         assertFalse(b.done.isDone());
         assertEquals(2, table.counters()[1], "the second result for chunk 0 and the repeated one for chunk 1 were dropped");
 
         now += 6_000_000_000L;
         table.tick();
-        assertEquals(2, table.counters()[0], "chunk 2's worker sent no beat for 5 s: issued again (after chunk 0)");
-        ChunkCodec.Assignment c2again = chunk(table.ask(new Messages.Ask(w("w2"), 0), "a5".getBytes()), "w2");
-        assertEquals(List.of(2L, 2), List.of(c2again.chunk(), c2again.attempt()));
-        table.result(result("w2", c2again, 4));
+        assertEquals(2, table.counters()[0], "chunk 4's worker sent no beat for 5 s: issued again (after chunk 0)");
+        ChunkCodec.Assignment c4again = chunk(table.ask(new Messages.Ask(w("w2"), 0), "a7".getBytes()), "w2");
+        assertEquals(List.of(4L, 2), List.of(c4again.chunk(), c4again.attempt()));
+        table.result(result("w2", c4again, 5));
         assertTrue(b.done.isDone());
         for (int i = 0; i < 6; i++) {
             assertEquals(i, b.results[i].result(b.probes.get(i).stimulus(), RIG, IdentityCalibration.INSTANCE).energyPj().getAsDouble());
         }
+    }
+
+    @Test
+    void aLargeBatchIsCutIntoFullChunksThatShrinkTowardsItsEnd() {
+        table.status("w1", Optional.of(online("w1")));
+        table.status("w2", Optional.of(online("w2")));
+        List<Probe> probes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            probes.add(new Probe(RIG.defaults(), new Stimulus(Map.of("in0", 4.0 + (i % 3)))));
+        }
+        table.start(new Batch(probes, new int[300]));
+        List<Integer> sizes = new ArrayList<>();
+        int total = 0;
+        while (total < 300) {
+            ChunkCodec.Assignment a = chunk(table.ask(new Messages.Ask(w("w1"), 0), ("s" + sizes.size()).getBytes()), "w1");
+            sizes.add(a.probes().size());
+            total += a.probes().size();
+        }
+        assertEquals(300, total);
+        assertEquals(16, sizes.get(0), "at most max_chunk (16) probes");
+        assertEquals(List.of(16, 15, 12, 9, 6, 5, 4, 3, 2, 1, 1, 1, 1), sizes.subList(14, sizes.size()),
+                "after 15 full chunks, a quarter of what is left (2 slots), down to one probe");
     }
 
     @Test
