@@ -41,14 +41,16 @@ public final class WorkerProcess implements AutoCloseable {
 
     /**
      * Starts worker {@code id} with {@code capacity} slots on {@code broker} (user and password
-     * file when the broker has them) and waits until it says it is up.
+     * file when the broker has them) and waits until it says it is up. Its JVM runs as
+     * {@code ./tileloop worker} runs one: the quick (C1) compiler only, so compiling leaves the
+     * cores to ngspice.
      *
      * @param mainClass the CLI's main class
      */
     public static WorkerProcess start(String mainClass, BrokerSettings broker, Path passwordFile, String id, int capacity)
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass,
+                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass,
                 "worker", "--broker", broker.url(), "--id", id, "--capacity", Integer.toString(capacity), "--verbose"));
         if (broker.username().isPresent()) {
             cmd.addAll(List.of("--user", broker.username().get(), "--password-file", passwordFile.toString()));
