@@ -42,8 +42,12 @@ public record Probe(ParameterVector parameters, Stimulus stimulus, Window window
         this(parameters, stimulus, Window.FULL);
     }
 
-    /** This probe, ending its window at {@code stopNs} at the latest. */
+    /**
+     * This probe, ending its window at {@code stopNs} at the latest.
+     *
+     * @throws IllegalArgumentException a {@link Window#FULL} probe (counts and energy need the whole window)
+     */
     public Probe stoppingAt(double stopNs) {
-        return new Probe(parameters, stimulus, Window.FIRST_SPIKES, OptionalDouble.of(stopNs));
+        return new Probe(parameters, stimulus, window, OptionalDouble.of(stopNs));
     }
 }

@@ -34,12 +34,8 @@ public final class PredictedStop {
         this.task = task;
         this.needed = new ArrayList<>();
         int channels = task.rig().channels().size();
-        List<int[]> pairs = new ArrayList<>();
-        if (task.config().loss().orderWeight() > 0) {
-            for (List<String> pair : task.config().loss().orderPairs()) {
-                pairs.add(new int[] {TrainingTask.channelIndex(task.rig(), pair.get(0)), TrainingTask.channelIndex(task.rig(), pair.get(1))});
-            }
-        }
+        LossSettings loss = task.lossSettings(0);
+        List<int[]> pairs = loss.orderWeight() > 0 ? loss.orderPairs() : List.of();
         for (Trace t : task.train()) {
             boolean[] n = new boolean[channels];
             for (int c = 0; c < channels; c++) {

@@ -53,8 +53,11 @@ public final class NetlistRenderer {
      * Stimulus time = ngspice time + shift; the window still ends at {@code tstop_ns} stimulus time.
      */
     public double shiftNs(Stimulus stimulus) {
-        double earliest = stimulus.inputDelaysNs().values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        return shiftTime ? Math.max(0, earliest - LEAD_NS) : 0;
+        return shiftTime ? Math.max(0, earliestInputNs(stimulus) - LEAD_NS) : 0;
+    }
+
+    private static double earliestInputNs(Stimulus stimulus) {
+        return stimulus.inputDelaysNs().values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
     }
 
     /**
@@ -62,8 +65,7 @@ public final class NetlistRenderer {
      * is earlier, but never before the first input.
      */
     public double windowEndNs(Stimulus stimulus, OptionalDouble stopNs) {
-        double earliest = stimulus.inputDelaysNs().values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        return stopNs.isPresent() ? Math.min(settings.tstopNs(), Math.max(stopNs.getAsDouble(), earliest)) : settings.tstopNs();
+        return stopNs.isPresent() ? Math.min(settings.tstopNs(), Math.max(stopNs.getAsDouble(), earliestInputNs(stimulus))) : settings.tstopNs();
     }
 
     /** Renders a full-window netlist; the caller has validated {@code parameters} and {@code stimulus}. */
