@@ -88,7 +88,9 @@ public final class SimBenchmark {
         for (int i = 0; i < probes.size(); i++) {
             Path cir = dir.resolve("floor-" + i + ".cir");
             Files.writeString(cir, renderer.render(probes.get(i).parameters(), probes.get(i).stimulus(), true), StandardCharsets.UTF_8);
-            control.append("source ").append(cir).append("\nrun\ndestroy all\nremcirc\n");
+            control.append("source ").append(cir).append('\n')
+                    .append(renderer.runCommands(probes.get(i).stimulus(), true, java.util.OptionalDouble.empty()))
+                    .append("destroy all\nremcirc\n");
         }
         control.append("quit\n.endc\n.end\n");
         Path script = dir.resolve("floor.sp");

@@ -195,7 +195,7 @@ public final class RigFileLoader {
             simulator = Optional.of(new SpiceSettings(netlist, tstop, step,
                     sim.path("timing_tolerance_ps").asDouble(SpiceSettings.DEFAULT_TIMING_TOLERANCE_PS), sim.get("supply_source").asText(),
                     sim.get("supply_node").asText(), sim.path("timeout_s").asDouble(60),
-                    sim.path("workers").asInt(0), chain, mismatch));
+                    sim.path("workers").asInt(0), chain, mismatch, SpiceSettings.FirstSpikeEnd.BREAKPOINTS));
             org.tileloop.rig.spice.NetlistTemplate.load(netlist, description, simulator.get());
         }
         Optional<BenchSettings> bench = Optional.empty();

@@ -68,6 +68,17 @@ public final class NetlistRenderer {
         return stopNs.isPresent() ? Math.min(settings.tstopNs(), Math.max(stopNs.getAsDouble(), earliestInputNs(stimulus))) : settings.tstopNs();
     }
 
+    /**
+     * The commands that run this probe's transient on a worker: to the end of its {@code .tran}, or
+     * with {@code stopAfterFirstSpikes} until every channel has fired ({@link FirstSpikeStop}).
+     */
+    public String runCommands(Stimulus stimulus, boolean stopAfterFirstSpikes, OptionalDouble stopNs) {
+        if (!stopAfterFirstSpikes || settings.firstSpikeEnd() == SpiceSettings.FirstSpikeEnd.AUTOSTOP) {
+            return FirstSpikeStop.WHOLE_WINDOW;
+        }
+        return FirstSpikeStop.commands(rig.channels(), (windowEndNs(stimulus, stopNs) - shiftNs(stimulus)) * 1e-9);
+    }
+
     /** Renders a full-window netlist; the caller has validated {@code parameters} and {@code stimulus}. */
     public String render(ParameterVector parameters, Stimulus stimulus) {
         return render(parameters, stimulus, false);
@@ -79,8 +90,9 @@ public final class NetlistRenderer {
     }
 
     /**
-     * @param stopAfterFirstSpikes end the transient once every channel's first-spike {@code .meas}
-     *                             has triggered ({@code .options autostop}; no energy measurement)
+     * @param stopAfterFirstSpikes the rig ends the transient once every channel has fired
+     *                             ({@link #runCommands}; no energy measurement; {@code ngspice -b}
+     *                             runs such a netlist to its window end, with the same first spikes)
      * @param stopNs               with {@code stopAfterFirstSpikes}: end the transient there at the
      *                             latest (see {@link #windowEndNs})
      */
@@ -134,7 +146,9 @@ public final class NetlistRenderer {
                     .append(num(c.thresholdV())).append(" RISE=1\n");
         }
         if (stopAfterFirstSpikes) {
-            out.append("* stop once every channel has fired (first spikes only)\n.options autostop\n");
+            out.append(settings.firstSpikeEnd() == SpiceSettings.FirstSpikeEnd.AUTOSTOP
+                    ? "* stop once every channel has fired (first spikes only)\n.options autostop\n"
+                    : "* first spikes only: tileloop ends this transient once every channel has fired\n");
         } else {
             out.append("* supply energy = -V(").append(settings.supplyNode()).append(") * supply_charge_c\n");
             out.append(".meas tran supply_charge_c INTEG i(").append(settings.supplySource()).append(")\n");

@@ -182,14 +182,18 @@ public final class Ngspice {
         return output;
     }
 
-    /** Throws when ngspice's console output says the run produced no usable result. */
+    /** A breakpoint pause ({@link FirstSpikeStop}): ngspice reports it as an interrupted simulation. */
+    private static final Pattern PAUSE = Pattern.compile("(?m)^doAnalyses: pause requested\\s*^(run )?simulation interrupted$");
+
+    /** Throws when ngspice's console output says the run produced no usable result (a breakpoint pause is not a failure). */
     static void checkOutput(String output) {
-        String lower = output.toLowerCase(Locale.ROOT);
+        String cleaned = PAUSE.matcher(output).replaceAll("");
+        String lower = cleaned.toLowerCase(Locale.ROOT);
         for (String fatal : FATAL) {
             int at = lower.indexOf(fatal);
             if (at >= 0) {
                 throw new MeasurementException("ngspice failed (" + (fatal.equals("timestep too small")
-                        ? "non-convergence" : "simulation error") + "): " + lineAround(output, at));
+                        ? "non-convergence" : "simulation error") + "): " + lineAround(cleaned, at));
             }
         }
     }

@@ -14,7 +14,7 @@ import org.tileloop.rig.RigUnavailableException;
 
 /**
  * One long-lived {@code ngspice -p} process driven over its pipes: each run is
- * {@code source} + {@code run} + {@code write} (binary raw) + {@code destroy all}, so no process
+ * {@code source} + {@code run} (or {@link FirstSpikeStop}'s commands) + {@code write} (binary raw) + {@code destroy all}, so no process
  * start per measurement; {@code destroy all} and {@code remcirc} after each run keep plots and
  * circuits from piling up (without {@code remcirc} ngspice 39 grew by ~110 kB per run). One user at a time.
  */
@@ -69,21 +69,18 @@ final class NgspiceWorker implements AutoCloseable {
     }
 
     /**
-     * Queues one run: simulate {@code netlist}, write {@code vectors} (space-separated; empty: all
-     * saved) to {@code raw} (binary), {@code destroy all}. ngspice starts it as soon as the runs
-     * queued before it are done, so a caller can keep the next run queued while it reads results.
+     * Queues one run: simulate {@code netlist} with {@code run} (the commands that run its transient:
+     * {@link FirstSpikeStop#WHOLE_WINDOW} or {@link FirstSpikeStop#commands}), write {@code vectors}
+     * (space-separated; empty: all saved) to {@code raw} (binary), {@code destroy all}. ngspice starts
+     * it as soon as the runs queued before it are done, so a caller can keep the next run queued while
+     * it reads results. With {@code usage} the run's output ends with its {@link #usage} lines.
      *
      * @return the run's id, for {@link #await}
      */
-    long submit(Path netlist, Path raw, String vectors) throws WorkerFailure {
-        return submit(netlist, raw, vectors, false);
-    }
-
-    /** As {@link #submit(Path, Path, String)}; with {@code usage} the run's output ends with its {@link #usage} lines. */
-    long submit(Path netlist, Path raw, String vectors, boolean usage) throws WorkerFailure {
+    long submit(Path netlist, Path raw, String vectors, String run, boolean usage) throws WorkerFailure {
         long id = ++runs;
         try {
-            in.write("set filetype=binary\nsource " + netlist + "\nrun\n" + (usage ? "rusage traniter tranpoints\n" : "")
+            in.write("set filetype=binary\nsource " + netlist + "\n" + run + (usage ? "rusage traniter tranpoints\n" : "")
                     + "write " + raw + (vectors.isEmpty() ? "" : " " + vectors)
                     + "\ndestroy all\nremcirc\necho " + DONE + id + "\n");
             in.flush();

@@ -185,8 +185,10 @@ public final class SpiceRig extends org.tileloop.rig.AbstractRig {
                 Files.writeString(dir.resolve("tile" + slot + ".cir"), netlists.get(index), StandardCharsets.UTF_8);
                 Files.deleteIfExists(dir.resolve("tile" + slot + ".raw"));
                 try {
+                    Probe probe = batch.get(index);
+                    boolean firstSpikes = probe.window() == Probe.Window.FIRST_SPIKES;
                     long id = w.submit(dir.resolve("tile" + slot + ".cir"), dir.resolve("tile" + slot + ".raw"),
-                            batch.get(index).window() == Probe.Window.FULL ? "" : channelVectors);
+                            firstSpikes ? channelVectors : "", renderer.runCommands(probe.stimulus(), firstSpikes, probe.stopNs()), false);
                     inflight.add(new InFlight(index, slot, id, r != null ? r[1] : 1));
                 } catch (NgspiceWorker.WorkerFailure f) {
                     retry.addFirst(new int[] {index, r != null ? r[1] : 1});

@@ -64,6 +64,7 @@ public final class StepTuner implements AutoCloseable {
 
     private final RigDescription description;
     private final SpiceSettings settings;
+    private final NetlistRenderer renderer;
     private final ResultExtractor extractor;
     private final NgspiceWorkers workers;
     private final ExecutorService pool;
@@ -73,7 +74,8 @@ public final class StepTuner implements AutoCloseable {
     public StepTuner(RigDescription description, SpiceSettings settings, Ngspice ngspice) {
         this.description = description;
         this.settings = settings.withTimingChain(Optional.empty());
-        this.extractor = new ResultExtractor(description, this.settings, NetlistRenderer.of(description, this.settings));
+        this.renderer = NetlistRenderer.of(description, this.settings);
+        this.extractor = new ResultExtractor(description, this.settings, renderer);
         this.workers = new NgspiceWorkers(description.id(), ngspice);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.effectiveWorkers(), r -> {
@@ -170,7 +172,8 @@ public final class StepTuner implements AutoCloseable {
         }
         String output;
         try {
-            output = w.await(w.submit(cir, raw, channelVectors, true), settings.timeoutS());
+            output = w.await(w.submit(cir, raw, channelVectors, renderer.runCommands(probe.stimulus(), true, probe.stopNs()), true),
+                    settings.timeoutS());
             workers.release(w);
         } catch (NgspiceWorker.WorkerFailure e) {
             workers.discard(w);
