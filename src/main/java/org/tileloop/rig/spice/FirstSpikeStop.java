@@ -7,9 +7,11 @@ import org.tileloop.rig.ChannelSpec;
 
 /**
  * The ngspice commands that run a first-spikes transient and end it at the first timepoint where
- * every channel has fired, or at the end of its {@code .tran}. Each channel still silent carries a
- * breakpoint ({@code stop when v(node) > threshold}); at each pause the channels that have fired are
- * dropped, the others re-armed, and the transient resumed. A channel has fired once its waveform,
+ * every channel has fired, or at the end of its {@code .tran}. One breakpoint is armed at a time
+ * ({@code stop when v(node) > threshold}), on the last channel, in the rig's order, that is still
+ * silent (in a chain that is the one that fires last, so one pause usually ends the run); at each
+ * pause the run ends if every channel has fired, else the next silent channel is armed and the
+ * transient resumed (with none left that can still fire, it runs to its end). A channel has fired once its waveform,
  * having started below the threshold, has reached it: exactly when {@link SpikeDetector} finds its
  * first crossing. A channel that starts at or above its threshold is never counted as fired, so its
  * transient runs to the end of the window.
@@ -44,21 +46,21 @@ final class FirstSpikeStop {
             return WHOLE_WINDOW;
         }
         StringBuilder out = new StringBuilder(256 + 160 * channels.size());
-        for (ChannelSpec c : channels) {
-            out.append("stop when ").append(vector(c)).append(" > ").append(number(c.thresholdV())).append('\n');
-        }
+        ChannelSpec last = channels.get(channels.size() - 1);
+        out.append("stop when ").append(vector(last)).append(" > ").append(number(last.thresholdV())).append('\n');
         out.append("run\nlet tl_n=0\nwhile tl_n lt ").append(channels.size() + 1).append("\nlet tl_n=tl_n+1\nif time[length(time)-1] ge ")
                 .append(number(endS * (1 - 1e-9))).append("\nbreak\nend\nlet tl_all=");
         for (int i = 0; i < channels.size(); i++) {
             ChannelSpec c = channels.get(i);
             out.append(i == 0 ? "" : " and ").append(start(c)).append(" and vecmax(").append(vector(c)).append(") ge ").append(number(c.thresholdV()));
         }
-        out.append("\nif tl_all\nbreak\nend\ndelete all\n");
-        for (ChannelSpec c : channels) {
+        out.append("\nif tl_all\nbreak\nend\ndelete all\nlet tl_arm=1\n");
+        for (int i = channels.size() - 1; i >= 0; i--) {
+            ChannelSpec c = channels.get(i);
             String v = vector(c);
             String th = number(c.thresholdV());
-            out.append("if ").append(start(c)).append(" and vecmax(").append(v).append(") lt ").append(th)
-                    .append("\nstop when ").append(v).append(" > ").append(th).append("\nend\n");
+            out.append("if tl_arm and ").append(start(c)).append(" and vecmax(").append(v).append(") lt ").append(th)
+                    .append("\nstop when ").append(v).append(" > ").append(th).append("\nlet tl_arm=0\nend\n");
         }
         out.append("resume\nend\ndelete all\n");
         return out.toString();

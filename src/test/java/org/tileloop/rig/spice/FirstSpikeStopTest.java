@@ -85,6 +85,8 @@ class FirstSpikeStopTest {
         ChannelSpec ok = new ChannelSpec("n0", "o0", 0.9, 0.3);
         String commands = FirstSpikeStop.commands(List.of(ok), 2.5e-8);
         assertTrue(commands.startsWith("stop when v(o0) > 0.9\nrun\n"), commands);
+        assertTrue(FirstSpikeStop.commands(List.of(ok, new ChannelSpec("n1", "o1", 0.5, 0.1)), 1e-8).startsWith("stop when v(o1) > 0.5\nrun\n"),
+                "the last channel is armed first");
         assertTrue(commands.endsWith("resume\nend\ndelete all\n"), commands);
         assertEquals(2.5e-8 * (1 - 1e-9), Double.parseDouble(FirstSpikeStop.number(2.5e-8 * (1 - 1e-9))), 0);
         for (String node : List.of("o0;shell", "o0\nshell ls", "v(o0)", "", "0o")) {
