@@ -30,7 +30,11 @@ final class NgspiceWorker implements AutoCloseable {
     private static final String DONE = "@@tileloop-done ";
     private final Process process;
     private final Writer in;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    /** Each finished run's console output, whole (one hand-over per run, not per line); {@code marker} "eof" when the process ended. */
+    private record Finished(String marker, String output) {
+    }
+
+    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private long runs;
 
     /** Starts {@code ngspice -n -p} in the private scratch directory {@code dir} (see {@link Ngspice#process}). */
@@ -42,14 +46,20 @@ final class NgspiceWorker implements AutoCloseable {
         }
         in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {
+            StringBuilder out = new StringBuilder();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
+                    if (l.startsWith(DONE)) {
+                        finished.add(new Finished(l, out.toString()));
+                        out.setLength(0);
+                    } else {
+                        out.append(l).append('\n');
+                    }
                 }
             } catch (IOException e) {
                 // the process ended
             }
-            lines.add(DONE + "eof");
+            finished.add(new Finished(DONE + "eof", out.toString()));
         }, "ngspice-out-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -80,7 +90,7 @@ final class NgspiceWorker implements AutoCloseable {
     long submit(Path netlist, Path raw, String vectors, String run, boolean usage) throws WorkerFailure {
         long id = ++runs;
         try {
-            in.write("set filetype=binary\nsource " + netlist + "\n" + run + (usage ? "rusage traniter tranpoints\n" : "")
+            in.write("set filetype=binary\nset noinit\nsource " + netlist + "\n" + run + (usage ? "rusage traniter tranpoints\n" : "")
                     + "write " + raw + (vectors.isEmpty() ? "" : " " + vectors)
                     + "\ndestroy all\nremcirc\necho " + DONE + id + "\n");
             in.flush();
@@ -99,29 +109,29 @@ final class NgspiceWorker implements AutoCloseable {
      */
     String await(long id, double timeoutS) throws WorkerFailure {
         String marker = DONE + id;
-        StringBuilder out = new StringBuilder();
         long deadline = System.nanoTime() + (long) (timeoutS * 1e9);
+        String out;
         while (true) {
-            String l;
+            Finished f;
             try {
-                l = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                f = finished.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new WorkerFailure("interrupted");
             }
-            if (l == null) {
+            if (f == null) {
                 throw new WorkerFailure("ngspice did not finish within " + timeoutS + " s (simulator.timeout_s)");
             }
-            if (l.equals(DONE + "eof")) {
-                throw new WorkerFailure("ngspice worker " + process.pid() + " exited: " + out.toString().strip());
+            if (f.marker().equals(DONE + "eof")) {
+                throw new WorkerFailure("ngspice worker " + process.pid() + " exited: " + f.output().strip());
             }
-            if (l.equals(marker)) {
+            if (f.marker().equals(marker)) {
+                out = f.output();
                 break;
             }
-            out.append(l).append('\n');
         }
-        Ngspice.checkOutput(out.toString());
-        return out.toString();
+        Ngspice.checkOutput(out);
+        return out;
     }
 
     /** Newton iterations and accepted timepoints of the transient, from a run submitted with {@code usage}. */
