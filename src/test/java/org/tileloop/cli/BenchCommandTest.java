@@ -25,20 +25,24 @@ class BenchCommandTest {
         assertTrue(m.find(), r.out());
         assertTrue(Double.parseDouble(m.group(1)) > 1, "persistent workers beat a process per measurement: " + r.out());
         assertTrue(r.out().contains("trainer overhead with the rig excluded:"), r.out());
-        double[] rate = new double[2];
-        String[] rows = {"untuned  10 ps trap reltol=0.001 trtol=7 chgtol=1e-14:", "rig file 12 ps trap reltol=0.001 trtol=7 chgtol=1e-14:"};
-        for (int k = 0; k < 2; k++) {
-            Matcher row = Pattern.compile(Pattern.quote(rows[k]) + " +([0-9.]+) measurements/s, worst ([0-9.]+) ps(?: \\(\\d+ silent/fired mismatches\\))?, (within|OUTSIDE) tolerance")
+        double[] rate = new double[3];
+        String[] rows = {"today    10 ps trap reltol=0.001 trtol=7 chgtol=1e-14, +autostop:", "untuned  10 ps trap reltol=0.001 trtol=7 chgtol=1e-14, +breakpoints:",
+            "rig file 12 ps trap reltol=0.001 trtol=7 chgtol=1e-14, +breakpoints:"};
+        double[] worst = new double[3];
+        for (int k = 0; k < 3; k++) {
+            Matcher row = Pattern.compile(rows[k].replace(".", "\\.") + " +([0-9.]+) measurements/s, worst ([0-9.]+) ps(?: \\(\\d+ silent/fired mismatches\\))?, (within|OUTSIDE) tolerance")
                     .matcher(r.out());
             assertTrue(row.find(), rows[k] + " in:\n" + r.out());
             rate[k] = Double.parseDouble(row.group(1));
-            double worst = Double.parseDouble(row.group(2));
-            assertTrue(rate[k] > 0 && worst > 0, row.group());
-            assertEquals(worst <= 1 ? "within" : "OUTSIDE", row.group(3), row.group());
+            worst[k] = Double.parseDouble(row.group(2));
+            assertTrue(rate[k] > 0 && worst[k] > 0, row.group());
+            assertEquals(worst[k] <= 1 ? "within" : "OUTSIDE", row.group(3), row.group());
         }
-        Matcher speedUp = Pattern.compile("speed-up from step tuning: ([0-9.]+)x").matcher(r.out());
+        assertEquals(worst[0], worst[1], 0, "autostop and breakpoints give the same spikes");
+        Matcher speedUp = Pattern.compile("speed-up over today: ([0-9.]+)x from the breakpoint stop, ([0-9.]+)x with the rig file's step").matcher(r.out());
         assertTrue(speedUp.find(), r.out());
-        assertEquals(rate[1] / rate[0], Double.parseDouble(speedUp.group(1)), 0.02 * rate[1] / rate[0], "speed-up = ratio of the two rates");
+        assertEquals(rate[1] / rate[0], Double.parseDouble(speedUp.group(1)), 0.02 * rate[1] / rate[0], "speed-up = ratio of the rates");
+        assertEquals(rate[2] / rate[0], Double.parseDouble(speedUp.group(2)), 0.02 * rate[2] / rate[0], "speed-up = ratio of the rates");
     }
 
     @Test
