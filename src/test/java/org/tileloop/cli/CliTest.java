@@ -155,9 +155,9 @@ class CliTest {
         Run r = run("netlist", "--rig", "rigs/sim-tile4.yaml", "--delay", "4.5", "--set", "r_fb=4500");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains(".param r_fb=4.500000000000e+03\n"));
-        assertTrue(r.out().contains("* time axis shifted: stimulus time = ngspice time + 4 ns"), r.out());
-        assertTrue(r.out().contains("V_PRE0 pre0 0 PULSE(0 1.400000000000e+00 5.000000000000e-10"), "in0 at 4.5 ns = 0.5 ns after the shift");
-        assertTrue(r.out().contains(".tran 1.200000000000e-11 2.600000000000e-08 "), "the window still ends at 30 ns stimulus time");
+        assertTrue(r.out().contains("* time axis shifted: stimulus time = ngspice time + 4.45 ns"), r.out());
+        assertTrue(r.out().contains("V_PRE0 pre0 0 PULSE(0 1.400000000000e+00 5.000000000000e-11"), "in0 at 4.5 ns = 0.05 ns after the shift");
+        assertTrue(r.out().contains(".tran 1.200000000000e-11 2.555000000000e-08 "), "the window still ends at 30 ns stimulus time");
         assertTrue(r.out().contains("\n.options method=trap reltol=1.000000000000e-03 trtol=7.000000000000e+00 chgtol=1.000000000000e-14\n"),
                 "the rig file's step setting: " + r.out());
         assertTrue(r.out().contains(".meas tran first_n3 WHEN v(o3)="));

@@ -45,7 +45,7 @@ public final class NetlistRenderer {
     }
 
     /** Simulated time before the earliest input (the tile rests at its DC operating point until then). */
-    public static final double LEAD_NS = 0.5;
+    public static final double LEAD_NS = 0.05;
 
     /**
      * How far the netlist's time axis is shifted: the tile is time-invariant and at rest until its
