@@ -117,6 +117,10 @@ public final class RigFileLoader {
             ChannelSpec spec = new ChannelSpec(c.get("name").asText(), c.path("node").asText(""),
                     c.get("threshold_v").asDouble(), c.path("hysteresis_v").asDouble(0.0));
             unique(path, names, key + ".name", spec.name());
+            if (kind == RigKind.SIMULATED && org.tileloop.rig.spice.FirstSpikeStop.reserved(spec.node())) {
+                fail(path, key + ".node", "'" + spec.node() + "' is a word of ngspice's expressions or tileloop's (and, or, not, gt, ge, lt, le,"
+                        + " eq, ne, tl_...); rename the node in the template");
+            }
             if (!(spec.hysteresisV() < Math.abs(spec.thresholdV())) && spec.hysteresisV() > 0) {
                 fail(path, key + ".hysteresis_v", Numbers.plain(spec.hysteresisV()) + " V must be below the threshold's magnitude ("
                         + Numbers.plain(Math.abs(spec.thresholdV())) + " V), or the detector never re-arms and counts one spike");

@@ -11,7 +11,9 @@ import org.tileloop.rig.ChannelSpec;
  * ({@code stop when v(node) > threshold}), on the last channel, in the rig's order, that is still
  * silent (in a chain that is the one that fires last, so one pause usually ends the run); at each
  * pause the run ends if every channel has fired, else the next silent channel is armed and the
- * transient resumed (with none left that can still fire, it runs to its end). A channel has fired once its waveform,
+ * transient resumed (with none left that can still fire, it runs to its end). A breakpoint holds
+ * only strictly inside the window, and a stop where the armed channel is not above its threshold
+ * is a failed run, which ends the loop rather than resuming (ngspice would start it again). A channel has fired once its waveform,
  * having started below the threshold, has reached it: exactly when {@link SpikeDetector} finds its
  * first crossing. A channel that starts at or above its threshold is never counted as fired, so its
  * transient runs to the end of the window.
@@ -26,12 +28,14 @@ import org.tileloop.rig.ChannelSpec;
  * commands go down tileloop's own pipe to the worker, never into a netlist. ngspice reads its
  * standard input a byte at a time, so the commands are kept short.
  */
-final class FirstSpikeStop {
+public final class FirstSpikeStop {
 
     /** The commands of a run that ends with its {@code .tran}. */
     static final String WHOLE_WINDOW = "run\n";
 
     private static final Pattern NODE = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
+    /** Words a node may not be named: ngspice's expression operators, and this class's own vectors. */
+    private static final Pattern RESERVED = Pattern.compile("(?i)and|or|not|gt|ge|lt|le|eq|ne|tl_.*");
 
     private FirstSpikeStop() {
     }
@@ -45,25 +49,48 @@ final class FirstSpikeStop {
         if (channels.isEmpty()) {
             return WHOLE_WINDOW;
         }
-        StringBuilder out = new StringBuilder(256 + 160 * channels.size());
-        ChannelSpec last = channels.get(channels.size() - 1);
-        out.append("stop when ").append(vector(last)).append(" > ").append(number(last.thresholdV())).append('\n');
-        out.append("run\nlet tl_n=0\nwhile tl_n lt ").append(channels.size() + 1).append("\nlet tl_n=tl_n+1\nif time[length(time)-1] ge ")
-                .append(number(endS * (1 - 1e-9))).append("\nbreak\nend\nlet tl_all=");
+        String end = number(endS * (1 - 1e-9));
+        StringBuilder out = new StringBuilder(256 + 200 * channels.size());
+        int lastIndex = channels.size() - 1;
+        arm(out, channels.get(lastIndex), end);
+        out.append("run\nlet tl_n=0\nlet tl_a=").append(lastIndex).append("\nwhile tl_n lt ").append(channels.size() + 1)
+                .append("\nlet tl_n=tl_n+1\nif time[length(time)-1] ge ").append(end).append("\nbreak\nend\nlet tl_p=0\n");
+        for (int i = 0; i < channels.size(); i++) {
+            ChannelSpec c = channels.get(i);
+            String v = vector(c);
+            out.append("if tl_a eq ").append(i).append(" and ").append(v).append('[').append("length(").append(v).append(")-1] gt ")
+                    .append(number(c.thresholdV())).append("\nlet tl_p=1\nend\n");
+        }
+        out.append("if tl_p eq 0\nbreak\nend\nlet tl_all=");
         for (int i = 0; i < channels.size(); i++) {
             ChannelSpec c = channels.get(i);
             out.append(i == 0 ? "" : " and ").append(start(c)).append(" and vecmax(").append(vector(c)).append(") ge ").append(number(c.thresholdV()));
         }
-        out.append("\nif tl_all\nbreak\nend\ndelete all\nlet tl_arm=1\n");
-        for (int i = channels.size() - 1; i >= 0; i--) {
+        out.append("\nif tl_all\nbreak\nend\ndelete all\nlet tl_a=-1\n");
+        for (int i = lastIndex; i >= 0; i--) {
             ChannelSpec c = channels.get(i);
-            String v = vector(c);
-            String th = number(c.thresholdV());
-            out.append("if tl_arm and ").append(start(c)).append(" and vecmax(").append(v).append(") lt ").append(th)
-                    .append("\nstop when ").append(v).append(" > ").append(th).append("\nlet tl_arm=0\nend\n");
+            out.append("if tl_a lt 0 and ").append(start(c)).append(" and vecmax(").append(vector(c)).append(") lt ").append(number(c.thresholdV()))
+                    .append('\n');
+            arm(out, c, end);
+            out.append("let tl_a=").append(i).append("\nend\n");
         }
         out.append("resume\nend\ndelete all\n");
         return out.toString();
+    }
+
+    /**
+     * A breakpoint on {@code c}, only strictly inside the window: at time 0 every vector has a single
+     * point, and a breakpoint met on the last timepoint would stay pending and pause the worker's
+     * next run at its start.
+     */
+    private static void arm(StringBuilder out, ChannelSpec c, String end) {
+        out.append("stop when ").append(vector(c)).append(" > ").append(number(c.thresholdV())).append(" when time > 0 when time < ")
+                .append(end).append('\n');
+    }
+
+    /** Whether {@code node} may not name a channel of a simulated rig (see {@link #RESERVED}). */
+    public static boolean reserved(String node) {
+        return RESERVED.matcher(node).matches();
     }
 
     /** The channel started below its threshold (only then can a rising crossing be its first spike). */
@@ -72,7 +99,7 @@ final class FirstSpikeStop {
     }
 
     private static String vector(ChannelSpec c) {
-        if (!NODE.matcher(c.node()).matches()) {
+        if (!NODE.matcher(c.node()).matches() || reserved(c.node())) {
             throw new IllegalArgumentException("channel node " + c.node() + " is not a plain node name");
         }
         return "v(" + c.node() + ")";

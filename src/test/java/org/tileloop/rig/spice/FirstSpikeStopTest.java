@@ -81,15 +81,26 @@ class FirstSpikeStopTest {
     }
 
     @Test
+    void aSimulatedRigWhoseChannelNodeIsAnExpressionWordIsRefusedOnLoad(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path rig = dir.resolve("r.yaml");
+        java.nio.file.Files.writeString(rig, java.nio.file.Files.readString(Path.of("rigs/sim-tile4.yaml"))
+                .replace("{name: n0, node: o0,", "{name: n0, node: and,")
+                .replace("../simulated-rig/", Path.of("simulated-rig").toAbsolutePath() + "/"));
+        org.tileloop.rig.RigConfigurationException e = assertThrows(org.tileloop.rig.RigConfigurationException.class, () -> RigFileLoader.load(rig));
+        assertTrue(e.getMessage().contains("channels[0].node") && e.getMessage().contains("'and'"), e.getMessage());
+    }
+
+    @Test
     void commandsNameOnlyPlainNodesAndExactNumbers() {
         ChannelSpec ok = new ChannelSpec("n0", "o0", 0.9, 0.3);
         String commands = FirstSpikeStop.commands(List.of(ok), 2.5e-8);
-        assertTrue(commands.startsWith("stop when v(o0) > 0.9\nrun\n"), commands);
-        assertTrue(FirstSpikeStop.commands(List.of(ok, new ChannelSpec("n1", "o1", 0.5, 0.1)), 1e-8).startsWith("stop when v(o1) > 0.5\nrun\n"),
+        String end = FirstSpikeStop.number(2.5e-8 * (1 - 1e-9));
+        assertTrue(commands.startsWith("stop when v(o0) > 0.9 when time > 0 when time < " + end + "\nrun\n"), commands);
+        assertTrue(FirstSpikeStop.commands(List.of(ok, new ChannelSpec("n1", "o1", 0.5, 0.1)), 1e-8).startsWith("stop when v(o1) > 0.5 when"),
                 "the last channel is armed first");
         assertTrue(commands.endsWith("resume\nend\ndelete all\n"), commands);
         assertEquals(2.5e-8 * (1 - 1e-9), Double.parseDouble(FirstSpikeStop.number(2.5e-8 * (1 - 1e-9))), 0);
-        for (String node : List.of("o0;shell", "o0\nshell ls", "v(o0)", "", "0o")) {
+        for (String node : List.of("o0;shell", "o0\nshell ls", "v(o0)", "", "0o", "and", "GT", "tl_all")) {
             assertThrows(IllegalArgumentException.class, () -> FirstSpikeStop.commands(List.of(new ChannelSpec("n0", node, 0.9, 0.3)), 1e-8), node);
         }
         assertThrows(IllegalArgumentException.class, () -> FirstSpikeStop.number(Double.NaN));
