@@ -18,8 +18,8 @@ import org.tileloop.rig.spice.StepTuner;
  * {@link StepControl#UNTUNED}, ended by ngspice's autostop), the untuned step ended by breakpoints,
  * and the rig file's own {@code simulator.step}, all through the rig on the same probes (same worker
  * count, runs interleaved, best of {@link SimBenchmark#REPEATS}), the speed-ups, and each step's
- * worst first-spike change against the fine reference {@link StepControl#REFERENCE} on a subset
- * (both stops give the same spikes).
+ * worst first-spike change against the fine reference {@link StepControl#REFERENCE} on a subset,
+ * each row simulated its own way.
  */
 final class StepBenchmark {
 
@@ -60,18 +60,22 @@ final class StepBenchmark {
             }
         }
         List<Probe> checked = probes.subList(0, Math.min(CHECKED, probes.size()));
-        StepTuner.Deviation[] deviation = new StepTuner.Deviation[2];
+        StepTuner.Deviation[] deviation = new StepTuner.Deviation[rows.length];
+        StepTuner.Run reference;
         try (StepTuner tuner = new StepTuner(description, settings, ngspice)) {
-            StepTuner.Run reference = tuner.run(StepControl.REFERENCE, checked);
-            deviation[0] = StepTuner.deviation(tuner.run(StepControl.UNTUNED, checked), reference);
-            deviation[1] = StepTuner.deviation(tuner.run(settings.step(), checked), reference);
+            reference = tuner.run(StepControl.REFERENCE, checked);
+        }
+        for (int k = 0; k < rows.length; k++) {
+            try (StepTuner tuner = new StepTuner(description, rows[k], ngspice)) {
+                deviation[k] = StepTuner.deviation(tuner.run(rows[k].step(), checked), reference);
+            }
         }
         double tolerance = settings.timingTolerancePs();
         out.printf(Locale.ROOT, "  step control and first-spike stop (same probes, %d workers; worst |Δ first spike| against the %s reference"
                 + " on %d probes, tolerance %s ps):%n", settings.effectiveWorkers(), StepControl.REFERENCE.label(), checked.size(),
                 Numbers.plain(tolerance));
         for (int k = 0; k < rows.length; k++) {
-            StepTuner.Deviation d = deviation[k < 2 ? 0 : 1];
+            StepTuner.Deviation d = deviation[k];
             out.printf(Locale.ROOT, "    %s %-44s %-12s %6.1f measurements/s, worst %.3f ps%s, %s%n", names[k], rows[k].step().label() + ",",
                     ends[k] + ":", probes.size() / best[k], d.worstPs(),
                     d.disagreements() > 0 ? " (" + d.disagreements() + " silent/fired mismatches)" : "",
