@@ -13,9 +13,9 @@ import org.tileloop.rig.ChannelSpec;
  * pause the run ends if every channel has fired, else the next silent channel is armed and the
  * transient resumed (with none left that can still fire, it runs to its end). A breakpoint holds
  * only strictly inside the window, and a stop where the armed channel is not above its threshold
- * is a failed run, which ends the loop rather than resuming (ngspice would start it again). A channel has fired once its waveform,
- * having started below the threshold, has reached it: exactly when {@link SpikeDetector} finds its
- * first crossing. A channel that starts at or above its threshold is never counted as fired, so its
+ * is a failed run, which ends the loop rather than resuming (ngspice would start it again). A
+ * channel has fired once its waveform, having started below the threshold, has reached it: exactly
+ * when {@link SpikeDetector} finds its first crossing. A channel that starts at or above its threshold is never counted as fired, so its
  * transient runs to the end of the window.
  *
  * <p>This replaces ngspice's {@code .options autostop} ({@link SpiceSettings.FirstSpikeEnd}), which
@@ -50,59 +50,63 @@ public final class FirstSpikeStop {
             return WHOLE_WINDOW;
         }
         String end = number(endS * (1 - 1e-9));
-        StringBuilder out = new StringBuilder(256 + 200 * channels.size());
-        int lastIndex = channels.size() - 1;
-        arm(out, channels.get(lastIndex), end);
-        out.append("run\nlet tl_n=0\nlet tl_a=").append(lastIndex).append("\nwhile tl_n lt ").append(channels.size() + 1)
+        List<Channel> cs = channels.stream().map(Channel::of).toList();
+        int last = cs.size() - 1;
+        StringBuilder out = new StringBuilder(256 + 200 * cs.size());
+        cs.get(last).arm(out, end);
+        out.append("run\nlet tl_n=0\nlet tl_a=").append(last).append("\nwhile tl_n lt ").append(cs.size() + 1)
                 .append("\nlet tl_n=tl_n+1\nif time[length(time)-1] ge ").append(end).append("\nbreak\nend\nlet tl_p=0\n");
-        for (int i = 0; i < channels.size(); i++) {
-            ChannelSpec c = channels.get(i);
-            String v = vector(c);
-            out.append("if tl_a eq ").append(i).append(" and ").append(v).append('[').append("length(").append(v).append(")-1] gt ")
-                    .append(number(c.thresholdV())).append("\nlet tl_p=1\nend\n");
+        for (int i = 0; i <= last; i++) {
+            Channel c = cs.get(i);
+            out.append("if tl_a eq ").append(i).append(" and ").append(c.v).append("[length(").append(c.v).append(")-1] gt ")
+                    .append(c.th).append("\nlet tl_p=1\nend\n");
         }
         out.append("if tl_p eq 0\nbreak\nend\nlet tl_all=");
-        for (int i = 0; i < channels.size(); i++) {
-            ChannelSpec c = channels.get(i);
-            out.append(i == 0 ? "" : " and ").append(start(c)).append(" and vecmax(").append(vector(c)).append(") ge ").append(number(c.thresholdV()));
+        for (int i = 0; i <= last; i++) {
+            out.append(i == 0 ? "" : " and ").append(cs.get(i).reached("ge"));
         }
         out.append("\nif tl_all\nbreak\nend\ndelete all\nlet tl_a=-1\n");
-        for (int i = lastIndex; i >= 0; i--) {
-            ChannelSpec c = channels.get(i);
-            out.append("if tl_a lt 0 and ").append(start(c)).append(" and vecmax(").append(vector(c)).append(") lt ").append(number(c.thresholdV()))
-                    .append('\n');
-            arm(out, c, end);
+        for (int i = last; i >= 0; i--) {
+            Channel c = cs.get(i);
+            out.append("if tl_a lt 0 and ").append(c.reached("lt")).append('\n');
+            c.arm(out, end);
             out.append("let tl_a=").append(i).append("\nend\n");
         }
         out.append("resume\nend\ndelete all\n");
         return out.toString();
     }
 
-    /**
-     * A breakpoint on {@code c}, only strictly inside the window: at time 0 every vector has a single
-     * point, and a breakpoint met on the last timepoint would stay pending and pause the worker's
-     * next run at its start.
-     */
-    private static void arm(StringBuilder out, ChannelSpec c, String end) {
-        out.append("stop when ").append(vector(c)).append(" > ").append(number(c.thresholdV())).append(" when time > 0 when time < ")
-                .append(end).append('\n');
+    /** A channel's vector and threshold as the commands write them, checked and formatted once. */
+    private record Channel(String v, String th) {
+
+        static Channel of(ChannelSpec c) {
+            if (!NODE.matcher(c.node()).matches() || reserved(c.node())) {
+                throw new IllegalArgumentException("channel node " + c.node() + " is not a plain node name");
+            }
+            return new Channel("v(" + c.node() + ")", number(c.thresholdV()));
+        }
+
+        /**
+         * A breakpoint on this channel, only strictly inside the window: at time 0 every vector has a
+         * single point, and a breakpoint met on the last timepoint would stay pending and pause the
+         * worker's next run at its start.
+         */
+        void arm(StringBuilder out, String end) {
+            out.append("stop when ").append(v).append(" > ").append(th).append(" when time > 0 when time < ").append(end).append('\n');
+        }
+
+        /**
+         * Started below the threshold (only then can a rising crossing be its first spike), and its
+         * maximum so far compares with the threshold by {@code op}: {@code ge} fired, {@code lt} not yet.
+         */
+        String reached(String op) {
+            return v + "[0] lt " + th + " and vecmax(" + v + ") " + op + " " + th;
+        }
     }
 
     /** Whether {@code node} may not name a channel of a simulated rig (see {@link #RESERVED}). */
     public static boolean reserved(String node) {
         return RESERVED.matcher(node).matches();
-    }
-
-    /** The channel started below its threshold (only then can a rising crossing be its first spike). */
-    private static String start(ChannelSpec c) {
-        return vector(c) + "[0] lt " + number(c.thresholdV());
-    }
-
-    private static String vector(ChannelSpec c) {
-        if (!NODE.matcher(c.node()).matches() || reserved(c.node())) {
-            throw new IllegalArgumentException("channel node " + c.node() + " is not a plain node name");
-        }
-        return "v(" + c.node() + ")";
     }
 
     /** The shortest decimal that reads back as {@code v}. */
